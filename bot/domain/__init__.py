@@ -1,0 +1,1 @@
+"""Pure Digikok rules. No botbuilder, aiohttp or redis import lives below this folder."""

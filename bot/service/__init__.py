@@ -1,0 +1,1 @@
+"""Command and card-action handlers: domain decisions, one atomic store write, cards out."""

@@ -1,0 +1,24 @@
+"""Store answers → what the person is told. One place, so every code gets a clear message."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping
+
+from cards.views import Notice
+
+# Answer codes of the Lua scripts (bot/store/scripts.py) that refuse.
+REFUSALS: Mapping[str, str] = MappingProxyType(
+    {
+        "ended": "card.ended",
+        "stale": "card.stale",
+        "wrong_phase": "card.stale",
+        "not_host": "host.only",
+        "gone": "card.gone",
+        "limit": "idea.limit",
+    }
+)
+
+
+def refusal_notice(code: str, **params: object) -> Notice:
+    return Notice(REFUSALS.get(code, "error.generic"), dict(params), good=False)

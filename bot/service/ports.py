@@ -1,0 +1,68 @@
+"""What the service needs from the outside world, as plain types (no botbuilder here)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+Card = dict[str, Any]  # Adaptive Card JSON, as cards/ builds and Teams receives it
+
+
+@dataclass(frozen=True, slots=True)
+class ConvRef:
+    """Where to send: enough to reach a Teams conversation through the Bot Connector."""
+
+    service_url: str
+    conversation_id: str
+    conversation_type: str  # channel | groupChat | personal
+    tenant_id: str
+    bot_id: str
+    bot_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person behind one incoming activity. `aad_id` is trusted from Teams, never card data."""
+
+    aad_id: str
+    user_id: str  # Teams user id (29:…): mentions, refresh.userIds, 1:1 chats
+    name: str
+    locale: str
+    activity_id: str
+    conv: ConvRef
+    conv_key: str  # the channel or chat a session belongs to (thread suffix removed)
+
+
+class Sender(Protocol):
+    async def send(self, ref: ConvRef, card: Card | None = None, text: str | None = None) -> str:
+        """Post a new message; returns its activity id."""
+        ...
+
+    async def update(self, ref: ConvRef, activity_id: str, card: Card) -> None: ...
+
+    async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:
+        """The 1:1 chat between the bot and a user of ref's tenant (created if needed)."""
+        ...
+
+
+class Clock(Protocol):
+    def now_ms(self) -> int: ...
+
+
+class SystemClock:
+    def now_ms(self) -> int:
+        return time.time_ns() // 1_000_000
+
+
+class SendError(Exception):
+    """The Bot Connector refused a call after our retries. `status` 0 = no HTTP answer."""
+
+    def __init__(self, status: int, operation: str) -> None:
+        super().__init__(f"{operation} failed with status {status}")
+        self.status = status
+        self.operation = operation
+
+    @property
+    def permanent(self) -> bool:
+        return self.status in (400, 401, 403, 404)

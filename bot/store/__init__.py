@@ -1,0 +1,1 @@
+"""The only package that imports redis. Every key is built in keys.py."""

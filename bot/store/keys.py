@@ -1,0 +1,82 @@
+"""Every Redis key Digikok writes. `{sid}` is a hash tag: one session, one cluster slot.
+
+Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes them):
+  dk:{sid}:meta        hash    topic, host_name, host_uid, host_tag, locale, phase, rev,
+                               status (active|ended), agenda ("ideas:10,…"), created_ms,
+                               phase_started_ms, phase_ends_ms, ended_ms, conv_key,
+                               service_url, conversation_id, conversation_type, tenant_id,
+                               bot_id, bot_name, card_id (activity id of the session card),
+                               idea_seq (last idea number)
+  dk:{sid}:hosts       set     member tags of the host and co-hosts
+  dk:{sid}:roster      hash    member tag -> JSON {role, dept, name, uid, aad}
+                               (the roster names people on purpose; ideas never point here)
+  dk:{sid}:roles       hash    role -> number checked in with it (kept by the JOIN script)
+  dk:{sid}:ideas       hash    idea id -> JSON {text, at}           (no author in it)
+  dk:{sid}:by_author   hash    author tag -> "3,7,12" idea ids      (author tag ≠ member tag)
+  dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
+  dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
+
+Conversation and global keys:
+  dk:conv:<conv key>   string  the conversation's current session id (active or last ended)
+  dk:outbox:stale      set     session ids whose shared card must be re-rendered
+  dk:turn:<aid>        string  a message activity already handled (TTL SEEN_TTL_S)
+"""
+
+from __future__ import annotations
+
+SEEN_TTL_S = 24 * 3600
+OUTBOX_STALE = "dk:outbox:stale"
+
+
+def _session(sid: str, name: str) -> str:
+    return f"dk:{{{sid}}}:{name}"
+
+
+def meta(sid: str) -> str:
+    return _session(sid, "meta")
+
+
+def hosts(sid: str) -> str:
+    return _session(sid, "hosts")
+
+
+def roster(sid: str) -> str:
+    return _session(sid, "roster")
+
+
+def roles(sid: str) -> str:
+    return _session(sid, "roles")
+
+
+def ideas(sid: str) -> str:
+    return _session(sid, "ideas")
+
+
+def by_author(sid: str) -> str:
+    return _session(sid, "by_author")
+
+
+def seen(sid: str, activity_id: str) -> str:
+    return _session(sid, f"seen:{activity_id}")
+
+
+def publish_lease(sid: str) -> str:
+    return _session(sid, "pub")
+
+
+def session_keys(sid: str) -> tuple[str, ...]:
+    """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
+    return (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid))
+
+
+def session_pattern(sid: str) -> str:
+    """SCAN pattern for every key of a session, fixed or not (braces are not glob syntax)."""
+    return f"dk:{{{sid}}}:*"
+
+
+def conversation(conv_key: str) -> str:
+    return f"dk:conv:{conv_key}"
+
+
+def turn(activity_id: str) -> str:
+    return f"dk:turn:{activity_id}"

@@ -1,0 +1,94 @@
+"""Lua scripts: every read-modify-write that must be exact under concurrency (STYLE 2.7).
+
+Each records its first answer under seen:<activity id>, so a redelivered activity gets
+the same answer and writes nothing more.
+"""
+
+# The prologue every idempotent script shares. KEYS[1] is always meta, KEYS[2] seen.
+_SEEN = """
+local prev = redis.call('GET', KEYS[2]); if prev then return prev end
+local function answer(r) redis.call('SET', KEYS[2], r, 'EX', ARGV[1]); return r end
+"""
+
+JOIN = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] roster  KEYS[4] roles
+-- ARGV[1] seen ttl (s)  ARGV[2] member tag  ARGV[3] roster record (JSON)
+-- ARGV[4] joinable phases, comma-wrapped (",checkin,pitch,")  ARGV[5] the record's role
+-- Returns 'new' | 'updated' | 'ended' | 'wrong_phase' | 'gone'.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'phase')
+if not m[1] then return answer('gone') end
+if m[1] ~= 'active' then return answer('ended') end
+if not string.find(ARGV[4], ',' .. m[2] .. ',', 1, true) then return answer('wrong_phase') end
+local old = redis.call('HGET', KEYS[3], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
+if not old then return answer('new') end
+redis.call('HINCRBY', KEYS[4], cjson.decode(old)['role'], -1)
+return answer('updated')
+"""
+)
+
+SUBMIT_IDEA = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] ideas  KEYS[4] by_author
+-- ARGV[1] seen ttl (s)  ARGV[2] author tag  ARGV[3] idea record (JSON)  ARGV[4] card rev
+-- ARGV[5] max ideas per author
+-- Returns 'ok:<idea id>' | 'ended' | 'wrong_phase' | 'stale' | 'limit' | 'gone'.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
+if not m[1] then return answer('gone') end
+if m[1] ~= 'active' then return answer('ended') end
+if m[2] ~= 'ideas' then return answer('wrong_phase') end
+if m[3] ~= ARGV[4] then return answer('stale') end
+local mine = redis.call('HGET', KEYS[4], ARGV[2]) or ''
+local count = 0
+for _ in string.gmatch(mine, '[^,]+') do count = count + 1 end
+if count >= tonumber(ARGV[5]) then return answer('limit') end
+local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
+redis.call('HSET', KEYS[3], id, ARGV[3])
+if mine == '' then mine = id else mine = mine .. ',' .. id end
+redis.call('HSET', KEYS[4], ARGV[2], mine)
+return answer('ok:' .. id)
+"""
+)
+
+ADVANCE = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4..n] every session key (for end)
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] expected rev  ARGV[4] to phase
+-- ARGV[5] now ms  ARGV[6] phase ends ms (0 = untimed)  ARGV[7] retention s (used on end)
+-- Returns 'ok:<new rev>' | 'ended' | 'not_host' | 'stale' | 'gone'.
+-- A compare-and-set on rev: a double click or two hosts at once advance only one phase.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'rev')
+if not m[1] then return answer('gone') end
+if m[1] ~= 'active' then return answer('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return answer('not_host') end
+if m[2] ~= ARGV[3] then return answer('stale') end
+local rev = redis.call('HINCRBY', KEYS[1], 'rev', 1)
+redis.call('HSET', KEYS[1], 'phase', ARGV[4], 'phase_started_ms', ARGV[5],
+           'phase_ends_ms', ARGV[6])
+if ARGV[4] == 'ended' then
+  redis.call('HSET', KEYS[1], 'status', 'ended', 'ended_ms', ARGV[5])
+  for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[7]) end
+end
+return answer('ok:' .. rev)
+"""
+)
+
+POINT_CONVERSATION = """
+-- KEYS[1] dk:conv:<conv key>  ARGV[1] new session id  ARGV[2] the session id we replace ('')
+-- Returns 1 when the conversation now points at ARGV[1], 0 when someone else started first.
+local cur = redis.call('GET', KEYS[1]) or ''
+if cur ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+"""

@@ -1,0 +1,207 @@
+"""Session state in Redis: one method per operation, each one atomic (STYLE 2.6, 2.7)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Mapping
+
+from redis.asyncio import Redis
+
+from bot.store import keys, scripts
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIdea:
+    idea_id: str
+    text: str
+    created_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    role: str
+    department: str
+    name: str
+    user_id: str
+
+
+def _ideas_in_order(raw: Mapping[str, str], only: set[str] | None = None) -> list[StoredIdea]:
+    ideas = []
+    for idea_id, record in raw.items():
+        if only is not None and idea_id not in only:
+            continue
+        data = json.loads(record)
+        ideas.append(StoredIdea(idea_id, data["text"], int(data["at"])))
+    return sorted(ideas, key=lambda idea: int(idea.idea_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    meta: dict[str, str]
+    host_tags: frozenset[str]
+    roles: dict[str, int]
+    idea_count: int
+    my_role: str | None
+    my_ideas: list[StoredIdea]
+
+
+class SessionStore:
+    """Owns the session keys of keys.py. Scripts are registered once per store."""
+
+    def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
+        self._redis = redis
+        self._seen_ttl = seen_ttl_s
+        self._join = redis.register_script(scripts.JOIN)
+        self._submit = redis.register_script(scripts.SUBMIT_IDEA)
+        self._advance = redis.register_script(scripts.ADVANCE)
+        self._point = redis.register_script(scripts.POINT_CONVERSATION)
+
+    # -- conversations -------------------------------------------------------------------
+
+    async def current_sid(self, conv_key: str) -> str | None:
+        return await self._redis.get(keys.conversation(conv_key))
+
+    async def create(
+        self, sid: str, conv_key: str, replaces: str | None, meta: Mapping[str, str | int],
+        host_tag: str, pending_ttl_s: int = 3600,
+    ) -> bool:
+        """Write a new session, then point the conversation at it if nobody beat us to it.
+
+        The meta is complete before anything points at it (so no reader sees half a
+        session); a lost race deletes the orphan. Two keys, two slots: no cross-slot script.
+        """
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.hset(keys.meta(sid), mapping={k: str(v) for k, v in meta.items()})
+        pipe.sadd(keys.hosts(sid), host_tag)
+        for key in (keys.meta(sid), keys.hosts(sid)):
+            pipe.expire(key, pending_ttl_s)
+        await pipe.execute()
+        pointed = await self._point(
+            keys=[keys.conversation(conv_key)], args=[sid, replaces or ""]
+        )
+        if not pointed:
+            await self._redis.delete(*keys.session_keys(sid))
+            return False
+        await self._redis.persist(keys.meta(sid))
+        await self._redis.persist(keys.hosts(sid))
+        return True
+
+    async def set_card(self, sid: str, card_id: str) -> None:
+        await self._redis.hset(keys.meta(sid), "card_id", card_id)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    async def meta(self, sid: str) -> dict[str, str]:
+        return await self._redis.hgetall(keys.meta(sid))
+
+    async def snapshot(self, sid: str, member_tag: str, author_tag: str) -> Snapshot:
+        """Everything one person's view of the session card needs, in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hgetall(keys.meta(sid))
+        pipe.smembers(keys.hosts(sid))
+        pipe.hgetall(keys.roles(sid))
+        pipe.hlen(keys.ideas(sid))
+        pipe.hget(keys.roster(sid), member_tag)
+        pipe.hget(keys.by_author(sid), author_tag)
+        meta, hosts, roles, count, entry, mine = await pipe.execute()
+        my_ideas: list[StoredIdea] = []
+        if mine:
+            ids = mine.split(",")
+            records = await self._redis.hmget(keys.ideas(sid), ids)
+            my_ideas = _ideas_in_order({i: r for i, r in zip(ids, records, strict=True) if r})
+        return Snapshot(
+            meta=meta, host_tags=frozenset(hosts),
+            roles={role: int(n) for role, n in roles.items() if int(n) > 0},
+            idea_count=int(count), my_role=json.loads(entry)["role"] if entry else None,
+            my_ideas=my_ideas,
+        )
+
+    async def host_user_ids(self, sid: str) -> list[str]:
+        """Teams user ids of hosts that have checked in or started the session."""
+        meta = await self._redis.hmget(keys.meta(sid), "host_uid")
+        return [uid for uid in meta if uid]
+
+    async def is_host(self, sid: str, member_tag: str) -> bool:
+        return bool(await self._redis.sismember(keys.hosts(sid), member_tag))
+
+    async def roster(self, sid: str) -> dict[str, RosterEntry]:
+        raw = await self._redis.hgetall(keys.roster(sid))
+        entries = {}
+        for tag, record in raw.items():
+            data = json.loads(record)
+            entries[tag] = RosterEntry(data["role"], data["dept"], data["name"], data["uid"])
+        return entries
+
+    async def roster_entry(self, sid: str, member_tag: str) -> RosterEntry | None:
+        record = await self._redis.hget(keys.roster(sid), member_tag)
+        if record is None:
+            return None
+        data = json.loads(record)
+        return RosterEntry(data["role"], data["dept"], data["name"], data["uid"])
+
+    async def ideas(self, sid: str) -> list[StoredIdea]:
+        return _ideas_in_order(await self._redis.hgetall(keys.ideas(sid)))
+
+    async def idea_count(self, sid: str) -> int:
+        return int(await self._redis.hlen(keys.ideas(sid)))
+
+    async def my_ideas(self, sid: str, author_tag: str) -> list[StoredIdea]:
+        mine = await self._redis.hget(keys.by_author(sid), author_tag)
+        if not mine:
+            return []
+        ids = mine.split(",")
+        records = await self._redis.hmget(keys.ideas(sid), ids)
+        return _ideas_in_order({i: r for i, r in zip(ids, records, strict=True) if r})
+
+    # -- writes --------------------------------------------------------------------------
+
+    async def join(
+        self, sid: str, activity_id: str, member_tag: str, entry: RosterEntry,
+        joinable: frozenset[str],
+    ) -> str:
+        record = json.dumps(
+            {"role": entry.role, "dept": entry.department, "name": entry.name,
+             "uid": entry.user_id}, ensure_ascii=False,
+        )
+        wrapped = "," + ",".join(sorted(joinable)) + ","
+        return await self._join(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.roster(sid), keys.roles(sid)],
+            args=[self._seen_ttl, member_tag, record, wrapped, entry.role],
+        )
+
+    async def submit_idea(
+        self, sid: str, activity_id: str, author_tag: str, text: str, rev: int, now_ms: int,
+        max_per_author: int,
+    ) -> str:
+        record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
+        return await self._submit(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.ideas(sid),
+                  keys.by_author(sid)],
+            args=[self._seen_ttl, author_tag, record, rev, max_per_author],
+        )
+
+    async def advance(
+        self, sid: str, activity_id: str, actor_tag: str, expected_rev: int, to_phase: str,
+        now_ms: int, ends_ms: int, retention_s: int,
+    ) -> str:
+        return await self._advance(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid),
+                  *keys.session_keys(sid)],
+            args=[self._seen_ttl, actor_tag, expected_rev, to_phase, now_ms, ends_ms,
+                  retention_s],
+        )
+
+    async def expire_pointer(self, conv_key: str, sid: str, retention_s: int) -> None:
+        """The conversation forgets an ended session when its data expires."""
+        key = keys.conversation(conv_key)
+        if await self._redis.get(key) == sid:
+            await self._redis.expire(key, retention_s)
+
+    async def first_turn(self, activity_id: str) -> bool:
+        """True the first time a message activity id is seen (Teams redelivers after ~15 s)."""
+        return bool(await self._redis.set(keys.turn(activity_id), "1", nx=True,
+                                          ex=self._seen_ttl))
+
+    async def ping(self) -> bool:
+        return bool(await self._redis.ping())

@@ -1,0 +1,98 @@
+"""Teams in, service call out, answer back. No Digikok rules live here."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+
+from bot.i18n import language_for, translator
+from bot.logs import correlation_id
+from bot.service.handlers import Service
+from bot.service.ports import Card
+from bot.teams.translate import actor_from, tenant_of
+from cards import notice
+from cards.text import to_json
+
+logger = logging.getLogger(__name__)
+
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+
+
+def card_answer(card: Card) -> InvokeResponse:
+    # Return the model unserialized: the SDK's own on_adaptive_card_invoke path serializes
+    # twice under CloudAdapter and every click becomes HTTP 500 (botbuilder 4.17.1).
+    body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
+    return InvokeResponse(status=200, body=body)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Redis (or the network to it) is down: say so plainly instead of 'something broke'."""
+    return type(exc).__module__.startswith("redis") or isinstance(exc, ConnectionError)
+
+
+class DigikokHandler(ActivityHandler):
+    def __init__(self, service: Service, allowed_tenants: frozenset[str]) -> None:
+        self._service = service
+        self._allowed = allowed_tenants
+
+    def _admitted(self, turn_context: TurnContext) -> bool:
+        if not self._allowed or tenant_of(turn_context.activity) in self._allowed:
+            return True
+        logger.warning("tenant_refused", extra={"type": turn_context.activity.type})
+        return False
+
+    def _error_key(self, exc: BaseException, ref: str) -> str:
+        if is_unavailable(exc):
+            logger.warning("store_unavailable", extra={"ref": ref})
+            return "error.unavailable"
+        logger.exception("turn_failed", extra={"ref": ref})
+        return "error.generic"
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        actor = actor_from(turn_context.activity)
+        if actor is None or not self._admitted(turn_context):
+            return
+        try:
+            await self._service.on_message(actor, turn_context.activity.text)
+        except Exception as exc:  # noqa: BLE001 - the user gets a clear answer, we get the trace
+            ref = correlation_id.get()
+            t = translator(language_for(actor.locale))
+            key = self._error_key(exc, ref)
+            try:
+                await self._service.deps.sender.send(actor.conv, text=t(key, ref=ref))
+            except Exception:  # noqa: BLE001
+                logger.warning("error_reply_failed", extra={"ref": ref})
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        actor = actor_from(activity)
+        t = translator(language_for(activity.locale))
+        if actor is None or not self._admitted(turn_context):
+            return card_answer(to_json(notice.message(t, "card.unknown", good=False)))
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        # The raw value keeps "trigger" (refresh vs click), which AdaptiveCardInvokeValue drops.
+        try:
+            card = await self._service.on_card_action(actor, action.get("data"))
+        except Exception as exc:  # noqa: BLE001
+            ref = correlation_id.get()
+            card = to_json(notice.message(t, self._error_key(exc, ref), good=False, ref=ref))
+        return card_answer(card)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount],
+                                        turn_context: TurnContext) -> None:
+        bot = turn_context.activity.recipient
+        if not bot or not any(m.id == bot.id for m in members_added):
+            return
+        actor = actor_from(turn_context.activity)
+        if actor is None or not self._admitted(turn_context):
+            return
+        try:
+            await self._service.on_installed(actor)
+        except Exception as exc:  # noqa: BLE001
+            self._error_key(exc, correlation_id.get())
+

@@ -1,0 +1,53 @@
+"""Teams activity → plain Actor. The only place that knows Teams' activity shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.schema import Activity
+
+from bot.service.ports import Actor, ConvRef
+
+
+def _channel_data(activity: Activity) -> dict[str, Any]:
+    data = activity.channel_data
+    return data if isinstance(data, dict) else {}
+
+
+def tenant_of(activity: Activity) -> str:
+    conv = activity.conversation
+    tenant = (conv.tenant_id if conv else None) or _channel_data(activity).get("tenant", {})
+    if isinstance(tenant, dict):
+        return str(tenant.get("id") or "")
+    return str(tenant or "")
+
+
+def actor_from(activity: Activity) -> Actor | None:
+    """None when the activity lacks who or where: such an activity is politely ignored."""
+    sender, conv, bot = activity.from_property, activity.conversation, activity.recipient
+    if sender is None or conv is None or not sender.id or not conv.id:
+        return None
+    data = _channel_data(activity)
+    conv_type = conv.conversation_type or ("channel" if data.get("channel") else "personal")
+    # A channel message's conversation id carries ";messageid=<thread root>"; the session
+    # belongs to the channel, so the key drops it. Replies still go to the full id.
+    conv_key = str(conv.id).split(";", 1)[0]
+    ref = ConvRef(
+        service_url=activity.service_url or "",
+        conversation_id=conv.id,
+        conversation_type=conv_type,
+        tenant_id=tenant_of(activity),
+        bot_id=(bot.id if bot else "") or "",
+        bot_name=(bot.name if bot else "") or "",
+    )
+    return Actor(
+        # Teams sends aadObjectId on every user activity; from.id is the stable fallback
+        # for clients (emulators) that omit it. Never taken from card data.
+        aad_id=sender.aad_object_id or sender.id,
+        user_id=sender.id,
+        name=sender.name or "",
+        locale=activity.locale or "",
+        activity_id=activity.id or "",
+        conv=ref,
+        conv_key=conv_key,
+    )

@@ -1,0 +1,140 @@
+"""The aiohttp app: routes, request checks, and every long-lived resource as a cleanup context.
+
+`CloudAdapter.process` answers 500 to malformed JSON, a missing Content-Type or a malformed
+Authorization header; our route answers those first with 400/415/401, and 413 above 256 KB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import uuid
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.config import Config
+from bot.logs import correlation_id
+from bot.outbox.refresher import CardRefresher
+from bot.service.deps import Deps, Rules
+from bot.service.handlers import Service
+from bot.service.ports import Clock, SystemClock
+from bot.store.connection import open_redis
+from bot.store.outbox import OutboxStore
+from bot.store.sessions import SessionStore
+from bot.teams.adapter import TeamsEndpoint
+from bot.teams.auth import TokenSource
+from bot.teams.handler import DigikokHandler
+from bot.teams.sender import ConnectorSender
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 256 * 1024
+_BEARER = re.compile(r"^Bearer [A-Za-z0-9\-_.~+/]+=*$")
+
+CONFIG = web.AppKey("config", Config)
+CLOCK = web.AppKey("clock", Clock)
+STORE = web.AppKey("store", SessionStore)
+OUTBOX = web.AppKey("outbox", OutboxStore)
+SERVICE = web.AppKey("service", Service)
+ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
+REFRESHER = web.AppKey("refresher", CardRefresher)
+
+
+async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    async with open_redis(config.redis_url, config.data_dir) as redis:
+        store = SessionStore(redis)
+        app[STORE] = store
+        app[OUTBOX] = OutboxStore(redis)
+        yield
+
+
+async def service_ctx(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    timeout = aiohttp.ClientTimeout(total=20, connect=5)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        sender = ConnectorSender(http, TokenSource(config))
+        rules = Rules(anon_key=config.anon_key, retention_s=config.retention_s,
+                      max_ideas_per_person=config.max_ideas_per_person)
+        deps = Deps(store=app[STORE], outbox=app[OUTBOX], sender=sender, clock=app[CLOCK],
+                    rules=rules)
+        service = Service(deps)
+        app[SERVICE] = service
+        app[ENDPOINT] = TeamsEndpoint(config, DigikokHandler(service, config.allowed_tenants))
+        app[REFRESHER] = CardRefresher(deps.outbox, service.render_shared, sender,
+                                       config.card_update_interval_s)
+        yield
+
+
+async def refresher_ctx(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(app[REFRESHER].run(), name="card-refresher")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def _problem(status: int, detail: str) -> web.Response:
+    return web.json_response({"error": detail}, status=status)
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    correlation_id.set(uuid.uuid4().hex[:16])
+    if request.content_type != "application/json":
+        return _problem(415, "Content-Type must be application/json")
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return _problem(413, "request body too large")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _problem(413, "request body too large")
+    try:
+        activity = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _problem(400, "body is not valid JSON")
+    if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
+        return _problem(400, "body is not a Bot Framework activity")
+    auth = request.headers.get("Authorization")
+    if auth is not None and not _BEARER.match(auth):
+        return _problem(401, "malformed Authorization header")
+    if auth is None and not request.app[CONFIG].anonymous:
+        return _problem(401, "missing bearer token")
+    try:
+        return await request.app[ENDPOINT].process(request)
+    except web.HTTPException as exc:
+        return _problem(exc.status, exc.reason)
+    except Exception:
+        logger.exception("request_failed")
+        return _problem(500, f"internal error (ref {correlation_id.get()})")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    try:
+        async with asyncio.timeout(2):
+            await request.app[STORE].ping()
+    except Exception:  # noqa: BLE001 - any failure to reach Redis means not ready
+        return web.json_response({"status": "redis unreachable"}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY)
+    app[CONFIG] = config
+    app[CLOCK] = clock or SystemClock()
+    app.cleanup_ctx.extend([redis_ctx, service_ctx, refresher_ctx])
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    if config.anonymous:
+        logger.warning("auth_disabled: MicrosoftAppId is not set, so inbound requests are "
+                       "not authenticated. Use this only with a local emulator.")
+    return app

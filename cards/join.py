@@ -1,0 +1,38 @@
+"""Check-in form (SPEC §3 phase 1): a role and, if you like, a department or field."""
+
+from __future__ import annotations
+
+from microsoft_teams.cards import AdaptiveCard, ChoiceSetInput, ExecuteAction, TextInput
+from microsoft_teams.cards.core import Choice
+
+from bot.domain.participants import DEPARTMENT_MAX, ROLES
+from bot.i18n import Translator
+from cards.text import action_data, card, line, notice_block, plain
+from cards.views import JoinView
+
+
+def build(view: JoinView, t: Translator) -> AdaptiveCard:
+    body = [
+        line(t("join.title"), weight="Bolder", size="Medium"),
+        plain(view.topic, subtle=True, spacing="None"),
+    ]
+    if view.notice:
+        body.append(notice_block(view.notice, t))
+    body += [
+        line(t("join.intro")),
+        ChoiceSetInput(
+            id="role", label=t("join.role_label"), style="expanded", is_required=True,
+            error_message=t("join.pick_role"), value=view.role.value if view.role else None,
+            choices=[Choice(title=t("role." + r.value), value=r.value) for r in ROLES],
+        ),
+        TextInput(id="department", label=t("join.department_label"),
+                  placeholder=t("join.department_placeholder"), max_length=DEPARTMENT_MAX,
+                  value=view.department or None),
+    ]
+    actions = [
+        ExecuteAction(title=t("join.confirm"), verb="join.confirm", style="positive",
+                      data=action_data("join.confirm", view.sid, view.rev)),
+        ExecuteAction(title=t("join.cancel"), verb="card.refresh", associated_inputs="none",
+                      data=action_data("card.refresh", view.sid, view.rev)),
+    ]
+    return card(body, t, actions=actions)

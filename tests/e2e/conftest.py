@@ -1,0 +1,80 @@
+"""The whole app in-process behind real HTTP, on real Redis, with a fake Bot Connector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
+
+from bot.config import Config, load_config
+from bot.web import create_app
+from tests.fakes.activities import Conversation, Person
+from tests.fakes.cards import actions
+from tests.fakes.clock import FakeClock
+from tests.fakes.connector import Connector
+
+SECRET = "test-secret-0123456789-0123456789-abcdef"
+
+
+def test_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
+    env = {"REDIS_URL": redis_url, "DIGIKOK_SECRET": SECRET, "DATA_DIR": str(data_dir),
+           "CARD_UPDATE_INTERVAL_SECONDS": "0.05", **extra}
+    return load_config(env)
+
+
+@dataclass
+class Bot:
+    """Drives the app the way Teams does and reads back what the bot sent."""
+
+    client: TestClient
+    connector: Connector
+    place: Conversation
+
+    async def post(self, activity: dict[str, Any]) -> Any:
+        response = await self.client.post("/api/messages", json=activity)
+        assert response.status in (200, 201), await response.text()
+        return await response.json() if response.content_length else None
+
+    async def say(self, person: Person, text: str) -> None:
+        await self.post(self.place.message(person, text))
+
+    async def click(self, person: Person, data: dict[str, Any],
+                    inputs: dict[str, Any] | None = None, trigger: str = "manual") -> dict[str, Any]:
+        answer = await self.post(self.place.invoke(person, data, inputs, trigger))
+        assert answer["statusCode"] == 200
+        assert answer["type"] == "application/vnd.microsoft.card.adaptive"
+        return answer["value"]
+
+    def session_card(self) -> dict[str, Any]:
+        """The shared session card as everyone sees it now: last update, or the first post."""
+        posted = [s for s in self.connector.sent
+                  if s.kind == "send" and s.card and "join.open" in actions(s.card)]
+        assert posted, "no session card was posted"
+        first = posted[0]
+        updates = [s for s in self.connector.of("update") if s.activity_id == first.activity_id]
+        return (updates[-1] if updates else first).card
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def connector(aiohttp_server: Any) -> AsyncIterator[tuple[Connector, str]]:
+    fake = Connector()
+    server = await aiohttp_server(fake.app())
+    yield fake, str(server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+async def bot(aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path,
+              connector: tuple[Connector, str], clock: FakeClock) -> Bot:
+    fake, url = connector
+    app = create_app(test_config(redis_url, tmp_path), clock=clock)
+    client = await aiohttp_client(app)
+    return Bot(client, fake, Conversation(service_url=url))
