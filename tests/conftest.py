@@ -10,6 +10,7 @@ from typing import AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 
+from bot.store.connection import client_for
 from bot.store.embedded import EmbeddedRedis
 
 
@@ -29,7 +30,7 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url, decode_responses=True)
+    client = client_for(redis_url)  # the app's own pool: blocking, never MaxConnectionsError
     await client.flushdb()
     yield client
     await client.aclose()

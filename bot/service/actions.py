@@ -16,7 +16,7 @@ from bot.domain.phases import JOINABLE, Phase, next_phase
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
 from bot.i18n import Translator
-from bot.service.answers import refusal_notice
+from bot.service.answers import first_time, refusal_notice, succeeded
 from bot.service.deps import Deps
 from bot.service.phases import announce_phase
 from bot.service.ports import Actor, Card
@@ -108,15 +108,16 @@ async def advance(deps: Deps, click: Click) -> Card:
         click.sid, click.actor.activity_id, member_tag(deps, click.sid, click.actor), click.rev,
         step.to.value, deps.clock.now_ms(), step.ends_ms, deps.rules.retention_s,
     )
-    if not result.startswith("ok:"):
+    if not succeeded(result):
         return await view_card(deps, click, refusal_notice(result))
-    await announce_phase(deps, click.sid, step)
+    if first_time(result):
+        await announce_phase(deps, click.sid, step)
     phase = click.t(f"phase.{step.to.value}")
     return await view_card(deps, click, Notice("host.moved", {"phase": phase}))
 
 
 async def end(deps: Deps, click: Click) -> Card:
     result = await end_session(deps, click.sid, click.actor, click.rev)
-    if not result.startswith("ok:"):
+    if not succeeded(result):
         return await view_card(deps, click, refusal_notice(result))
     return await view_card(deps, click, Notice("summary.posted"))

@@ -22,3 +22,13 @@ REFUSALS: Mapping[str, str] = MappingProxyType(
 
 def refusal_notice(code: str, **params: object) -> Notice:
     return Notice(REFUSALS.get(code, "error.generic"), dict(params), good=False)
+
+
+def succeeded(result: str) -> bool:
+    """The write happened: now, or on an earlier delivery of the same activity."""
+    return result.startswith(("ok:", "again:ok:"))
+
+
+def first_time(result: str) -> bool:
+    """Only the delivery that wrote runs side effects (announcements, the summary)."""
+    return result.startswith("ok:")

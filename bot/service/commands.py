@@ -10,7 +10,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.session import ACTIVE, Session
 from bot.domain.tags import Purpose, tag
 from bot.i18n import Translator, language_for, translator
-from bot.service.answers import REFUSALS
+from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
 from bot.service.phases import announce_phase
 from bot.service.ports import Actor
@@ -120,10 +120,11 @@ async def next_(deps: Deps, actor: Actor, arg: str) -> None:
         session.sid, actor.activity_id, member_tag(deps, session.sid, actor), session.rev,
         step.to.value, deps.clock.now_ms(), step.ends_ms, deps.rules.retention_s,
     )
-    if not result.startswith("ok:"):
+    if not succeeded(result):
         await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))
         return
-    await announce_phase(deps, session.sid, step)
+    if first_time(result):
+        await announce_phase(deps, session.sid, step)
 
 
 async def end(deps: Deps, actor: Actor, arg: str) -> None:
@@ -132,5 +133,5 @@ async def end(deps: Deps, actor: Actor, arg: str) -> None:
         return
     session, t = found
     result = await end_session(deps, session.sid, actor, session.rev)
-    if not result.startswith("ok:"):
+    if not succeeded(result):
         await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))

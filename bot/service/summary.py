@@ -8,6 +8,7 @@ from bot.domain.participants import Role
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import translator
+from bot.service.answers import first_time
 from bot.service.deps import Deps
 from bot.service.ports import Actor
 from bot.service.views import conv_ref, member_tag
@@ -24,7 +25,7 @@ async def end_session(deps: Deps, sid: str, actor: Actor, expected_rev: int) -> 
         sid, actor.activity_id, member_tag(deps, sid, actor), expected_rev, Phase.ENDED.value,
         deps.clock.now_ms(), 0, deps.rules.retention_s,
     )
-    if result.startswith("ok:"):
+    if first_time(result):
         logger.info("session_ended", extra={"sid": sid})
         await deps.outbox.mark(sid)
         meta = await deps.store.meta(sid)

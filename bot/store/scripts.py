@@ -1,13 +1,15 @@
 """Lua scripts: every read-modify-write that must be exact under concurrency (STYLE 2.7).
 
-Each records its first answer under seen:<activity id>, so a redelivered activity gets
-the same answer and writes nothing more.
+Each records the answer of a write under seen:<activity id>, so a redelivered activity gets
+the same answer, prefixed 'again:', and writes nothing more (callers skip side effects such
+as announcements). A refusal writes nothing at all.
 """
 
 # The prologue every idempotent script shares. KEYS[1] is always meta, KEYS[2] seen.
 _SEEN = """
-local prev = redis.call('GET', KEYS[2]); if prev then return prev end
+local prev = redis.call('GET', KEYS[2]); if prev then return 'again:' .. prev end
 local function answer(r) redis.call('SET', KEYS[2], r, 'EX', ARGV[1]); return r end
+local function refuse(r) return r end  -- a refusal writes nothing, not even its answer
 """
 
 JOIN = (
@@ -20,9 +22,9 @@ JOIN = (
     + _SEEN
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'phase')
-if not m[1] then return answer('gone') end
-if m[1] ~= 'active' then return answer('ended') end
-if not string.find(ARGV[4], ',' .. m[2] .. ',', 1, true) then return answer('wrong_phase') end
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if not string.find(ARGV[4], ',' .. m[2] .. ',', 1, true) then return refuse('wrong_phase') end
 local old = redis.call('HGET', KEYS[3], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
@@ -42,14 +44,14 @@ SUBMIT_IDEA = (
     + _SEEN
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
-if not m[1] then return answer('gone') end
-if m[1] ~= 'active' then return answer('ended') end
-if m[2] ~= 'ideas' then return answer('wrong_phase') end
-if m[3] ~= ARGV[4] then return answer('stale') end
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if m[2] ~= 'ideas' then return refuse('wrong_phase') end
+if m[3] ~= ARGV[4] then return refuse('stale') end
 local mine = redis.call('HGET', KEYS[4], ARGV[2]) or ''
 local count = 0
 for _ in string.gmatch(mine, '[^,]+') do count = count + 1 end
-if count >= tonumber(ARGV[5]) then return answer('limit') end
+if count >= tonumber(ARGV[5]) then return refuse('limit') end
 local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
 redis.call('HSET', KEYS[3], id, ARGV[3])
 if mine == '' then mine = id else mine = mine .. ',' .. id end
@@ -69,10 +71,10 @@ ADVANCE = (
     + _SEEN
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'rev')
-if not m[1] then return answer('gone') end
-if m[1] ~= 'active' then return answer('ended') end
-if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return answer('not_host') end
-if m[2] ~= ARGV[3] then return answer('stale') end
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if m[2] ~= ARGV[3] then return refuse('stale') end
 local rev = redis.call('HINCRBY', KEYS[1], 'rev', 1)
 redis.call('HSET', KEYS[1], 'phase', ARGV[4], 'phase_started_ms', ARGV[5],
            'phase_ends_ms', ARGV[6])

@@ -46,6 +46,11 @@ class Snapshot:
     my_ideas: list[StoredIdea]
 
 
+def _repeat_as_first(answer: str) -> str:
+    """A redelivered click gets the answer of its first delivery (its receipt, again)."""
+    return answer.removeprefix("again:")
+
+
 class SessionStore:
     """Owns the session keys of keys.py. Scripts are registered once per store."""
 
@@ -165,26 +170,27 @@ class SessionStore:
              "uid": entry.user_id}, ensure_ascii=False,
         )
         wrapped = "," + ",".join(sorted(joinable)) + ","
-        return await self._join(
+        return _repeat_as_first(await self._join(
             keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.roster(sid), keys.roles(sid)],
             args=[self._seen_ttl, member_tag, record, wrapped, entry.role],
-        )
+        ))
 
     async def submit_idea(
         self, sid: str, activity_id: str, author_tag: str, text: str, rev: int, now_ms: int,
         max_per_author: int,
     ) -> str:
         record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
-        return await self._submit(
+        return _repeat_as_first(await self._submit(
             keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.ideas(sid),
                   keys.by_author(sid)],
             args=[self._seen_ttl, author_tag, record, rev, max_per_author],
-        )
+        ))
 
     async def advance(
         self, sid: str, activity_id: str, actor_tag: str, expected_rev: int, to_phase: str,
         now_ms: int, ends_ms: int, retention_s: int,
     ) -> str:
+        """'ok:<rev>' for the call that advanced; 'again:ok:<rev>' for a redelivery of it."""
         return await self._advance(
             keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid),
                   *keys.session_keys(sid)],
