@@ -47,8 +47,9 @@ class Config:
         return self.retention_days * 86_400
 
 
-def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int,
-           problems: list[str]) -> int:
+def _whole(
+    env: Mapping[str, str], name: str, default: int, low: int, high: int, problems: list[str]
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -76,8 +77,9 @@ def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[s
     return value
 
 
-def _anon_key(env: Mapping[str, str], redis_url: str | None, data_dir: Path,
-              problems: list[str]) -> bytes:
+def _anon_key(
+    env: Mapping[str, str], redis_url: str | None, data_dir: Path, problems: list[str]
+) -> bytes:
     """Required with a shared Redis (all replicas need the same key); generated locally."""
     raw = env.get("DIGIKOK_SECRET", "")
     if raw:

@@ -59,15 +59,20 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
     timeout = aiohttp.ClientTimeout(total=20, connect=5)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         sender = ConnectorSender(http, TokenSource(config))
-        rules = Rules(anon_key=config.anon_key, retention_s=config.retention_s,
-                      max_ideas_per_person=config.max_ideas_per_person)
-        deps = Deps(store=app[STORE], outbox=app[OUTBOX], sender=sender, clock=app[CLOCK],
-                    rules=rules)
+        rules = Rules(
+            anon_key=config.anon_key,
+            retention_s=config.retention_s,
+            max_ideas_per_person=config.max_ideas_per_person,
+        )
+        deps = Deps(
+            store=app[STORE], outbox=app[OUTBOX], sender=sender, clock=app[CLOCK], rules=rules
+        )
         service = Service(deps)
         app[SERVICE] = service
         app[ENDPOINT] = TeamsEndpoint(config, DigikokHandler(service, config.allowed_tenants))
-        app[REFRESHER] = CardRefresher(deps.outbox, service.render_shared, sender,
-                                       config.card_update_interval_s)
+        app[REFRESHER] = CardRefresher(
+            deps.outbox, service.render_shared, sender, config.card_update_interval_s
+        )
         yield
 
 
@@ -135,6 +140,8 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     if config.anonymous:
-        logger.warning("auth_disabled: MicrosoftAppId is not set, so inbound requests are "
-                       "not authenticated. Use this only with a local emulator.")
+        logger.warning(
+            "auth_disabled: MicrosoftAppId is not set, so inbound requests are "
+            "not authenticated. Use this only with a local emulator."
+        )
     return app

@@ -21,18 +21,34 @@ def build(view: JoinView, t: Translator) -> AdaptiveCard:
     body += [
         line(t("join.intro")),
         ChoiceSetInput(
-            id="role", label=t("join.role_label"), style="expanded", is_required=True,
-            error_message=t("join.pick_role"), value=view.role.value if view.role else None,
+            id="role",
+            label=t("join.role_label"),
+            style="expanded",
+            is_required=True,
+            error_message=t("join.pick_role"),
+            value=view.role.value if view.role else None,
             choices=[Choice(title=t("role." + r.value), value=r.value) for r in ROLES],
         ),
-        TextInput(id="department", label=t("join.department_label"),
-                  placeholder=t("join.department_placeholder"), max_length=DEPARTMENT_MAX,
-                  value=view.department or None),
+        TextInput(
+            id="department",
+            label=t("join.department_label"),
+            placeholder=t("join.department_placeholder"),
+            max_length=DEPARTMENT_MAX,
+            value=view.department or None,
+        ),
     ]
     actions = [
-        ExecuteAction(title=t("join.confirm"), verb="join.confirm", style="positive",
-                      data=action_data("join.confirm", view.sid, view.rev)),
-        ExecuteAction(title=t("join.cancel"), verb="card.refresh", associated_inputs="none",
-                      data=action_data("card.refresh", view.sid, view.rev)),
+        ExecuteAction(
+            title=t("join.confirm"),
+            verb="join.confirm",
+            style="positive",
+            data=action_data("join.confirm", view.sid, view.rev),
+        ),
+        ExecuteAction(
+            title=t("join.cancel"),
+            verb="card.refresh",
+            associated_inputs="none",
+            data=action_data("card.refresh", view.sid, view.rev),
+        ),
     ]
     return card(body, t, actions=actions)

@@ -19,7 +19,10 @@ def help_card(t: Translator, lead_key: str | None = None) -> AdaptiveCard:
     if lead_key:
         body.append(line(t(lead_key)))
     body.append(line(t("help.intro")))
-    body.append(FactSet(facts=[Fact(title=t(f"help.cmd.{c}"), value=t(f"help.what.{c}"))
-                               for c in HELP_COMMANDS]))
+    body.append(
+        FactSet(
+            facts=[Fact(title=t(f"help.cmd.{c}"), value=t(f"help.what.{c}")) for c in HELP_COMMANDS]
+        )
+    )
     body.append(line(t("help.channel_hint"), is_subtle=True))
     return card(body, t)

@@ -51,13 +51,22 @@ def _phase(view: SessionView, t: Translator) -> list[Any]:
     if not view.active:
         return [line(t("session.ended_banner"), weight="Bolder", color="Accent")]
     blocks: list[Any] = [
-        line(t("phase.now", phase=t(f"phase.{view.phase.value}")), weight="Bolder",
-             size="Medium", color="Accent"),
+        line(
+            t("phase.now", phase=t(f"phase.{view.phase.value}")),
+            weight="Bolder",
+            size="Medium",
+            color="Accent",
+        ),
         line(t(f"phase.{view.phase.value}.howto")),
     ]
     if view.phase_ends_ms:
-        blocks.append(line(t("phase.ends_at", time=local_time(view.phase_ends_ms)),
-                           is_subtle=True, spacing="None"))
+        blocks.append(
+            line(
+                t("phase.ends_at", time=local_time(view.phase_ends_ms)),
+                is_subtle=True,
+                spacing="None",
+            )
+        )
     return blocks
 
 
@@ -70,10 +79,22 @@ def _ideas(view: SessionView, t: Translator) -> list[Any]:
         if len(view.my_ideas) > len(shown):
             items.append(line(t("list.more", n=len(view.my_ideas) - len(shown)), is_subtle=True))
         blocks.append(Container(items=items, style="emphasis"))
-    blocks.append(TextInput(id="idea", label=t("ideas.label"), placeholder=t("ideas.placeholder"),
-                            is_multiline=True, max_length=view.idea_max_len, value=view.draft or None))
-    send = ExecuteAction(title=t("ideas.send"), verb="idea.submit", style="positive",
-                         data=action_data("idea.submit", view.sid, view.rev))
+    blocks.append(
+        TextInput(
+            id="idea",
+            label=t("ideas.label"),
+            placeholder=t("ideas.placeholder"),
+            is_multiline=True,
+            max_length=view.idea_max_len,
+            value=view.draft or None,
+        )
+    )
+    send = ExecuteAction(
+        title=t("ideas.send"),
+        verb="idea.submit",
+        style="positive",
+        data=action_data("idea.submit", view.sid, view.rev),
+    )
     blocks.append(ActionSet(actions=[send]))
     return blocks
 
@@ -84,14 +105,28 @@ def _actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
     actions = []
     if view.phase in JOINABLE:
         key = "checkin.change" if view.my_role else "checkin.join"
-        actions.append(ExecuteAction(title=t(key), verb="join.open",
-                                     data=action_data("join.open", view.sid, view.rev)))
+        actions.append(
+            ExecuteAction(
+                title=t(key), verb="join.open", data=action_data("join.open", view.sid, view.rev)
+            )
+        )
     if view.is_host:
         target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
-        actions.append(ExecuteAction(title=t("host.next", phase=target), verb="phase.next",
-                                     data=action_data("phase.next", view.sid, view.rev)))
-        actions.append(ExecuteAction(title=t("host.end"), verb="session.end", style="destructive",
-                                     data=action_data("session.end", view.sid, view.rev)))
+        actions.append(
+            ExecuteAction(
+                title=t("host.next", phase=target),
+                verb="phase.next",
+                data=action_data("phase.next", view.sid, view.rev),
+            )
+        )
+        actions.append(
+            ExecuteAction(
+                title=t("host.end"),
+                verb="session.end",
+                style="destructive",
+                data=action_data("session.end", view.sid, view.rev),
+            )
+        )
     return actions
 
 
@@ -105,8 +140,9 @@ def build(view: SessionView, t: Translator) -> AdaptiveCard:
         body.append(notice_block(view.notice, t))
     body += _phase(view, t)
     if view.my_role:
-        body.append(line(t("checkin.you_are", role=t("role." + view.my_role.value)),
-                         is_subtle=True))
+        body.append(
+            line(t("checkin.you_are", role=t("role." + view.my_role.value)), is_subtle=True)
+        )
     body += _joined(view, t)
     if view.active and view.phase is Phase.IDEAS:
         body += _ideas(view, t)
@@ -117,8 +153,9 @@ def build(view: SessionView, t: Translator) -> AdaptiveCard:
     refresh = None
     if view.active and view.refresh_user_ids:
         refresh = RefreshDefinition(
-            action=ExecuteAction(verb="card.refresh",
-                                 data=action_data("card.refresh", view.sid, view.rev)),
+            action=ExecuteAction(
+                verb="card.refresh", data=action_data("card.refresh", view.sid, view.rev)
+            ),
             user_ids=list(view.refresh_user_ids[:60]),  # Teams refreshes at most 60 users
         )
     return card(body, t, actions=_actions(view, t), refresh=refresh)

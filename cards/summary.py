@@ -12,21 +12,41 @@ from microsoft_teams.cards import AdaptiveCard, Fact, FactSet
 
 from bot.domain.participants import ROLES
 from bot.i18n import Translator
-from cards.text import MAX_CARD_BYTES, card, card_bytes, line, local_date, local_time, plain, to_json
+from cards.text import (
+    MAX_CARD_BYTES,
+    card,
+    card_bytes,
+    line,
+    local_date,
+    local_time,
+    plain,
+    to_json,
+)
 from cards.views import SummaryView
 
 HEADROOM = 1024  # bytes kept free for the "and N more" line and JSON overhead
 
 
 def _head(view: SummaryView, t: Translator) -> list[Any]:
-    roles = [Fact(title=t("role." + r.value), value=str(view.by_role[r]))
-             for r in ROLES if r in view.by_role]
+    roles = [
+        Fact(title=t("role." + r.value), value=str(view.by_role[r]))
+        for r in ROLES
+        if r in view.by_role
+    ]
     return [
         line(t("summary.title"), size="Small", is_subtle=True),
         plain(view.topic, bold=True, size="Large", spacing="None"),
         plain(t("session.host", name=view.host_name), subtle=True, spacing="None"),
-        line(t("summary.when", date=local_date(view.started_ms), start=local_time(view.started_ms),
-               end=local_time(view.ended_ms)), is_subtle=True, spacing="None"),
+        line(
+            t(
+                "summary.when",
+                date=local_date(view.started_ms),
+                start=local_time(view.started_ms),
+                end=local_time(view.ended_ms),
+            ),
+            is_subtle=True,
+            spacing="None",
+        ),
         line(t("summary.participants", n=view.joined), weight="Bolder", spacing="Medium"),
         FactSet(facts=roles) if roles else line(t("summary.no_participants"), is_subtle=True),
         line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium"),

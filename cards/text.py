@@ -15,11 +15,18 @@ MAX_CARD_BYTES = 28 * 1024  # Teams takes ~100 KB; small cards render reliably o
 SCHEMA_VERSION = "1.5"
 
 
-def plain(text: str, *, bold: bool = False, size: str | None = None,
-          subtle: bool = False, spacing: str | None = None) -> RichTextBlock:
+def plain(
+    text: str,
+    *,
+    bold: bool = False,
+    size: str | None = None,
+    subtle: bool = False,
+    spacing: str | None = None,
+) -> RichTextBlock:
     """User text as one TextRun: never Markdown, never a mention, never a link."""
-    run = TextRun(text=text, weight="Bolder" if bold else None, size=size,
-                  is_subtle=True if subtle else None)
+    run = TextRun(
+        text=text, weight="Bolder" if bold else None, size=size, is_subtle=True if subtle else None
+    )
     return RichTextBlock(inlines=[run], spacing=spacing)
 
 
@@ -40,14 +47,24 @@ def local_date(ms: int) -> str:
 
 
 def notice_block(notice: Notice, t: Translator) -> TextBlock:
-    return line(t(notice.key, **notice.params), color="Good" if notice.good else "Attention",
-                weight="Bolder")
+    return line(
+        t(notice.key, **notice.params),
+        color="Good" if notice.good else "Attention",
+        weight="Bolder",
+    )
 
 
-def card(body: list[Any], t: Translator, *, actions: list[Any] | None = None,
-         refresh: Any = None) -> AdaptiveCard:
-    return AdaptiveCard(version=SCHEMA_VERSION, body=body, actions=actions or None,
-                        refresh=refresh, fallback_text=t("card.fallback"), lang=t.lang)
+def card(
+    body: list[Any], t: Translator, *, actions: list[Any] | None = None, refresh: Any = None
+) -> AdaptiveCard:
+    return AdaptiveCard(
+        version=SCHEMA_VERSION,
+        body=body,
+        actions=actions or None,
+        refresh=refresh,
+        fallback_text=t("card.fallback"),
+        lang=t.lang,
+    )
 
 
 def to_json(adaptive: AdaptiveCard) -> dict[str, Any]:

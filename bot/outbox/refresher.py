@@ -22,8 +22,9 @@ BATCH = 50
 
 
 class CardRefresher:
-    def __init__(self, outbox: OutboxStore, render: Render, sender: Sender,
-                 interval_s: float) -> None:
+    def __init__(
+        self, outbox: OutboxStore, render: Render, sender: Sender, interval_s: float
+    ) -> None:
         self._outbox = outbox
         self._render = render
         self._sender = sender

@@ -23,7 +23,8 @@ from bot.service.ports import Actor, Card
 from bot.service.summary import end_session
 from bot.service.views import author_tag, member_tag, personal_view
 from bot.store.sessions import RosterEntry
-from cards import join, session as session_card
+from cards import join
+from cards import session as session_card
 from cards.text import to_json
 from cards.views import JoinView, Notice
 
@@ -40,8 +41,9 @@ class Click:
     t: Translator
 
 
-async def view_card(deps: Deps, click: Click, notice: Notice | None = None,
-                    draft: str = "") -> Card:
+async def view_card(
+    deps: Deps, click: Click, notice: Notice | None = None, draft: str = ""
+) -> Card:
     _, view = await personal_view(deps, click.sid, click.actor, notice=notice, draft=draft)
     return to_json(session_card.build(view, click.t))
 
@@ -55,9 +57,12 @@ async def open_join(deps: Deps, click: Click, notice: Notice | None = None) -> C
     role = click.data.get("role") if notice else (entry.role if entry else None)
     department = click.data.get("department") if notice else (entry.department if entry else "")
     view = JoinView(
-        sid=click.sid, rev=click.session.rev, topic=click.session.topic,
+        sid=click.sid,
+        rev=click.session.rev,
+        topic=click.session.topic,
         role=Role(role) if isinstance(role, str) and role in Role.__members__.values() else None,
-        department=department if isinstance(department, str) else "", notice=notice,
+        department=department if isinstance(department, str) else "",
+        notice=notice,
     )
     return to_json(join.build(view, click.t))
 
@@ -66,10 +71,14 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
     decided = decide_check_in(click.data.get("role"), click.data.get("department"))
     if isinstance(decided, Refusal):
         return await open_join(deps, click, Notice(decided.key, decided.params, good=False))
-    entry = RosterEntry(decided.role.value, decided.department, click.actor.name,
-                        click.actor.user_id)
+    entry = RosterEntry(
+        decided.role.value, decided.department, click.actor.name, click.actor.user_id
+    )
     result = await deps.store.join(
-        click.sid, click.actor.activity_id, member_tag(deps, click.sid, click.actor), entry,
+        click.sid,
+        click.actor.activity_id,
+        member_tag(deps, click.sid, click.actor),
+        entry,
         frozenset(p.value for p in JOINABLE),
     )
     if result not in ("new", "updated"):
@@ -83,12 +92,17 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
 async def submit_idea(deps: Deps, click: Click) -> Card:
     raw = click.data.get("idea")
     decided = decide_idea(raw, deps.rules.idea_max_len)
-    draft = raw[:2 * deps.rules.idea_max_len] if isinstance(raw, str) else ""
+    draft = raw[: 2 * deps.rules.idea_max_len] if isinstance(raw, str) else ""
     if isinstance(decided, Refusal):
         return await view_card(deps, click, Notice(decided.key, decided.params, good=False), draft)
     result = await deps.store.submit_idea(
-        click.sid, click.actor.activity_id, author_tag(deps, click.sid, click.actor), decided,
-        click.rev, deps.clock.now_ms(), deps.rules.max_ideas_per_person,
+        click.sid,
+        click.actor.activity_id,
+        author_tag(deps, click.sid, click.actor),
+        decided,
+        click.rev,
+        deps.clock.now_ms(),
+        deps.rules.max_ideas_per_person,
     )
     if not result.startswith("ok:"):
         notice = refusal_notice(result, max=deps.rules.max_ideas_per_person)
@@ -105,8 +119,14 @@ async def advance(deps: Deps, click: Click) -> Card:
     if step.to is Phase.ENDED:
         return await end(deps, click)
     result = await deps.store.advance(
-        click.sid, click.actor.activity_id, member_tag(deps, click.sid, click.actor), click.rev,
-        step.to.value, deps.clock.now_ms(), step.ends_ms, deps.rules.retention_s,
+        click.sid,
+        click.actor.activity_id,
+        member_tag(deps, click.sid, click.actor),
+        click.rev,
+        step.to.value,
+        deps.clock.now_ms(),
+        step.ends_ms,
+        deps.rules.retention_s,
     )
     if not succeeded(result):
         return await view_card(deps, click, refusal_notice(result))

@@ -16,7 +16,8 @@ from bot.service.phases import announce_phase
 from bot.service.ports import Actor
 from bot.service.summary import end_session
 from bot.service.views import member_tag, shared_view
-from cards import notice, session as session_card
+from cards import notice
+from cards import session as session_card
 from cards.text import to_json
 
 logger = logging.getLogger(__name__)
@@ -49,22 +50,37 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
         return
     sid, now = deps.new_sid(), deps.clock.now_ms()
     meta = {
-        "topic": topic, "host_name": actor.name, "host_uid": actor.user_id,
-        "locale": t.lang, "phase": Phase.CHECKIN.value, "rev": 1, "status": ACTIVE,
-        "agenda": encode_agenda(DEFAULT_AGENDA), "created_ms": now, "phase_started_ms": now,
-        "phase_ends_ms": 0, "ended_ms": 0, "conv_key": actor.conv_key,
-        "service_url": actor.conv.service_url, "conversation_id": actor.conv.conversation_id,
-        "conversation_type": actor.conv.conversation_type, "tenant_id": actor.conv.tenant_id,
-        "bot_id": actor.conv.bot_id, "bot_name": actor.conv.bot_name, "idea_seq": 0,
+        "topic": topic,
+        "host_name": actor.name,
+        "host_uid": actor.user_id,
+        "locale": t.lang,
+        "phase": Phase.CHECKIN.value,
+        "rev": 1,
+        "status": ACTIVE,
+        "agenda": encode_agenda(DEFAULT_AGENDA),
+        "created_ms": now,
+        "phase_started_ms": now,
+        "phase_ends_ms": 0,
+        "ended_ms": 0,
+        "conv_key": actor.conv_key,
+        "service_url": actor.conv.service_url,
+        "conversation_id": actor.conv.conversation_id,
+        "conversation_type": actor.conv.conversation_type,
+        "tenant_id": actor.conv.tenant_id,
+        "bot_id": actor.conv.bot_id,
+        "bot_name": actor.conv.bot_name,
+        "idea_seq": 0,
     }
     host = tag(deps.rules.anon_key, Purpose.MEMBER, sid, actor.aad_id)
-    created = await deps.store.create(sid, actor.conv_key, running.sid if running else None,
-                                      meta, host)
+    created = await deps.store.create(
+        sid, actor.conv_key, running.sid if running else None, meta, host
+    )
     if not created:
         await reply(deps, actor, t, "start.already_racing")
         return
-    logger.info("session_started", extra={"sid": sid, "conversation_type":
-                                          actor.conv.conversation_type})
+    logger.info(
+        "session_started", extra={"sid": sid, "conversation_type": actor.conv.conversation_type}
+    )
     _, view = await shared_view(deps, sid)
     card_id = await deps.sender.send(actor.conv, card=to_json(session_card.build(view, t)))
     await deps.store.set_card(sid, card_id)
@@ -87,8 +103,16 @@ async def status(deps: Deps, actor: Actor, arg: str) -> None:
         return
     t = translator(session.locale)
     _, view = await shared_view(deps, session.sid)
-    await reply(deps, actor, t, "status.line", topic=session.topic,
-                phase=t(f"phase.{session.phase.value}"), joined=view.joined, ideas=view.idea_count)
+    await reply(
+        deps,
+        actor,
+        t,
+        "status.line",
+        topic=session.topic,
+        phase=t(f"phase.{session.phase.value}"),
+        joined=view.joined,
+        ideas=view.idea_count,
+    )
 
 
 async def _host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator] | None:
@@ -117,8 +141,14 @@ async def next_(deps: Deps, actor: Actor, arg: str) -> None:
         await end(deps, actor, arg)
         return
     result = await deps.store.advance(
-        session.sid, actor.activity_id, member_tag(deps, session.sid, actor), session.rev,
-        step.to.value, deps.clock.now_ms(), step.ends_ms, deps.rules.retention_s,
+        session.sid,
+        actor.activity_id,
+        member_tag(deps, session.sid, actor),
+        session.rev,
+        step.to.value,
+        deps.clock.now_ms(),
+        step.ends_ms,
+        deps.rules.retention_s,
     )
     if not succeeded(result):
         await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))

@@ -20,7 +20,8 @@ from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card, ConvRef
 from bot.service.views import conv_ref, member_tag, shared_view
-from cards import notice, session as session_card
+from cards import notice
+from cards import session as session_card
 from cards.text import to_json
 from cards.views import Notice
 
@@ -29,14 +30,16 @@ logger = logging.getLogger(__name__)
 CommandHandler = Callable[[Deps, Actor, str], Awaitable[None]]
 ActionHandler = Callable[[Deps, Click], Awaitable[Card]]
 
-COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType({
-    Verb.START: commands.start,
-    Verb.HELP: commands.help_,
-    Verb.STATUS: commands.status,
-    Verb.NEXT: commands.next_,
-    Verb.END: commands.end,
-    Verb.UNKNOWN: commands.unknown,
-})
+COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
+    {
+        Verb.START: commands.start,
+        Verb.HELP: commands.help_,
+        Verb.STATUS: commands.status,
+        Verb.NEXT: commands.next_,
+        Verb.END: commands.end,
+        Verb.UNKNOWN: commands.unknown,
+    }
+)
 
 LIVE: frozenset[Phase] = frozenset(Phase) - {Phase.ENDED}
 
@@ -48,14 +51,16 @@ class Route:
     host_only: bool = False  # checked against the caller's tag, never card data
 
 
-ROUTES: Mapping[str, Route] = MappingProxyType({
-    "card.refresh": Route(actions.refresh, frozenset(Phase)),
-    "join.open": Route(actions.open_join, JOINABLE),
-    "join.confirm": Route(actions.confirm_join, JOINABLE),
-    "idea.submit": Route(actions.submit_idea, frozenset({Phase.IDEAS})),
-    "phase.next": Route(actions.advance, LIVE, host_only=True),
-    "session.end": Route(actions.end, LIVE, host_only=True),
-})
+ROUTES: Mapping[str, Route] = MappingProxyType(
+    {
+        "card.refresh": Route(actions.refresh, frozenset(Phase)),
+        "join.open": Route(actions.open_join, JOINABLE),
+        "join.confirm": Route(actions.confirm_join, JOINABLE),
+        "idea.submit": Route(actions.submit_idea, frozenset({Phase.IDEAS})),
+        "phase.next": Route(actions.advance, LIVE, host_only=True),
+        "session.end": Route(actions.end, LIVE, host_only=True),
+    }
+)
 
 
 class Service:

@@ -17,6 +17,9 @@ async def announce_phase(deps: Deps, sid: str, step: Transition) -> None:
     meta = await deps.store.meta(sid)
     t = translator(meta.get("locale", "nb"))
     logger.info("phase_advanced", extra={"sid": sid, "phase": step.to.value})
-    text = t("phase.started", phase=t(f"phase.{step.to.value}")) + " " + t(
-        f"phase.{step.to.value}.howto")
+    text = (
+        t("phase.started", phase=t(f"phase.{step.to.value}"))
+        + " "
+        + t(f"phase.{step.to.value}.howto")
+    )
     await deps.sender.send(conv_ref(meta), text=text)

@@ -22,8 +22,14 @@ logger = logging.getLogger(__name__)
 async def end_session(deps: Deps, sid: str, actor: Actor, expected_rev: int) -> str:
     """Returns the store's answer; only the one call that ends the session posts the summary."""
     result = await deps.store.advance(
-        sid, actor.activity_id, member_tag(deps, sid, actor), expected_rev, Phase.ENDED.value,
-        deps.clock.now_ms(), 0, deps.rules.retention_s,
+        sid,
+        actor.activity_id,
+        member_tag(deps, sid, actor),
+        expected_rev,
+        Phase.ENDED.value,
+        deps.clock.now_ms(),
+        0,
+        deps.rules.retention_s,
     )
     if first_time(result):
         logger.info("session_ended", extra={"sid": sid})
@@ -40,9 +46,13 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
     by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
     ideas = await deps.store.ideas(sid)
     view = SummaryView(
-        topic=session.topic, host_name=session.host_name, started_ms=session.created_ms,
-        ended_ms=session.ended_ms or deps.clock.now_ms(), joined=sum(by_role.values()),
-        by_role=by_role, ideas=tuple(idea.text for idea in ideas),
+        topic=session.topic,
+        host_name=session.host_name,
+        started_ms=session.created_ms,
+        ended_ms=session.ended_ms or deps.clock.now_ms(),
+        joined=sum(by_role.values()),
+        by_role=by_role,
+        ideas=tuple(idea.text for idea in ideas),
     )
     return to_json(summary.build(view, translator(session.locale)))
 

@@ -18,8 +18,13 @@ POOL_TIMEOUT_S = 5
 
 def client_for(url: str) -> Redis:
     pool = BlockingConnectionPool.from_url(
-        url, max_connections=MAX_CONNECTIONS, timeout=POOL_TIMEOUT_S, decode_responses=True,
-        socket_connect_timeout=2, socket_timeout=5, retry_on_timeout=True,
+        url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=POOL_TIMEOUT_S,
+        decode_responses=True,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        retry_on_timeout=True,
         health_check_interval=15,
     )
     return Redis(connection_pool=pool)

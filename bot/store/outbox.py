@@ -22,9 +22,7 @@ class OutboxStore:
 
     async def lease(self, sid: str, interval_ms: int) -> bool:
         """At most one update per card per interval, across replicas."""
-        return bool(
-            await self._redis.set(keys.publish_lease(sid), "1", nx=True, px=interval_ms)
-        )
+        return bool(await self._redis.set(keys.publish_lease(sid), "1", nx=True, px=interval_ms))
 
     async def lease_left_ms(self, sid: str) -> int:
         return max(0, int(await self._redis.pttl(keys.publish_lease(sid))))

@@ -68,8 +68,13 @@ class SessionStore:
         return await self._redis.get(keys.conversation(conv_key))
 
     async def create(
-        self, sid: str, conv_key: str, replaces: str | None, meta: Mapping[str, str | int],
-        host_tag: str, pending_ttl_s: int = 3600,
+        self,
+        sid: str,
+        conv_key: str,
+        replaces: str | None,
+        meta: Mapping[str, str | int],
+        host_tag: str,
+        pending_ttl_s: int = 3600,
     ) -> bool:
         """Write a new session, then point the conversation at it if nobody beat us to it.
 
@@ -82,9 +87,7 @@ class SessionStore:
         for key in (keys.meta(sid), keys.hosts(sid)):
             pipe.expire(key, pending_ttl_s)
         await pipe.execute()
-        pointed = await self._point(
-            keys=[keys.conversation(conv_key)], args=[sid, replaces or ""]
-        )
+        pointed = await self._point(keys=[keys.conversation(conv_key)], args=[sid, replaces or ""])
         if not pointed:
             await self._redis.delete(*keys.session_keys(sid))
             return False
@@ -116,9 +119,11 @@ class SessionStore:
             records = await self._redis.hmget(keys.ideas(sid), ids)
             my_ideas = _ideas_in_order({i: r for i, r in zip(ids, records, strict=True) if r})
         return Snapshot(
-            meta=meta, host_tags=frozenset(hosts),
+            meta=meta,
+            host_tags=frozenset(hosts),
             roles={role: int(n) for role, n in roles.items() if int(n) > 0},
-            idea_count=int(count), my_role=json.loads(entry)["role"] if entry else None,
+            idea_count=int(count),
+            my_role=json.loads(entry)["role"] if entry else None,
             my_ideas=my_ideas,
         )
 
@@ -162,40 +167,78 @@ class SessionStore:
     # -- writes --------------------------------------------------------------------------
 
     async def join(
-        self, sid: str, activity_id: str, member_tag: str, entry: RosterEntry,
+        self,
+        sid: str,
+        activity_id: str,
+        member_tag: str,
+        entry: RosterEntry,
         joinable: frozenset[str],
     ) -> str:
         record = json.dumps(
-            {"role": entry.role, "dept": entry.department, "name": entry.name,
-             "uid": entry.user_id}, ensure_ascii=False,
+            {
+                "role": entry.role,
+                "dept": entry.department,
+                "name": entry.name,
+                "uid": entry.user_id,
+            },
+            ensure_ascii=False,
         )
         wrapped = "," + ",".join(sorted(joinable)) + ","
-        return _repeat_as_first(await self._join(
-            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.roster(sid), keys.roles(sid)],
-            args=[self._seen_ttl, member_tag, record, wrapped, entry.role],
-        ))
+        return _repeat_as_first(
+            await self._join(
+                keys=[
+                    keys.meta(sid),
+                    keys.seen(sid, activity_id),
+                    keys.roster(sid),
+                    keys.roles(sid),
+                ],
+                args=[self._seen_ttl, member_tag, record, wrapped, entry.role],
+            )
+        )
 
     async def submit_idea(
-        self, sid: str, activity_id: str, author_tag: str, text: str, rev: int, now_ms: int,
+        self,
+        sid: str,
+        activity_id: str,
+        author_tag: str,
+        text: str,
+        rev: int,
+        now_ms: int,
         max_per_author: int,
     ) -> str:
         record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
-        return _repeat_as_first(await self._submit(
-            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.ideas(sid),
-                  keys.by_author(sid)],
-            args=[self._seen_ttl, author_tag, record, rev, max_per_author],
-        ))
+        return _repeat_as_first(
+            await self._submit(
+                keys=[
+                    keys.meta(sid),
+                    keys.seen(sid, activity_id),
+                    keys.ideas(sid),
+                    keys.by_author(sid),
+                ],
+                args=[self._seen_ttl, author_tag, record, rev, max_per_author],
+            )
+        )
 
     async def advance(
-        self, sid: str, activity_id: str, actor_tag: str, expected_rev: int, to_phase: str,
-        now_ms: int, ends_ms: int, retention_s: int,
+        self,
+        sid: str,
+        activity_id: str,
+        actor_tag: str,
+        expected_rev: int,
+        to_phase: str,
+        now_ms: int,
+        ends_ms: int,
+        retention_s: int,
     ) -> str:
         """'ok:<rev>' for the call that advanced; 'again:ok:<rev>' for a redelivery of it."""
         return await self._advance(
-            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid),
-                  *keys.session_keys(sid)],
-            args=[self._seen_ttl, actor_tag, expected_rev, to_phase, now_ms, ends_ms,
-                  retention_s],
+            keys=[
+                keys.meta(sid),
+                keys.seen(sid, activity_id),
+                keys.hosts(sid),
+                *keys.session_keys(sid),
+            ],
+            args=[self._seen_ttl, actor_tag, expected_rev, to_phase, now_ms, ends_ms, retention_s],
         )
 
     async def expire_pointer(self, conv_key: str, sid: str, retention_s: int) -> None:
@@ -206,8 +249,7 @@ class SessionStore:
 
     async def first_turn(self, activity_id: str) -> bool:
         """True the first time a message activity id is seen (Teams redelivers after ~15 s)."""
-        return bool(await self._redis.set(keys.turn(activity_id), "1", nx=True,
-                                          ex=self._seen_ttl))
+        return bool(await self._redis.set(keys.turn(activity_id), "1", nx=True, ex=self._seen_ttl))
 
     async def ping(self) -> bool:
         return bool(await self._redis.ping())

@@ -65,12 +65,14 @@ class CachingAuthentication(ConfigurationBotFrameworkAuthentication):
         self._connectors: dict[tuple[str, str], ConnectorClient] = {}
         self._token_clients: dict[str, UserTokenClient] = {}
 
-    async def authenticate_request(self, activity: Activity, auth_header: str
-                                   ) -> AuthenticateRequestResult:
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
-                result.connector_factory, self._connectors)
+                result.connector_factory, self._connectors
+            )
         return result
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
@@ -100,8 +102,10 @@ class TokenSource:
         async with self._lock:
             if self._credentials is None:
                 self._credentials = await self._factory.create_credentials(
-                    self._config.app_id, AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
-                    AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL, True,
+                    self._config.app_id,
+                    AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+                    AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL,
+                    True,
                 )
         token = await asyncio.to_thread(self._credentials.get_access_token)
         return {"Authorization": f"Bearer {token}"}

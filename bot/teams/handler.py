@@ -83,8 +83,9 @@ class DigikokHandler(ActivityHandler):
             card = to_json(notice.message(t, self._error_key(exc, ref), good=False, ref=ref))
         return card_answer(card)
 
-    async def on_members_added_activity(self, members_added: list[ChannelAccount],
-                                        turn_context: TurnContext) -> None:
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
         bot = turn_context.activity.recipient
         if not bot or not any(m.id == bot.id for m in members_added):
             return
@@ -95,4 +96,3 @@ class DigikokHandler(ActivityHandler):
             await self._service.on_installed(actor)
         except Exception as exc:  # noqa: BLE001
             self._error_key(exc, correlation_id.get())
-

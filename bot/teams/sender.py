@@ -53,8 +53,9 @@ class ConnectorSender:
         self._http = http
         self._tokens = tokens
 
-    async def _call(self, method: str, url: str, body: dict[str, Any], operation: str
-                    ) -> dict[str, Any]:
+    async def _call(
+        self, method: str, url: str, body: dict[str, Any], operation: str
+    ) -> dict[str, Any]:
         status = 0
         for attempt in range(ATTEMPTS):
             headers = await self._tokens.header()
@@ -72,8 +73,10 @@ class ConnectorSender:
                         raise SendError(status, operation)
             except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
                 status, delay = 0, 0.25 * 2**attempt
-            logger.info("connector_retry", extra={"op": operation, "status": status,
-                                                  "attempt": attempt + 1, "delay_s": delay})
+            logger.info(
+                "connector_retry",
+                extra={"op": operation, "status": status, "attempt": attempt + 1, "delay_s": delay},
+            )
             if attempt + 1 < ATTEMPTS:
                 await asyncio.sleep(delay)
         raise SendError(status, operation)
@@ -102,5 +105,11 @@ class ConnectorSender:
         }
         url = f"{ref.service_url.rstrip('/')}/v3/conversations"
         answer = await self._call("POST", url, body, "create_conversation")
-        return ConvRef(ref.service_url, str(answer.get("id", "")), "personal", ref.tenant_id,
-                       ref.bot_id, ref.bot_name)
+        return ConvRef(
+            ref.service_url,
+            str(answer.get("id", "")),
+            "personal",
+            ref.tenant_id,
+            ref.bot_id,
+            ref.bot_name,
+        )

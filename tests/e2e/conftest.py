@@ -21,8 +21,13 @@ SECRET = "test-secret-0123456789-0123456789-abcdef"
 
 
 def test_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
-    env = {"REDIS_URL": redis_url, "DIGIKOK_SECRET": SECRET, "DATA_DIR": str(data_dir),
-           "CARD_UPDATE_INTERVAL_SECONDS": "0.05", **extra}
+    env = {
+        "REDIS_URL": redis_url,
+        "DIGIKOK_SECRET": SECRET,
+        "DATA_DIR": str(data_dir),
+        "CARD_UPDATE_INTERVAL_SECONDS": "0.05",
+        **extra,
+    }
     return load_config(env)
 
 
@@ -42,8 +47,13 @@ class Bot:
     async def say(self, person: Person, text: str) -> None:
         await self.post(self.place.message(person, text))
 
-    async def click(self, person: Person, data: dict[str, Any],
-                    inputs: dict[str, Any] | None = None, trigger: str = "manual") -> dict[str, Any]:
+    async def click(
+        self,
+        person: Person,
+        data: dict[str, Any],
+        inputs: dict[str, Any] | None = None,
+        trigger: str = "manual",
+    ) -> dict[str, Any]:
         answer = await self.post(self.place.invoke(person, data, inputs, trigger))
         assert answer["statusCode"] == 200
         assert answer["type"] == "application/vnd.microsoft.card.adaptive"
@@ -51,8 +61,11 @@ class Bot:
 
     def session_card(self) -> dict[str, Any]:
         """The shared session card as everyone sees it now: last update, or the first post."""
-        posted = [s for s in self.connector.sent
-                  if s.kind == "send" and s.card and "join.open" in actions(s.card)]
+        posted = [
+            s
+            for s in self.connector.sent
+            if s.kind == "send" and s.card and "join.open" in actions(s.card)
+        ]
         assert posted, "no session card was posted"
         first = posted[0]
         updates = [s for s in self.connector.of("update") if s.activity_id == first.activity_id]
@@ -72,8 +85,14 @@ async def connector(aiohttp_server: Any) -> AsyncIterator[tuple[Connector, str]]
 
 
 @pytest.fixture
-async def bot(aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path,
-              connector: tuple[Connector, str], clock: FakeClock) -> Bot:
+async def bot(
+    aiohttp_client: Any,
+    redis: Redis,
+    redis_url: str,
+    tmp_path: Path,
+    connector: tuple[Connector, str],
+    clock: FakeClock,
+) -> Bot:
     fake, url = connector
     app = create_app(test_config(redis_url, tmp_path), clock=clock)
     client = await aiohttp_client(app)

@@ -22,8 +22,13 @@ async def data_state(redis: Redis) -> dict[str, Any]:
         if key.startswith(("dk:turn:", "dk:outbox:")) or ":pub" in key:
             continue
         kind = await redis.type(key)
-        value = await (redis.hgetall(key) if kind == "hash" else
-                       redis.smembers(key) if kind == "set" else redis.get(key))
+        value = await (
+            redis.hgetall(key)
+            if kind == "hash"
+            else redis.smembers(key)
+            if kind == "set"
+            else redis.get(key)
+        )
         state[key] = value
     return state
 
@@ -32,25 +37,32 @@ async def idea_round(bot: Bot) -> dict[str, Any]:
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(HOST, "neste")
     await bot.say(HOST, "neste")
-    return await bot.connector.wait_for(
-        lambda: actions(bot.session_card()).get("idea.submit"))
+    return await bot.connector.wait_for(lambda: actions(bot.session_card()).get("idea.submit"))
 
 
 async def test_http_level_refusals(bot: Bot, redis: Redis) -> None:
-    raw = await bot.client.post("/api/messages", data=b"{not json",
-                                headers={"Content-Type": "application/json"})
+    raw = await bot.client.post(
+        "/api/messages", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert raw.status == 400
     big = json.dumps({"type": "message", "text": "x" * 300_000})
-    too_big = await bot.client.post("/api/messages", data=big,
-                                    headers={"Content-Type": "application/json"})
+    too_big = await bot.client.post(
+        "/api/messages", data=big, headers={"Content-Type": "application/json"}
+    )
     assert too_big.status == 413
-    form = await bot.client.post("/api/messages", data=b"type=message",
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    form = await bot.client.post(
+        "/api/messages",
+        data=b"type=message",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert form.status == 415
     not_activity = await bot.client.post("/api/messages", json=[1, 2])
     assert not_activity.status == 400
-    bad_auth = await bot.client.post("/api/messages", json=bot.place.message(HOST, "hjelp"),
-                                     headers={"Authorization": "Basic abc"})
+    bad_auth = await bot.client.post(
+        "/api/messages",
+        json=bot.place.message(HOST, "hjelp"),
+        headers={"Authorization": "Basic abc"},
+    )
     assert bad_auth.status == 401
     assert await data_state(redis) == {}
     assert bot.connector.sent == []
@@ -84,10 +96,14 @@ async def test_injection_is_stored_and_shown_as_plain_text(bot: Bot) -> None:
     assert shown and shown[0] == {"type": "TextRun", "text": "• " + sneaky}
     await bot.say(HOST, "avslutt")
     summary = await bot.connector.wait_for(
-        lambda: [s.card for s in bot.connector.of("send") if "Ideer: 1" in all_text(s.card or {})])
+        lambda: [s.card for s in bot.connector.of("send") if "Ideer: 1" in all_text(s.card or {})]
+    )
     card = summary[0]
-    runs = [b for b in card["body"] if b.get("type") == "RichTextBlock"
-            and sneaky in b["inlines"][0]["text"]]
+    runs = [
+        b
+        for b in card["body"]
+        if b.get("type") == "RichTextBlock" and sneaky in b["inlines"][0]["text"]
+    ]
     assert runs and "msteams" not in card  # no mention entities: <at> is just text
 
 
@@ -118,8 +134,9 @@ async def test_stale_and_ended_cards_change_nothing(bot: Bot, redis: Redis) -> N
     assert "avsluttet" in all_text(late) and actions(late) == {}
     reopened = await bot.click(KARI, join)
     assert "avsluttet" in all_text(reopened)
-    forged = await bot.click(KARI, {"action": "join.confirm", "sid": "0000", "rev": 1},
-                             {"role": "citizen"})
+    forged = await bot.click(
+        KARI, {"action": "join.confirm", "sid": "0000", "rev": 1}, {"role": "citizen"}
+    )
     assert "finnes her lenger" in all_text(forged)
     unknown = await bot.click(KARI, {"action": "drop.tables", "sid": join["sid"], "rev": 1})
     assert "skjønte jeg ikke" in all_text(unknown)
@@ -141,8 +158,9 @@ async def test_a_card_from_another_conversation_is_refused(bot: Bot, redis: Redi
 async def test_a_second_start_is_refused_while_one_runs(bot: Bot) -> None:
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(KARI, "start Noe annet")
-    assert any("pågår allerede en Digikok her: «Bedre skolevei»" in t
-               for t in bot.connector.texts())
+    assert any(
+        "pågår allerede en Digikok her: «Bedre skolevei»" in t for t in bot.connector.texts()
+    )
     await bot.say(HOST, "start")
     assert len([s for s in bot.connector.of("send") if "join.open" in actions(s.card or {})]) == 1
 

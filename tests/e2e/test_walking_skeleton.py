@@ -27,9 +27,16 @@ async def test_channel_session_end_to_end(bot: Bot) -> None:
 
     form = await bot.click(KARI, actions(card)["join.open"])
     assert {c["value"] for c in inputs(form)["role"]["choices"]} == {
-        "citizen", "employee", "business", "volunteer", "student", "other"}
-    joined = await bot.click(KARI, actions(form)["join.confirm"],
-                             {"role": "citizen", "department": "Foreldreutvalget"})
+        "citizen",
+        "employee",
+        "business",
+        "volunteer",
+        "student",
+        "other",
+    }
+    joined = await bot.click(
+        KARI, actions(form)["join.confirm"], {"role": "citizen", "department": "Foreldreutvalget"}
+    )
     assert "Du er sjekket inn som Innbygger" in all_text(joined)
     await bot.click(OLE, actions(form)["join.confirm"], {"role": "employee"})
     await bot.connector.wait_for(lambda: "Sjekket inn: 2" in all_text(bot.session_card()))
@@ -54,16 +61,27 @@ async def test_channel_session_end_to_end(bot: Bot) -> None:
 
     await bot.say(HOST, "avslutt")
     summaries = await bot.connector.wait_for(
-        lambda: [s for s in bot.connector.of("send") if "Oppsummering" in all_text(s.card or {})])
+        lambda: [s for s in bot.connector.of("send") if "Oppsummering" in all_text(s.card or {})]
+    )
     assert len(summaries) == 2  # in the channel thread and in the host's personal chat
     in_channel, personal = summaries
     assert in_channel.conversation_id == bot.place.conversation_id
     created = bot.connector.of("create")[0]
-    assert created.body["members"] == [{"id": HOST.uid}] and personal.conversation_id == created.conversation_id
+    assert (
+        created.body["members"] == [{"id": HOST.uid}]
+        and personal.conversation_id == created.conversation_id
+    )
     summary = all_text(in_channel.card)
-    for expected in ("Bedre skolevei for barn", "Deltakere: 2", "Innbygger", "Ansatt",
-                     "Ideer: 3", "1. Gå-buss med voksne\nhver morgen", "2. Flere fotgjengerfelt",
-                     "3. Sykkelparkering ved skolen"):
+    for expected in (
+        "Bedre skolevei for barn",
+        "Deltakere: 2",
+        "Innbygger",
+        "Ansatt",
+        "Ideer: 3",
+        "1. Gå-buss med voksne\nhver morgen",
+        "2. Flere fotgjengerfelt",
+        "3. Sykkelparkering ved skolen",
+    ):
         assert expected in summary
     for name in ("Kari", "Ole", "Foreldreutvalget"):
         assert name not in summary  # anonymous: no names next to ideas

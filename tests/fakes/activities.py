@@ -51,7 +51,9 @@ class Conversation:
 
     def _base(self, person: Person, type_: str) -> dict[str, Any]:
         conversation: dict[str, Any] = {
-            "id": self.conversation_id, "conversationType": self.kind, "tenantId": TENANT,
+            "id": self.conversation_id,
+            "conversationType": self.kind,
+            "tenantId": TENANT,
         }
         channel_data: dict[str, Any] = {"tenant": {"id": TENANT}}
         if self.kind == "channel":
@@ -79,22 +81,33 @@ class Conversation:
         activity = self._base(person, "message")
         if mention and self.kind != "personal":
             activity["text"] = f"<at>{BOT_NAME}</at> {text}"
-            activity["entities"].append({
-                "type": "mention", "text": f"<at>{BOT_NAME}</at>",
-                "mentioned": {"id": BOT_ID, "name": BOT_NAME},
-            })
+            activity["entities"].append(
+                {
+                    "type": "mention",
+                    "text": f"<at>{BOT_NAME}</at>",
+                    "mentioned": {"id": BOT_ID, "name": BOT_NAME},
+                }
+            )
         else:
             activity["text"] = text
         activity["textFormat"] = "plain"
         return activity
 
-    def invoke(self, person: Person, data: dict[str, Any], inputs: dict[str, Any] | None = None,
-               trigger: str = "manual") -> dict[str, Any]:
+    def invoke(
+        self,
+        person: Person,
+        data: dict[str, Any],
+        inputs: dict[str, Any] | None = None,
+        trigger: str = "manual",
+    ) -> dict[str, Any]:
         activity = self._base(person, "invoke")
         activity["name"] = "adaptiveCard/action"
         activity["value"] = {
-            "action": {"type": "Action.Execute", "verb": data.get("action"),
-                       "data": {**data, **(inputs or {})}},
+            "action": {
+                "type": "Action.Execute",
+                "verb": data.get("action"),
+                "data": {**data, **(inputs or {})},
+            },
             "trigger": trigger,
         }
         return activity

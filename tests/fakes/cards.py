@@ -40,4 +40,8 @@ def actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n["id"]: n for n in walk(card.get("body", [])) if str(n.get("type", "")).startswith("Input.")}
+    return {
+        n["id"]: n
+        for n in walk(card.get("body", []))
+        if str(n.get("type", "")).startswith("Input.")
+    }

@@ -46,9 +46,9 @@ class Connector:
     def texts(self) -> list[str]:
         return [s.text for s in self.sent if s.text]
 
-    async def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    async def wait_for(self, check: Callable[[], Any], within: float = 10.0) -> Any:
         """Poll until check() is truthy; generous deadline, never a speed assertion."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             result = check()
             if result:

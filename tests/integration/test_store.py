@@ -14,33 +14,49 @@ JOINABLE = frozenset({"checkin", "pitch", "ideas"})
 
 
 async def new_session(store: SessionStore, sid: str = "s1", phase: str = "ideas") -> None:
-    meta = {"topic": "T", "phase": phase, "rev": 1, "status": "active", "conv_key": "c1",
-            "idea_seq": 0, "agenda": "checkin:0,pitch:10,ideas:10"}
+    meta = {
+        "topic": "T",
+        "phase": phase,
+        "rev": 1,
+        "status": "active",
+        "conv_key": "c1",
+        "idea_seq": 0,
+        "agenda": "checkin:0,pitch:10,ideas:10",
+    }
     assert await store.create(sid, "c1", None, meta, host_tag="host")
 
 
 async def test_200_concurrent_ideas_from_50_people_are_all_stored_once(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    jobs = [store.submit_idea("s1", f"act-{u}-{i}", f"author-{u}", f"idé {u}/{i}", 1, 1000, 50)
-            for u in range(50) for i in range(4)]
+    jobs = [
+        store.submit_idea("s1", f"act-{u}-{i}", f"author-{u}", f"idé {u}/{i}", 1, 1000, 50)
+        for u in range(50)
+        for i in range(4)
+    ]
     answers = await asyncio.gather(*jobs)
     assert all(a.startswith("ok:") for a in answers)
     ids = {a.split(":")[1] for a in answers}
     assert len(ids) == 200
     ideas = await store.ideas("s1")
-    assert sorted(i.text for i in ideas) == sorted(f"idé {u}/{i}" for u in range(50) for i in range(4))
+    assert sorted(i.text for i in ideas) == sorted(
+        f"idé {u}/{i}" for u in range(50) for i in range(4)
+    )
     for u in (0, 17, 49):
         assert [i.text for i in await store.my_ideas("s1", f"author-{u}")] == [
-            f"idé {u}/{i}" for i in range(4)]
+            f"idé {u}/{i}" for i in range(4)
+        ]
 
 
 async def test_redelivered_activity_is_answered_the_same_and_stored_once(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    answers = await asyncio.gather(*[
-        store.submit_idea("s1", "same-activity", "author-1", "én gang", 1, 1000, 50)
-        for _ in range(20)])
+    answers = await asyncio.gather(
+        *[
+            store.submit_idea("s1", "same-activity", "author-1", "én gang", 1, 1000, 50)
+            for _ in range(20)
+        ]
+    )
     assert len(set(answers)) == 1
     assert await store.idea_count("s1") == 1
 
@@ -60,8 +76,9 @@ async def test_refused_ideas_write_nothing(redis: Redis) -> None:
 async def test_idea_limit_per_person_holds_under_a_race(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    answers = await asyncio.gather(*[
-        store.submit_idea("s1", f"a{i}", "eager", f"idé {i}", 1, 1, 5) for i in range(20)])
+    answers = await asyncio.gather(
+        *[store.submit_idea("s1", f"a{i}", "eager", f"idé {i}", 1, 1, 5) for i in range(20)]
+    )
     assert sum(a.startswith("ok:") for a in answers) == 5
     assert answers.count("limit") == 15
 
@@ -74,9 +91,14 @@ async def test_join_counts_roles_and_moves_on_change(redis: Redis) -> None:
     assert await store.join("s1", "j1", "m-kari", entry, JOINABLE) == "new"  # redelivery
     changed = RosterEntry("student", "Skole", "Kari", "29:kari")
     assert await store.join("s1", "j2", "m-kari", changed, JOINABLE) == "updated"
-    answers = await asyncio.gather(*[
-        store.join("s1", f"jj{i}", f"m{i}", RosterEntry("employee", "", f"P{i}", f"29:{i}"),
-                   JOINABLE) for i in range(100)])
+    answers = await asyncio.gather(
+        *[
+            store.join(
+                "s1", f"jj{i}", f"m{i}", RosterEntry("employee", "", f"P{i}", f"29:{i}"), JOINABLE
+            )
+            for i in range(100)
+        ]
+    )
     assert answers.count("new") == 100
     snap = await store.snapshot("s1", "m-kari", "-")
     assert snap.roles == {"student": 1, "employee": 100}
@@ -87,8 +109,9 @@ async def test_advance_is_a_compare_and_set_for_hosts_only(redis: Redis) -> None
     store = SessionStore(redis)
     await new_session(store, phase="checkin")
     assert await store.advance("s1", "x1", "someone", 1, "pitch", 5, 0, 60) == "not_host"
-    answers = await asyncio.gather(*[
-        store.advance("s1", f"n{i}", "host", 1, "pitch", 5, 0, 60) for i in range(10)])
+    answers = await asyncio.gather(
+        *[store.advance("s1", f"n{i}", "host", 1, "pitch", 5, 0, 60) for i in range(10)]
+    )
     assert answers.count("ok:2") == 1 and answers.count("stale") == 9
     assert (await store.meta("s1"))["phase"] == "pitch"
 
@@ -111,8 +134,9 @@ async def test_end_sets_retention_on_every_session_key(redis: Redis) -> None:
 async def test_only_one_of_two_racing_starts_wins_the_conversation(redis: Redis) -> None:
     store = SessionStore(redis)
     meta = {"topic": "T", "phase": "checkin", "rev": 1, "status": "active"}
-    results = await asyncio.gather(*[
-        store.create(f"s{i}", "conv", None, meta, "host") for i in range(10)])
+    results = await asyncio.gather(
+        *[store.create(f"s{i}", "conv", None, meta, "host") for i in range(10)]
+    )
     assert results.count(True) == 1
     winner = await store.current_sid("conv")
     assert winner == f"s{results.index(True)}"
@@ -123,8 +147,9 @@ async def test_only_one_of_two_racing_starts_wins_the_conversation(redis: Redis)
 async def test_roster_is_the_only_place_with_names(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    await store.join("s1", "j1", "m-kari", RosterEntry("citizen", "", "Kari Nordmann", "29:k"),
-                     JOINABLE)
+    await store.join(
+        "s1", "j1", "m-kari", RosterEntry("citizen", "", "Kari Nordmann", "29:k"), JOINABLE
+    )
     await store.submit_idea("s1", "i1", "author-kari", "hemmelig idé", 1, 1, 50)
     ideas_raw = await redis.hgetall(keys.ideas("s1"))
     assert "Kari" not in json.dumps(ideas_raw) and "m-kari" not in json.dumps(ideas_raw)

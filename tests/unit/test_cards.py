@@ -27,20 +27,38 @@ LONG = "Lang idé med **markdown**, <b>html</b> og <at>Ola</at>. " * 17  # ~1,00
 @cache
 def validator() -> jsonschema.Draft6Validator:
     schema = json.loads(
-        resources.files("adaptive_cards").joinpath("schemas/schema-1.5.json").read_text())
+        resources.files("adaptive_cards").joinpath("schemas/schema-1.5.json").read_text()
+    )
     return jsonschema.Draft6Validator(schema)
 
 
 def session_views() -> Iterator[SessionView]:
-    base = dict(sid="s1", rev=3, topic="Bedre skolevei <at>x</at>", host_name="Hanne",
-                agenda=DEFAULT_AGENDA, phase_ends_ms=1_796_119_800_000, joined=31,
-                by_role={Role.CITIZEN: 4, Role.EMPLOYEE: 27}, idea_count=120, idea_max_len=1000,
-                next_phase=Phase.IDEAS, refresh_user_ids=(HOST_UID,))
+    base = dict(
+        sid="s1",
+        rev=3,
+        topic="Bedre skolevei <at>x</at>",
+        host_name="Hanne",
+        agenda=DEFAULT_AGENDA,
+        phase_ends_ms=1_796_119_800_000,
+        joined=31,
+        by_role={Role.CITIZEN: 4, Role.EMPLOYEE: 27},
+        idea_count=120,
+        idea_max_len=1000,
+        next_phase=Phase.IDEAS,
+        refresh_user_ids=(HOST_UID,),
+    )
     for phase in (Phase.CHECKIN, Phase.PITCH, Phase.IDEAS):
         yield SessionView(phase=phase, active=True, **base)
-        yield SessionView(phase=phase, active=True, is_host=True, my_role=Role.CITIZEN,
-                          my_ideas=tuple([LONG] * 50), notice=Notice("idea.received"),
-                          draft=LONG, **base)
+        yield SessionView(
+            phase=phase,
+            active=True,
+            is_host=True,
+            my_role=Role.CITIZEN,
+            my_ideas=tuple([LONG] * 50),
+            notice=Notice("idea.received"),
+            draft=LONG,
+            **base,
+        )
     yield SessionView(phase=Phase.ENDED, active=False, **base)
 
 
@@ -49,12 +67,26 @@ def all_cards() -> Iterator[tuple[str, Any]]:
         t = Translator(lang)
         for view in session_views():
             yield f"session-{lang}-{view.phase}-{view.is_host}", session.build(view, t)
-        yield f"join-{lang}", join.build(JoinView("s1", 3, "Tema", Role.STUDENT, "Skole",
-                                                  Notice("join.pick_role", good=False)), t)
+        yield (
+            f"join-{lang}",
+            join.build(
+                JoinView(
+                    "s1", 3, "Tema", Role.STUDENT, "Skole", Notice("join.pick_role", good=False)
+                ),
+                t,
+            ),
+        )
         yield f"join-empty-{lang}", join.build(JoinView("s1", 3, "Tema", None, ""), t)
         for n in (0, 3, 2000):
-            view = SummaryView("Tema", "Hanne", 1_796_119_200_000, 1_796_122_800_000, 31,
-                               {Role.CITIZEN: 4}, tuple([LONG] * n))
+            view = SummaryView(
+                "Tema",
+                "Hanne",
+                1_796_119_200_000,
+                1_796_122_800_000,
+                31,
+                {Role.CITIZEN: 4},
+                tuple([LONG] * n),
+            )
             yield f"summary-{lang}-{n}", summary.build(view, t)
         yield f"help-{lang}", notice.help_card(t, "help.welcome")
         yield f"message-{lang}", notice.message(t, "card.gone", good=False)
@@ -73,7 +105,9 @@ def unknown_fields(model: Any) -> Iterator[str]:
             yield from unknown_fields(item)
 
 
-@pytest.mark.parametrize(("name", "built"), list(all_cards()), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "built"), list(all_cards()), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_card_is_valid_small_and_typo_free(name: str, built: Any) -> None:
     data = to_json(built)
     errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator().iter_errors(data)]

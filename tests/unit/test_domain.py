@@ -6,7 +6,12 @@ from bot.domain.commands import Verb, parse_command
 from bot.domain.ideas import IDEA_MAX, decide_idea, decide_topic
 from bot.domain.participants import CheckIn, Role, count_by_role, decide_check_in
 from bot.domain.phases import (
-    DEFAULT_AGENDA, Phase, Transition, decode_agenda, encode_agenda, next_phase,
+    DEFAULT_AGENDA,
+    Phase,
+    Transition,
+    decode_agenda,
+    encode_agenda,
+    next_phase,
 )
 from bot.domain.refusal import Refusal
 from bot.domain.tags import Purpose, tag
@@ -53,7 +58,8 @@ def test_roles_are_counted_in_fixed_order() -> None:
 
 def test_commands_in_both_languages_any_case_with_mentions() -> None:
     assert parse_command("<at>Digikok</at> start Bedre skolevei") == (
-        parse_command("START Bedre skolevei"))
+        parse_command("START Bedre skolevei")
+    )
     assert parse_command("<at>Digikok</at>   Start   Bedre  skolevei ").arg == "Bedre  skolevei"
     assert parse_command("<at>Digikok</at> neste").verb is Verb.NEXT
     assert parse_command("AVSLUTT").verb is Verb.END

@@ -25,19 +25,31 @@ def test_catalogues_have_the_same_keys_and_placeholders() -> None:
 
 
 def test_every_literal_key_in_the_code_is_in_the_catalogue() -> None:
+    """Any dotted lower-case literal in bot/ or cards/ is a catalogue key, a card verb or a
+    file name: a key that is in no catalogue fails here, not in front of a participant."""
+    from bot.service.handlers import ROUTES
+
+    literal = re.compile(r"""["']([a-z]+(?:\.[a-z_]+)+)["']""")
     used: set[str] = set()
-    pattern = re.compile(r"""(?:\bt|Notice|Refusal\.of|_error_key|message\(t,|reply\(deps, actor, t,)\(?\s*["']([a-z]+\.[a-z_.]+)["']""")
     for folder in ("bot", "cards"):
         for path in (ROOT / folder).rglob("*.py"):
-            used |= set(pattern.findall(path.read_text(encoding="utf-8")))
-    missing = {key for key in used if key not in CATALOGUES[DEFAULT_LANGUAGE]}
+            used |= set(literal.findall(path.read_text(encoding="utf-8")))
+    not_keys = set(ROUTES) | {"digikok.rdb", "digikok.secret", "microsoft_teams.cards"}
+    missing = {key for key in used - not_keys if key not in CATALOGUES[DEFAULT_LANGUAGE]}
     assert not missing
     assert len(used) > 40  # the scan found the keys it should
 
 
 def test_locale_mapping() -> None:
     assert [language_for(x) for x in ("nb-NO", "no", "nn-NO", "en-US", "en", "de-DE", None)] == [
-        "nb", "nb", "nn", "en", "en", "nb", "nb"]
+        "nb",
+        "nb",
+        "nn",
+        "en",
+        "en",
+        "nb",
+        "nb",
+    ]
 
 
 def test_translator_never_crashes() -> None:
