@@ -43,5 +43,5 @@ def setup_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # The SDK's msrest logs whole HTTP bodies at DEBUG: keep it quiet whatever our level.
-    for noisy in ("msrest", "botframework", "botbuilder", "urllib3", "msal"):
+    for noisy in ("msrest", "botframework", "botbuilder", "urllib3", "msal", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
