@@ -36,6 +36,7 @@ class Config:
     allowed_tenants: frozenset[str]
     log_level: str
     card_update_interval_s: float
+    timer_poll_s: float
     max_ideas_per_person: int
 
     @property
@@ -145,6 +146,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         ),
         log_level=log_level,
         card_update_interval_s=_seconds(env, "CARD_UPDATE_INTERVAL_SECONDS", 2.0, problems),
+        timer_poll_s=_seconds(env, "TIMER_POLL_SECONDS", 1.0, problems),
         max_ideas_per_person=_whole(env, "MAX_IDEAS_PER_PERSON", 50, 1, 1000, problems),
     )
     if problems:

@@ -23,9 +23,11 @@ from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
+from bot.service.timer_jobs import TimerRunner
 from bot.store.connection import open_redis
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
+from bot.store.timers import TimerStore
 from bot.teams.adapter import TeamsEndpoint
 from bot.teams.auth import TokenSource
 from bot.teams.handler import DigikokHandler
@@ -40,6 +42,8 @@ CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
 STORE = web.AppKey("store", SessionStore)
 OUTBOX = web.AppKey("outbox", OutboxStore)
+TIMER_STORE = web.AppKey("timer_store", TimerStore)
+TIMERS = web.AppKey("timers", TimerRunner)
 SERVICE = web.AppKey("service", Service)
 ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
 REFRESHER = web.AppKey("refresher", CardRefresher)
@@ -51,6 +55,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         store = SessionStore(redis)
         app[STORE] = store
         app[OUTBOX] = OutboxStore(redis)
+        app[TIMER_STORE] = TimerStore(redis)
         yield
 
 
@@ -65,23 +70,35 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             max_ideas_per_person=config.max_ideas_per_person,
         )
         deps = Deps(
-            store=app[STORE], outbox=app[OUTBOX], sender=sender, clock=app[CLOCK], rules=rules
+            store=app[STORE],
+            outbox=app[OUTBOX],
+            timers=app[TIMER_STORE],
+            sender=sender,
+            clock=app[CLOCK],
+            rules=rules,
         )
         service = Service(deps)
         app[SERVICE] = service
         app[ENDPOINT] = TeamsEndpoint(config, DigikokHandler(service, config.allowed_tenants))
+        app[TIMERS] = TimerRunner(deps, config.timer_poll_s)
         app[REFRESHER] = CardRefresher(
             deps.outbox, service.render_shared, sender, config.card_update_interval_s
         )
         yield
 
 
-async def refresher_ctx(app: web.Application) -> AsyncIterator[None]:
-    task = asyncio.create_task(app[REFRESHER].run(), name="card-refresher")
+async def background_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The publisher and the timer runner, on every replica; cancelled and awaited at exit."""
+    tasks = [
+        asyncio.create_task(app[REFRESHER].run(), name="card-refresher"),
+        asyncio.create_task(app[TIMERS].run(), name="timer-runner"),
+    ]
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def _problem(status: int, detail: str) -> web.Response:
@@ -135,7 +152,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app = web.Application(client_max_size=MAX_BODY)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
-    app.cleanup_ctx.extend([redis_ctx, service_ctx, refresher_ctx])
+    app.cleanup_ctx.extend([redis_ctx, service_ctx, background_ctx])
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

@@ -7,7 +7,20 @@ from microsoft_teams.cards import AdaptiveCard, Fact, FactSet
 from bot.i18n import Translator
 from cards.text import card, line
 
-HELP_COMMANDS: tuple[str, ...] = ("start", "status", "next", "end", "help")
+HELP_COMMANDS: tuple[str, ...] = (
+    "start",
+    "status",
+    "next",
+    "back",
+    "skip",
+    "extend",
+    "pause",
+    "cohost",
+    "language",
+    "setup",
+    "end",
+    "help",
+)
 
 
 def message(t: Translator, key: str, good: bool = True, **params: object) -> AdaptiveCard:

@@ -1,9 +1,10 @@
-"""The session card: the one shared card of a Digikok, plus each person's own view of it.
+"""The session card: the one shared card of a Digikok — its status board — plus each host's
+own view of it.
 
-Everyone sees the same base card (no names, only counts: ideas are anonymous). Hosts get
-their controls through `refresh` with their user ids, which makes Teams fetch the host
-view from us; everyone else gets their personal view (their ideas, a receipt) only in the
-invoke response to their own click, which costs no message operation.
+Everyone sees the same base card, updated in place by the publisher: phase, time, agenda and
+counts, never names (ideas are anonymous). Hosts get their controls through `refresh` with
+their user ids, which makes Teams fetch the host view from us. Forms that people type into
+(check-in, ideas) live on their own cards, because an update of this one would wipe them.
 """
 
 from __future__ import annotations
@@ -11,31 +12,32 @@ from __future__ import annotations
 from typing import Any
 
 from microsoft_teams.cards import (
-    ActionSet,
     AdaptiveCard,
-    Container,
     ExecuteAction,
     Fact,
     FactSet,
     RefreshDefinition,
-    TextInput,
 )
 
 from bot.domain.participants import ROLES
 from bot.domain.phases import JOINABLE, Phase
 from bot.i18n import Translator
 from cards.text import action_data, card, line, local_time, notice_block, plain
+from cards.timeup import EXTEND_MINUTES
 from cards.views import SessionView
 
-MY_IDEAS_SHOWN = 10
+MAX_REFRESH_USERS = 60  # Teams refreshes a card for at most 60 listed users
 
 
 def _agenda(view: SessionView, t: Translator) -> FactSet:
     facts = []
-    for item in view.agenda:
-        marker = "▶ " if item.phase is view.phase else ""
+    for index, item in enumerate(view.agenda):
+        marker = "▶ " if view.active and index == view.step else ""
+        name = t(f"phase.{item.phase.value}")
+        if item.part:
+            name = t("agenda.part", phase=name, n=item.part)
         length = t("agenda.minutes", n=item.minutes) if item.minutes else t("agenda.open")
-        facts.append(Fact(title=marker + t(f"phase.{item.phase.value}"), value=length))
+        facts.append(Fact(title=marker + name, value=length))
     return FactSet(facts=facts)
 
 
@@ -47,56 +49,85 @@ def _joined(view: SessionView, t: Translator) -> list[Any]:
     return blocks
 
 
-def _phase(view: SessionView, t: Translator) -> list[Any]:
-    if not view.active:
-        return [line(t("session.ended_banner"), weight="Bolder", color="Accent")]
-    blocks: list[Any] = [
-        line(
-            t("phase.now", phase=t(f"phase.{view.phase.value}")),
-            weight="Bolder",
-            size="Medium",
-            color="Accent",
-        ),
-        line(t(f"phase.{view.phase.value}.howto")),
-    ]
+def _timer(view: SessionView, t: Translator) -> list[Any]:
+    if view.paused_left_ms:
+        minutes = max(1, round(view.paused_left_ms / 60_000))
+        return [line(t("timer.paused_banner", n=minutes), color="Warning", spacing="None")]
     if view.phase_ends_ms:
-        blocks.append(
+        return [
             line(
                 t("phase.ends_at", time=local_time(view.phase_ends_ms)),
                 is_subtle=True,
                 spacing="None",
             )
-        )
+        ]
+    return []
+
+
+def _phase_details(view: SessionView, t: Translator) -> list[Any]:
+    blocks: list[Any] = []
+    if view.phase in (Phase.CHECKIN, Phase.PITCH) and view.need:
+        blocks += [line(t("session.need"), weight="Bolder"), plain(view.need, spacing="None")]
+    if view.phase in (Phase.CHECKIN, Phase.PITCH) and view.pitchers:
+        blocks.append(plain(t("session.pitchers", names=view.pitchers), subtle=True))
+    if view.phase is Phase.GROUPS and view.question:
+        blocks += [
+            line(t("groups.question", n=view.part), weight="Bolder"),
+            plain(view.question, spacing="None"),
+        ]
+        if view.part == 1 and view.categories:
+            blocks.append(
+                plain(t("groups.categories", names=", ".join(view.categories)), subtle=True)
+            )
+    if view.phase is Phase.VOTING:
+        blocks.append(line(t("voting.rules", n=view.votes_per_person, m=view.votes_per_idea)))
+    if view.phase is Phase.IDEAS:
+        blocks.append(line(t("ideas.count", n=view.idea_count), weight="Bolder"))
+    elif view.idea_count:
+        blocks.append(line(t("ideas.count", n=view.idea_count)))
     return blocks
 
 
-def _ideas(view: SessionView, t: Translator) -> list[Any]:
-    blocks: list[Any] = [line(t("ideas.count", n=view.idea_count), weight="Bolder")]
-    if view.my_ideas:
-        shown = view.my_ideas[-MY_IDEAS_SHOWN:]
-        items: list[Any] = [line(t("ideas.mine", n=len(view.my_ideas)), weight="Bolder")]
-        items += [plain("• " + text, spacing="Small") for text in shown]
-        if len(view.my_ideas) > len(shown):
-            items.append(line(t("list.more", n=len(view.my_ideas) - len(shown)), is_subtle=True))
-        blocks.append(Container(items=items, style="emphasis"))
-    blocks.append(
-        TextInput(
-            id="idea",
-            label=t("ideas.label"),
-            placeholder=t("ideas.placeholder"),
-            is_multiline=True,
-            max_length=view.idea_max_len,
-            value=view.draft or None,
+def _phase(view: SessionView, t: Translator) -> list[Any]:
+    if not view.active:
+        return [line(t("session.ended_banner"), weight="Bolder", color="Accent")]
+    name = t(f"phase.{view.phase.value}")
+    blocks: list[Any] = [
+        line(t("phase.now", phase=name), weight="Bolder", size="Medium", color="Accent"),
+        line(t(f"phase.{view.phase.value}.howto")),
+    ]
+    return blocks + _timer(view, t) + _phase_details(view, t)
+
+
+def _host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
+    def act(verb: str, title: str, secondary: bool = True, **extra: Any) -> ExecuteAction:
+        return ExecuteAction(
+            title=title,
+            verb=verb,
+            mode="secondary" if secondary else None,
+            data=action_data(verb, view.sid, view.rev, **extra),
         )
-    )
-    send = ExecuteAction(
-        title=t("ideas.send"),
-        verb="idea.submit",
-        style="positive",
-        data=action_data("idea.submit", view.sid, view.rev),
-    )
-    blocks.append(ActionSet(actions=[send]))
-    return blocks
+
+    target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
+    actions = [act("phase.next", t("host.next", phase=target), secondary=False)]
+    if view.phase is Phase.CHECKIN:
+        actions.append(act("setup.open", t("setup.open"), secondary=False))
+    if view.phase_ends_ms or view.paused_left_ms:
+        actions.append(
+            act("timer.extend", t("timer.extend_button", n=EXTEND_MINUTES), minutes=EXTEND_MINUTES)
+        )
+        actions.append(
+            act("timer.resume", t("timer.resume_button"))
+            if view.paused_left_ms
+            else act("timer.pause", t("timer.pause_button"))
+        )
+    if view.step > 0:
+        actions.append(act("phase.back", t("host.back")))
+    actions.append(act("phase.skip", t("host.skip")))
+    actions.append(act("cohost.open", t("cohost.open")))
+    end = act("session.end", t("host.end"))
+    end.style = "destructive"
+    return actions + [end]
 
 
 def _actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
@@ -111,22 +142,7 @@ def _actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
             )
         )
     if view.is_host:
-        target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
-        actions.append(
-            ExecuteAction(
-                title=t("host.next", phase=target),
-                verb="phase.next",
-                data=action_data("phase.next", view.sid, view.rev),
-            )
-        )
-        actions.append(
-            ExecuteAction(
-                title=t("host.end"),
-                verb="session.end",
-                style="destructive",
-                data=action_data("session.end", view.sid, view.rev),
-            )
-        )
+        actions += _host_actions(view, t)
     return actions
 
 
@@ -144,10 +160,6 @@ def build(view: SessionView, t: Translator) -> AdaptiveCard:
             line(t("checkin.you_are", role=t("role." + view.my_role.value)), is_subtle=True)
         )
     body += _joined(view, t)
-    if view.active and view.phase is Phase.IDEAS:
-        body += _ideas(view, t)
-    elif view.idea_count:
-        body.append(line(t("ideas.count", n=view.idea_count)))
     body.append(line(t("agenda.title"), weight="Bolder", spacing="Medium"))
     body.append(_agenda(view, t))
     refresh = None
@@ -156,6 +168,6 @@ def build(view: SessionView, t: Translator) -> AdaptiveCard:
             action=ExecuteAction(
                 verb="card.refresh", data=action_data("card.refresh", view.sid, view.rev)
             ),
-            user_ids=list(view.refresh_user_ids[:60]),  # Teams refreshes at most 60 users
+            user_ids=list(view.refresh_user_ids[:MAX_REFRESH_USERS]),
         )
     return card(body, t, actions=_actions(view, t), refresh=refresh)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.participants import Role
 from bot.domain.phases import AgendaItem, Phase
+from bot.domain.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,19 +22,39 @@ class SessionView:
     rev: int
     topic: str
     host_name: str
+    need: str
+    pitchers: str
     phase: Phase
+    part: int  # question (groups) or round (voting)
+    question: str  # the group question of this part, if any
+    categories: tuple[str, ...]
+    votes_per_person: int
+    votes_per_idea: int
     active: bool
     agenda: tuple[AgendaItem, ...]
+    step: int
     phase_ends_ms: int
+    paused_left_ms: int
     joined: int
     by_role: dict[Role, int]
     idea_count: int
-    idea_max_len: int
-    next_phase: Phase | None  # what "Next phase" leads to; None = the session ends
+    next_phase: Phase | None  # what "Next" leads to; None = the session ends
     refresh_user_ids: tuple[str, ...]  # hosts: Teams fetches their host view
     # Personal parts: only in an Action.Execute answer for one user.
     is_host: bool = False
     my_role: Role | None = None
+    notice: Notice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaView:
+    sid: str
+    rev: int
+    topic: str
+    prompt: str
+    max_len: int
+    open: bool  # the idea round is the current phase
+    ends_ms: int
     my_ideas: tuple[str, ...] = ()
     notice: Notice | None = None
     draft: str = ""  # the refused text is given back so nothing typed is lost
@@ -46,6 +67,32 @@ class JoinView:
     topic: str
     role: Role | None
     department: str
+    notice: Notice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeUpView:
+    sid: str
+    rev: int
+    phase: Phase
+    next_phase: Phase | None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateChoice:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetupView:
+    sid: str
+    rev: int
+    settings: Settings
+    templates: tuple[TemplateChoice, ...]
+    starting: bool  # True before check-in opens (the save button opens it)
+    errors: dict[str, Notice] = field(default_factory=dict)
     notice: Notice | None = None
 
 

@@ -12,9 +12,17 @@ from bot.domain.text import clean_text, strip_mentions
 
 class Verb(StrEnum):
     START = "start"
+    SETUP = "setup"
     HELP = "help"
     STATUS = "status"
     NEXT = "next"
+    BACK = "back"
+    SKIP = "skip"
+    EXTEND = "extend"
+    PAUSE = "pause"
+    RESUME = "resume"
+    COHOST = "cohost"
+    LANGUAGE = "language"
     END = "end"
     UNKNOWN = "unknown"
 
@@ -23,15 +31,42 @@ WORDS: Mapping[str, Verb] = MappingProxyType(
     {
         "start": Verb.START,
         "begin": Verb.START,
+        "begynn": Verb.START,
+        "setup": Verb.SETUP,
+        "oppsett": Verb.SETUP,
+        "innstillinger": Verb.SETUP,
+        "innstillingar": Verb.SETUP,
         "help": Verb.HELP,
         "hjelp": Verb.HELP,
         "?": Verb.HELP,
         "status": Verb.STATUS,
         "next": Verb.NEXT,
         "neste": Verb.NEXT,
+        "videre": Verb.NEXT,
+        "vidare": Verb.NEXT,
+        "back": Verb.BACK,
+        "tilbake": Verb.BACK,
+        "skip": Verb.SKIP,
+        "hopp": Verb.SKIP,
+        "hoppover": Verb.SKIP,
+        "extend": Verb.EXTEND,
+        "forleng": Verb.EXTEND,
+        "forlen": Verb.EXTEND,
+        "pause": Verb.PAUSE,
+        "resume": Verb.RESUME,
+        "fortsett": Verb.RESUME,
+        "gjenoppta": Verb.RESUME,
+        "cohost": Verb.COHOST,
+        "co-host": Verb.COHOST,
+        "medvert": Verb.COHOST,
+        "language": Verb.LANGUAGE,
+        "språk": Verb.LANGUAGE,
+        "sprak": Verb.LANGUAGE,
+        "mål": Verb.LANGUAGE,
         "end": Verb.END,
         "avslutt": Verb.END,
         "slutt": Verb.END,
+        "stop": Verb.END,
     }
 )
 
@@ -49,5 +84,8 @@ def parse_command(text: object) -> TextCommand:
     words = clean_text(strip_mentions(text)).split(None, 1)
     if not words:
         return TextCommand(Verb.HELP, "")
-    verb = WORDS.get(words[0].casefold().strip(".,:;!"), Verb.UNKNOWN)
-    return TextCommand(verb, words[1].strip() if len(words) > 1 else "")
+    rest = words[1].strip() if len(words) > 1 else ""
+    first = words[0].casefold().strip(".,:;!")
+    if first == "hopp" and rest.casefold().startswith("over"):
+        rest = rest[4:].strip()  # "hopp over" is one word to a Norwegian
+    return TextCommand(WORDS.get(first, Verb.UNKNOWN), rest)

@@ -2,49 +2,131 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Mapping
 
-from bot.domain.phases import AgendaItem, Phase, decode_agenda
+from bot.domain.phases import Agenda, AgendaItem, Phase, decode_agenda, encode_agenda
+from bot.domain.settings import Settings
 
 ACTIVE = "active"
 ENDED = "ended"
 
 
+def settings_meta(settings: Settings) -> dict[str, str]:
+    """The settings as meta hash fields (one field each: a setup save is one HSET)."""
+    return {
+        "template": settings.template,
+        "topic": settings.topic,
+        "need": settings.need,
+        "pitchers": settings.pitchers,
+        "idea_prompt": settings.idea_prompt,
+        "q1": settings.q1,
+        "q2": settings.q2,
+        "categories": json.dumps(list(settings.categories), ensure_ascii=False),
+        "groups": str(settings.groups),
+        "votes_n": str(settings.votes_per_person),
+        "votes_m": str(settings.votes_per_idea),
+        "locale": settings.language,
+        "auto_advance": "1" if settings.auto_advance else "0",
+        "reminder_s": str(settings.reminder_s),
+        "agenda": encode_agenda(settings.agenda),
+    }
+
+
+def _int(meta: Mapping[str, str], key: str, default: int = 0) -> int:
+    try:
+        return int(meta.get(key, default))
+    except ValueError:
+        return default
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     sid: str
-    topic: str
+    settings: Settings
     host_name: str
     host_uid: str  # Teams user id (29:…) of the host, for refresh.userIds and 1:1 chat
-    locale: str
     phase: Phase
-    rev: int
+    step: int
+    rev: int  # bumps on every phase move: a card drawn for an older rev is stale
+    tver: int  # bumps on every timer change: timers planned for an older tver do nothing
     status: str
-    agenda: tuple[AgendaItem, ...]
     created_ms: int
     phase_ends_ms: int
+    paused_left_ms: int  # > 0 while the timer is paused
     ended_ms: int
     conversation_type: str
+    cohost_uids: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         return self.status == ACTIVE
 
+    @property
+    def topic(self) -> str:
+        return self.settings.topic
+
+    @property
+    def locale(self) -> str:
+        return self.settings.language
+
+    @property
+    def agenda(self) -> Agenda:
+        return self.settings.agenda
+
+    @property
+    def item(self) -> AgendaItem | None:
+        if self.phase in (Phase.SETUP, Phase.ENDED) or not 0 <= self.step < len(self.agenda):
+            return None
+        return self.agenda[self.step]
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_left_ms > 0
+
+    @property
+    def host_uids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(u for u in (self.host_uid, *self.cohost_uids) if u))
+
     @classmethod
     def from_meta(cls, sid: str, meta: Mapping[str, str]) -> Session:
+        try:
+            categories = tuple(json.loads(meta.get("categories", "[]")))
+        except ValueError:
+            categories = ()
+        settings = Settings(
+            template=meta.get("template", "standard"),
+            topic=meta.get("topic", ""),
+            need=meta.get("need", ""),
+            pitchers=meta.get("pitchers", ""),
+            idea_prompt=meta.get("idea_prompt", ""),
+            q1=meta.get("q1", ""),
+            q2=meta.get("q2", ""),
+            categories=categories,
+            groups=_int(meta, "groups", 3),
+            votes_per_person=_int(meta, "votes_n", 3),
+            votes_per_idea=_int(meta, "votes_m", 2),
+            language=meta.get("locale", "nb"),
+            auto_advance=meta.get("auto_advance") == "1",
+            reminder_s=_int(meta, "reminder_s", 60),
+            agenda=decode_agenda(meta.get("agenda", "")),
+        )
+        cohosts = tuple(u for u in meta.get("cohost_uids", "").split(",") if u)
         return cls(
             sid=sid,
-            topic=meta.get("topic", ""),
+            settings=settings,
             host_name=meta.get("host_name", ""),
             host_uid=meta.get("host_uid", ""),
-            locale=meta.get("locale", "nb"),
             phase=Phase(meta.get("phase", Phase.CHECKIN.value)),
-            rev=int(meta.get("rev", "0")),
+            step=_int(meta, "step"),
+            rev=_int(meta, "rev"),
+            tver=_int(meta, "tver"),
             status=meta.get("status", ACTIVE),
-            agenda=decode_agenda(meta.get("agenda", "")),
-            created_ms=int(meta.get("created_ms", "0")),
-            phase_ends_ms=int(meta.get("phase_ends_ms", "0")),
-            ended_ms=int(meta.get("ended_ms", "0")),
+            created_ms=_int(meta, "created_ms"),
+            phase_ends_ms=_int(meta, "phase_ends_ms"),
+            paused_left_ms=_int(meta, "paused_left_ms"),
+            ended_ms=_int(meta, "ended_ms"),
             conversation_type=meta.get("conversation_type", "channel"),
+            cohost_uids=cohosts,
         )

@@ -12,18 +12,19 @@ from typing import Any
 
 from bot.domain.ideas import decide_idea
 from bot.domain.participants import Role, decide_check_in
-from bot.domain.phases import JOINABLE, Phase, next_phase
+from bot.domain.phases import JOINABLE, Phase
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
+from bot.domain.timers import decide_extension
 from bot.i18n import Translator
-from bot.service.answers import first_time, refusal_notice, succeeded
+from bot.service import steering
+from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
-from bot.service.phases import announce_phase
 from bot.service.ports import Actor, Card
-from bot.service.summary import end_session
-from bot.service.views import author_tag, member_tag, personal_view
+from bot.service.views import author_tag, idea_view, member_tag, personal_view
 from bot.store.sessions import RosterEntry
-from cards import join
+from cards import idea_round, join
+from cards import notice as notice_card
 from cards import session as session_card
 from cards.text import to_json
 from cards.views import JoinView, Notice
@@ -39,13 +40,23 @@ class Click:
     data: dict[str, Any]
     session: Session
     t: Translator
+    tag: str  # the clicking person's member tag in this session
+
+    @property
+    def steer(self) -> steering.Steer:
+        return steering.Steer(self.tag, self.actor.activity_id)
 
 
-async def view_card(
-    deps: Deps, click: Click, notice: Notice | None = None, draft: str = ""
-) -> Card:
-    _, view = await personal_view(deps, click.sid, click.actor, notice=notice, draft=draft)
+async def view_card(deps: Deps, click: Click, notice: Notice | None = None) -> Card:
+    _, view = await personal_view(deps, click.sid, click.actor, notice=notice)
     return to_json(session_card.build(view, click.t))
+
+
+async def answer(deps: Deps, click: Click, notice: Notice) -> Card:
+    """A host's press on a one-off card (time-up prompt) gets a one-line answer there."""
+    if click.data.get("card") == "timeup":
+        return to_json(notice_card.message(click.t, notice.key, notice.good, **notice.params))
+    return await view_card(deps, click, notice)
 
 
 async def refresh(deps: Deps, click: Click) -> Card:
@@ -89,12 +100,21 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
     return await view_card(deps, click, Notice("join.done", {"role": role}))
 
 
+async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:
+    mine = await deps.store.my_ideas(click.sid, author_tag(deps, click.sid, click.actor))
+    session = Session.from_meta(click.sid, await deps.store.meta(click.sid))
+    view = idea_view(deps, session, mine, notice, draft)
+    return to_json(idea_round.build(view, click.t))
+
+
 async def submit_idea(deps: Deps, click: Click) -> Card:
     raw = click.data.get("idea")
-    decided = decide_idea(raw, deps.rules.idea_max_len)
     draft = raw[: 2 * deps.rules.idea_max_len] if isinstance(raw, str) else ""
+    if click.session.phase is not Phase.IDEAS:
+        return await _idea_card(deps, click, Notice("ideas.over", good=False), draft)
+    decided = decide_idea(raw, deps.rules.idea_max_len)
     if isinstance(decided, Refusal):
-        return await view_card(deps, click, Notice(decided.key, decided.params, good=False), draft)
+        return await _idea_card(deps, click, Notice(decided.key, decided.params, good=False), draft)
     result = await deps.store.submit_idea(
         click.sid,
         click.actor.activity_id,
@@ -106,38 +126,51 @@ async def submit_idea(deps: Deps, click: Click) -> Card:
     )
     if not result.startswith("ok:"):
         notice = refusal_notice(result, max=deps.rules.max_ideas_per_person)
-        return await view_card(deps, click, notice, draft)
+        return await _idea_card(deps, click, notice, draft)
     await deps.outbox.mark(click.sid)
     logger.info("idea_submitted", extra={"sid": click.sid})
-    return await view_card(deps, click, Notice("idea.received"))
+    return await _idea_card(deps, click, Notice("idea.received"))
 
 
-async def advance(deps: Deps, click: Click) -> Card:
-    step = next_phase(click.session.agenda, click.session.phase, deps.clock.now_ms())
-    if isinstance(step, Refusal):
-        return await view_card(deps, click, Notice(step.key, step.params, good=False))
-    if step.to is Phase.ENDED:
-        return await end(deps, click)
-    result = await deps.store.advance(
-        click.sid,
-        click.actor.activity_id,
-        member_tag(deps, click.sid, click.actor),
-        click.rev,
-        step.to.value,
-        deps.clock.now_ms(),
-        step.ends_ms,
-        deps.rules.retention_s,
+async def go_next(deps: Deps, click: Click) -> Card:
+    return await answer(
+        deps, click, await steering.go_next(deps, click.session, click.steer, click.rev)
     )
-    if not succeeded(result):
-        return await view_card(deps, click, refusal_notice(result))
-    if first_time(result):
-        await announce_phase(deps, click.sid, step)
-    phase = click.t(f"phase.{step.to.value}")
-    return await view_card(deps, click, Notice("host.moved", {"phase": phase}))
+
+
+async def go_back(deps: Deps, click: Click) -> Card:
+    return await answer(
+        deps, click, await steering.go_back(deps, click.session, click.steer, click.rev)
+    )
+
+
+async def go_skip(deps: Deps, click: Click) -> Card:
+    return await answer(
+        deps, click, await steering.go_skip(deps, click.session, click.steer, click.rev)
+    )
+
+
+async def extend(deps: Deps, click: Click) -> Card:
+    minutes = decide_extension(click.data.get("minutes"))
+    if isinstance(minutes, Refusal):
+        return await answer(deps, click, Notice(minutes.key, minutes.params, good=False))
+    notice = await steering.extend(deps, click.session, click.steer, click.rev, minutes)
+    return await answer(deps, click, notice)
+
+
+async def pause(deps: Deps, click: Click) -> Card:
+    return await answer(
+        deps, click, await steering.pause(deps, click.session, click.steer, click.rev)
+    )
+
+
+async def resume(deps: Deps, click: Click) -> Card:
+    return await answer(
+        deps, click, await steering.resume(deps, click.session, click.steer, click.rev)
+    )
 
 
 async def end(deps: Deps, click: Click) -> Card:
-    result = await end_session(deps, click.sid, click.actor, click.rev)
-    if not succeeded(result):
-        return await view_card(deps, click, refusal_notice(result))
-    return await view_card(deps, click, Notice("summary.posted"))
+    return await answer(
+        deps, click, await steering.end(deps, click.session, click.steer, click.rev)
+    )

@@ -5,20 +5,23 @@ from __future__ import annotations
 import logging
 
 from bot.domain.ideas import decide_topic
-from bot.domain.phases import DEFAULT_AGENDA, Phase, encode_agenda, next_phase
+from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
-from bot.domain.session import ACTIVE, Session
+from bot.domain.session import ACTIVE, Session, settings_meta
+from bot.domain.settings import LANGUAGE_CODES
 from bot.domain.tags import Purpose, tag
+from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service.answers import REFUSALS, first_time, succeeded
+from bot.service import hosts, steering
+from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
-from bot.service.phases import announce_phase
 from bot.service.ports import Actor
-from bot.service.summary import end_session
-from bot.service.views import member_tag, shared_view
-from cards import notice
-from cards import session as session_card
+from bot.service.setup import post_session_card
+from bot.service.views import member_tag, setup_view, shared_view
+from bot.templates import DEFAULT_TEMPLATE, settings_from
+from cards import notice, setup
 from cards.text import to_json
+from cards.views import Notice
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +38,14 @@ async def reply(deps: Deps, actor: Actor, t: Translator, key: str, **params: obj
     await deps.sender.send(actor.conv, text=t(key, **params))
 
 
+async def tell(deps: Deps, actor: Actor, t: Translator, said: Notice) -> None:
+    await reply(deps, actor, t, said.key, **said.params)
+
+
 async def start(deps: Deps, actor: Actor, arg: str) -> None:
-    t = translator(language_for(actor.locale))
+    """`start <topic>` opens check-in at once; `start` alone posts the setup card first."""
+    lang = language_for(actor.locale)
+    t = translator(lang)
     running = await current(deps, actor)
     if running and running.active:
         await reply(deps, actor, t, "start.already", topic=running.topic)
@@ -45,22 +54,21 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
     if isinstance(topic, Refusal):
         await reply(deps, actor, t, topic.key, **topic.params)
         return
-    if not topic:
-        await reply(deps, actor, t, "start.need_topic")
-        return
     sid, now = deps.new_sid(), deps.clock.now_ms()
-    meta = {
-        "topic": topic,
+    settings = settings_from(DEFAULT_TEMPLATE, lang, topic)
+    phase = Phase.CHECKIN if topic else Phase.SETUP
+    meta = settings_meta(settings) | {
         "host_name": actor.name,
         "host_uid": actor.user_id,
-        "locale": t.lang,
-        "phase": Phase.CHECKIN.value,
+        "phase": phase.value,
+        "step": 0,
         "rev": 1,
+        "tver": 0,
         "status": ACTIVE,
-        "agenda": encode_agenda(DEFAULT_AGENDA),
         "created_ms": now,
         "phase_started_ms": now,
         "phase_ends_ms": 0,
+        "paused_left_ms": 0,
         "ended_ms": 0,
         "conv_key": actor.conv_key,
         "service_url": actor.conv.service_url,
@@ -72,18 +80,20 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
         "idea_seq": 0,
     }
     host = tag(deps.rules.anon_key, Purpose.MEMBER, sid, actor.aad_id)
-    created = await deps.store.create(
+    if not await deps.store.create(
         sid, actor.conv_key, running.sid if running else None, meta, host
-    )
-    if not created:
+    ):
         await reply(deps, actor, t, "start.already_racing")
         return
     logger.info(
-        "session_started", extra={"sid": sid, "conversation_type": actor.conv.conversation_type}
+        "session_started",
+        extra={"sid": sid, "setup": not topic, "conversation_type": actor.conv.conversation_type},
     )
-    _, view = await shared_view(deps, sid)
-    card_id = await deps.sender.send(actor.conv, card=to_json(session_card.build(view, t)))
-    await deps.store.set_card(sid, card_id)
+    if topic:
+        await post_session_card(deps, sid)
+        return
+    session = Session.from_meta(sid, await deps.store.meta(sid))
+    await deps.sender.send(actor.conv, card=to_json(setup.build(setup_view(session), t)))
 
 
 async def help_(deps: Deps, actor: Actor, arg: str, lead: str | None = None) -> None:
@@ -98,8 +108,7 @@ async def unknown(deps: Deps, actor: Actor, arg: str) -> None:
 async def status(deps: Deps, actor: Actor, arg: str) -> None:
     session = await current(deps, actor)
     if session is None or not session.active:
-        t = translator(language_for(actor.locale))
-        await reply(deps, actor, t, "status.none")
+        await reply(deps, actor, translator(language_for(actor.locale)), "status.none")
         return
     t = translator(session.locale)
     _, view = await shared_view(deps, session.sid)
@@ -115,53 +124,124 @@ async def status(deps: Deps, actor: Actor, arg: str) -> None:
     )
 
 
-async def _host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator] | None:
+async def _host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator, str] | None:
     """The active session, if the actor hosts it; otherwise the polite answer is sent."""
     session = await current(deps, actor)
     if session is None or not session.active:
         await reply(deps, actor, translator(language_for(actor.locale)), "status.none")
         return None
     t = translator(session.locale)
-    if not await deps.store.is_host(session.sid, member_tag(deps, session.sid, actor)):
+    me = member_tag(deps, session.sid, actor)
+    if not await deps.store.is_host(session.sid, me):
         await reply(deps, actor, t, "host.only")
         return None
-    return session, t
+    return session, t, me
 
 
-async def next_(deps: Deps, actor: Actor, arg: str) -> None:
+async def _steer(deps: Deps, actor: Actor, op: str, arg: str = "") -> None:
     found = await _host_session(deps, actor)
     if found is None:
         return
-    session, t = found
-    step = next_phase(session.agenda, session.phase, deps.clock.now_ms())
-    if isinstance(step, Refusal):
-        await reply(deps, actor, t, step.key, **step.params)
+    session, t, me = found
+    if session.phase is Phase.SETUP and op != "end":
+        await reply(deps, actor, t, "setup.first")
         return
-    if step.to is Phase.ENDED:
-        await end(deps, actor, arg)
+    steer = steering.Steer(me, actor.activity_id)
+    if op == "extend":
+        minutes = decide_extension(arg)
+        if isinstance(minutes, Refusal):
+            await reply(deps, actor, t, minutes.key, **minutes.params)
+            return
+        said = await steering.extend(deps, session, steer, session.rev, minutes)
+    else:
+        said = await STEER_OPS[op](deps, session, steer, session.rev)
+    quiet = said.good and op in ("next", "back", "skip", "end")  # the announcement says it
+    if not quiet:
+        await tell(deps, actor, t, said)
+
+
+STEER_OPS = {
+    "next": steering.go_next,
+    "back": steering.go_back,
+    "skip": steering.go_skip,
+    "pause": steering.pause,
+    "resume": steering.resume,
+    "end": steering.end,
+}
+
+
+async def next_(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "next")
+
+
+async def back(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "back")
+
+
+async def skip(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "skip")
+
+
+async def extend(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "extend", arg)
+
+
+async def pause(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "pause")
+
+
+async def resume(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "resume")
+
+
+async def end(deps: Deps, actor: Actor, arg: str) -> None:
+    await _steer(deps, actor, "end")
+
+
+async def open_setup(deps: Deps, actor: Actor, arg: str) -> None:
+    found = await _host_session(deps, actor)
+    if found is None:
         return
-    result = await deps.store.advance(
-        session.sid,
-        actor.activity_id,
-        member_tag(deps, session.sid, actor),
-        session.rev,
-        step.to.value,
-        deps.clock.now_ms(),
-        step.ends_ms,
-        deps.rules.retention_s,
+    session, t, _ = found
+    if session.phase not in (Phase.SETUP, Phase.CHECKIN):
+        await reply(deps, actor, t, "setup.too_late")
+        return
+    await deps.sender.send(actor.conv, card=to_json(setup.build(setup_view(session), t)))
+
+
+async def cohost(deps: Deps, actor: Actor, arg: str) -> None:
+    found = await _host_session(deps, actor)
+    if found is None:
+        return
+    session, t, _ = found
+    if not actor.mentions:
+        await reply(deps, actor, t, "cohost.how")
+        return
+    for user_id, name in actor.mentions:
+        new_tag = await hosts.tag_for_mention(deps, session.sid, actor, user_id)
+        if new_tag is None:
+            await reply(deps, actor, t, "cohost.unknown", name=name)
+            continue
+        await tell(
+            deps, actor, t, await hosts.add_cohost(deps, session.sid, actor, new_tag, user_id, name)
+        )
+
+
+async def language(deps: Deps, actor: Actor, arg: str) -> None:
+    found = await _host_session(deps, actor)
+    if found is None:
+        return
+    session, t, me = found
+    code = arg.strip().casefold()[:2]
+    if code not in LANGUAGE_CODES:
+        await reply(deps, actor, t, "language.how")
+        return
+    result = await deps.store.update(
+        session.sid, actor.activity_id, me, session.rev, {"locale": code}
     )
     if not succeeded(result):
         await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))
         return
-    if first_time(result):
-        await announce_phase(deps, session.sid, step)
-
-
-async def end(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await _host_session(deps, actor)
-    if found is None:
-        return
-    session, t = found
-    result = await end_session(deps, session.sid, actor, session.rev)
-    if not succeeded(result):
-        await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))
+    await deps.outbox.mark(session.sid)
+    new_t = translator(code)
+    await reply(deps, actor, new_t, "language.set", name=new_t(f"language.{code}"))

@@ -10,6 +10,7 @@ from bot.domain.ideas import IDEA_MAX
 from bot.service.ports import Clock, Sender
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
+from bot.store.timers import TimerStore
 
 
 def new_sid() -> str:
@@ -28,6 +29,7 @@ class Rules:
 class Deps:
     store: SessionStore
     outbox: OutboxStore
+    timers: TimerStore
     sender: Sender
     clock: Clock
     rules: Rules

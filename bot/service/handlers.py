@@ -12,10 +12,10 @@ from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Mapping
 
 from bot.domain.commands import Verb, parse_command
-from bot.domain.phases import JOINABLE, Phase
+from bot.domain.phases import JOINABLE, LIVE, RUNNING, Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
-from bot.service import actions, commands
+from bot.service import actions, commands, hosts, setup
 from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card, ConvRef
@@ -33,15 +33,23 @@ ActionHandler = Callable[[Deps, Click], Awaitable[Card]]
 COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
     {
         Verb.START: commands.start,
+        Verb.SETUP: commands.open_setup,
         Verb.HELP: commands.help_,
         Verb.STATUS: commands.status,
         Verb.NEXT: commands.next_,
+        Verb.BACK: commands.back,
+        Verb.SKIP: commands.skip,
+        Verb.EXTEND: commands.extend,
+        Verb.PAUSE: commands.pause,
+        Verb.RESUME: commands.resume,
+        Verb.COHOST: commands.cohost,
+        Verb.LANGUAGE: commands.language,
         Verb.END: commands.end,
         Verb.UNKNOWN: commands.unknown,
     }
 )
 
-LIVE: frozenset[Phase] = frozenset(Phase) - {Phase.ENDED}
+SETTING_UP: frozenset[Phase] = frozenset({Phase.SETUP, Phase.CHECKIN})
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +64,19 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "card.refresh": Route(actions.refresh, frozenset(Phase)),
         "join.open": Route(actions.open_join, JOINABLE),
         "join.confirm": Route(actions.confirm_join, JOINABLE),
-        "idea.submit": Route(actions.submit_idea, frozenset({Phase.IDEAS})),
-        "phase.next": Route(actions.advance, LIVE, host_only=True),
+        "idea.submit": Route(actions.submit_idea, frozenset(Phase)),  # answers on the idea card
+        "phase.next": Route(actions.go_next, RUNNING, host_only=True),
+        "phase.back": Route(actions.go_back, RUNNING, host_only=True),
+        "phase.skip": Route(actions.go_skip, RUNNING, host_only=True),
+        "timer.extend": Route(actions.extend, RUNNING, host_only=True),
+        "timer.pause": Route(actions.pause, RUNNING, host_only=True),
+        "timer.resume": Route(actions.resume, RUNNING, host_only=True),
         "session.end": Route(actions.end, LIVE, host_only=True),
+        "setup.open": Route(setup.open_setup, SETTING_UP, host_only=True),
+        "setup.template": Route(setup.use_template, SETTING_UP, host_only=True),
+        "setup.save": Route(setup.save, SETTING_UP, host_only=True),
+        "cohost.open": Route(hosts.open_roster, RUNNING, host_only=True),
+        "cohost.add": Route(hosts.make_cohost, RUNNING, host_only=True),
     }
 )
 
@@ -90,15 +108,20 @@ class Service:
         if not meta or meta.get("conv_key") != actor.conv_key:
             return to_json(notice.message(t, "card.gone", good=False))
         session = Session.from_meta(sid, meta)
-        click = Click(actor, sid, rev, data, session, translator(session.locale))
+        me = member_tag(self.deps, sid, actor)
+        click = Click(actor, sid, rev, data, session, translator(session.locale), me)
         if session.phase not in route.phases:
             key = "card.ended" if not session.active else "card.stale"
-            return await actions.view_card(self.deps, click, Notice(key, good=False))
-        if route.host_only and not await self.deps.store.is_host(
-            sid, member_tag(self.deps, sid, actor)
-        ):
-            return await actions.view_card(self.deps, click, Notice("host.only", good=False))
+            return await self._stale(click, Notice(key, good=False))
+        if route.host_only and not await self.deps.store.is_host(sid, me):
+            return await self._stale(click, Notice("host.only", good=False))
         return await route.handler(self.deps, click)
+
+    async def _stale(self, click: Click, notice: Notice) -> Card:
+        """A refused press shows the session as it is now, or a line on a one-off card."""
+        if click.session.phase is Phase.SETUP or click.data.get("card") == "timeup":
+            return to_json(notice.message(click.t, notice.key, False, **notice.params))
+        return await actions.view_card(self.deps, click, notice)
 
     async def render_shared(self, sid: str) -> tuple[ConvRef, str, Card] | None:
         """The publisher's render: the base card everybody sees, with no personal parts."""

@@ -32,6 +32,7 @@ class Actor:
     activity_id: str
     conv: ConvRef
     conv_key: str  # the channel or chat a session belongs to (thread suffix removed)
+    mentions: tuple[tuple[str, str], ...] = ()  # (Teams user id, name) of people @mentioned
 
 
 class Sender(Protocol):
@@ -40,6 +41,10 @@ class Sender(Protocol):
         ...
 
     async def update(self, ref: ConvRef, activity_id: str, card: Card) -> None: ...
+
+    async def member_aad_id(self, ref: ConvRef, user_id: str) -> str | None:
+        """The AAD object id of a conversation member, as the Bot Connector reports it."""
+        ...
 
     async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:
         """The 1:1 chat between the bot and a user of ref's tenant (created if needed)."""

@@ -5,13 +5,10 @@ from __future__ import annotations
 import logging
 
 from bot.domain.participants import Role
-from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import translator
-from bot.service.answers import first_time
 from bot.service.deps import Deps
-from bot.service.ports import Actor
-from bot.service.views import conv_ref, member_tag
+from bot.service.views import conv_ref
 from cards import summary
 from cards.text import to_json
 from cards.views import SummaryView
@@ -19,25 +16,13 @@ from cards.views import SummaryView
 logger = logging.getLogger(__name__)
 
 
-async def end_session(deps: Deps, sid: str, actor: Actor, expected_rev: int) -> str:
-    """Returns the store's answer; only the one call that ends the session posts the summary."""
-    result = await deps.store.advance(
-        sid,
-        actor.activity_id,
-        member_tag(deps, sid, actor),
-        expected_rev,
-        Phase.ENDED.value,
-        deps.clock.now_ms(),
-        0,
-        deps.rules.retention_s,
-    )
-    if first_time(result):
-        logger.info("session_ended", extra={"sid": sid})
-        await deps.outbox.mark(sid)
-        meta = await deps.store.meta(sid)
-        await deps.store.expire_pointer(meta.get("conv_key", ""), sid, deps.rules.retention_s)
-        await post_summary(deps, sid, meta)
-    return result
+async def finish_session(deps: Deps, sid: str) -> None:
+    """After the one write that ended the session: shared card, pointer TTL, summary."""
+    logger.info("session_ended", extra={"sid": sid})
+    await deps.outbox.mark(sid)
+    meta = await deps.store.meta(sid)
+    await deps.store.expire_pointer(meta.get("conv_key", ""), sid, deps.rules.retention_s)
+    await post_summary(deps, sid, meta)
 
 
 async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, object]:

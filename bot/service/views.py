@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.domain.participants import Role
-from bot.domain.phases import Phase, Transition, next_phase
+from bot.domain.phases import Phase, next_step
 from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.service.deps import Deps
 from bot.service.ports import Actor, ConvRef
-from bot.store.sessions import Snapshot
-from cards.views import Notice, SessionView
+from bot.store.sessions import Snapshot, StoredIdea
+from bot.templates import TEMPLATES
+from cards.views import IdeaView, Notice, SessionView, SetupView, TemplateChoice
 
 
 def member_tag(deps: Deps, sid: str, actor: Actor) -> str:
@@ -32,60 +33,106 @@ def conv_ref(meta: dict[str, str]) -> ConvRef:
     )
 
 
-def following(session: Session, now_ms: int) -> Phase | None:
-    step = next_phase(session.agenda, session.phase, now_ms)
-    if isinstance(step, Transition) and step.to is not Phase.ENDED:
-        return step.to
-    return None
+def following(session: Session) -> Phase | None:
+    move = next_step(session.agenda, session.step)
+    return None if move.phase is Phase.ENDED else move.phase
 
 
 def session_view(
-    deps: Deps,
-    sid: str,
+    session: Session,
     snap: Snapshot,
     *,
     personal: bool,
     is_host: bool = False,
     notice: Notice | None = None,
-    draft: str = "",
 ) -> SessionView:
     """The shared view (personal=False) names nobody and shows counts only."""
-    session = Session.from_meta(sid, snap.meta)
     by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
+    item = session.item
+    part = item.part if item else 0
+    settings = session.settings
     return SessionView(
-        sid=sid,
+        sid=session.sid,
         rev=session.rev,
         topic=session.topic,
         host_name=session.host_name,
+        need=settings.need,
+        pitchers=settings.pitchers,
         phase=session.phase,
+        part=part,
+        question={1: settings.q1, 2: settings.q2}.get(part, "")
+        if session.phase is Phase.GROUPS
+        else "",
+        categories=settings.categories,
+        votes_per_person=settings.votes_per_person,
+        votes_per_idea=settings.votes_per_idea,
         active=session.active,
         agenda=session.agenda,
+        step=session.step,
         phase_ends_ms=session.phase_ends_ms,
+        paused_left_ms=session.paused_left_ms,
         joined=sum(by_role.values()),
         by_role=by_role,
         idea_count=snap.idea_count,
-        idea_max_len=deps.rules.idea_max_len,
-        next_phase=following(session, deps.clock.now_ms()),
-        refresh_user_ids=(session.host_uid,) if session.host_uid else (),
+        next_phase=following(session),
+        refresh_user_ids=session.host_uids,
         is_host=personal and is_host,
         my_role=Role(snap.my_role) if personal and snap.my_role else None,
-        my_ideas=tuple(i.text for i in snap.my_ideas) if personal else (),
         notice=notice if personal else None,
-        draft=draft if personal else "",
+    )
+
+
+def idea_view(
+    deps: Deps, session: Session, mine: list[StoredIdea], notice: Notice | None, draft: str = ""
+) -> IdeaView:
+    return IdeaView(
+        sid=session.sid,
+        rev=session.rev,
+        topic=session.topic,
+        prompt=session.settings.idea_prompt,
+        max_len=deps.rules.idea_max_len,
+        open=session.active and session.phase is Phase.IDEAS,
+        ends_ms=session.phase_ends_ms,
+        my_ideas=tuple(i.text for i in mine),
+        notice=notice,
+        draft=draft,
+    )
+
+
+def setup_view(
+    session: Session,
+    *,
+    errors: dict[str, Notice] | None = None,
+    notice: Notice | None = None,
+    settings: object = None,
+) -> SetupView:
+    lang = session.locale
+    choices = tuple(
+        TemplateChoice(t.id, t.name(lang), t.text("description", lang)) for t in TEMPLATES.values()
+    )
+    return SetupView(
+        sid=session.sid,
+        rev=session.rev,
+        settings=settings or session.settings,  # type: ignore[arg-type]
+        templates=choices,
+        starting=session.phase is Phase.SETUP,
+        errors=errors or {},
+        notice=notice,
     )
 
 
 async def personal_view(
-    deps: Deps, sid: str, actor: Actor, notice: Notice | None = None, draft: str = ""
+    deps: Deps, sid: str, actor: Actor, notice: Notice | None = None
 ) -> tuple[Session, SessionView]:
     snap = await deps.store.snapshot(
         sid, member_tag(deps, sid, actor), author_tag(deps, sid, actor)
     )
+    session = Session.from_meta(sid, snap.meta)
     is_host = member_tag(deps, sid, actor) in snap.host_tags
-    view = session_view(deps, sid, snap, personal=True, is_host=is_host, notice=notice, draft=draft)
-    return Session.from_meta(sid, snap.meta), view
+    return session, session_view(session, snap, personal=True, is_host=is_host, notice=notice)
 
 
 async def shared_view(deps: Deps, sid: str) -> tuple[Session, SessionView]:
     snap = await deps.store.snapshot(sid, "-", "-")
-    return Session.from_meta(sid, snap.meta), session_view(deps, sid, snap, personal=False)
+    session = Session.from_meta(sid, snap.meta)
+    return session, session_view(session, snap, personal=False)

@@ -1,12 +1,16 @@
 """Every Redis key Digikok writes. `{sid}` is a hash tag: one session, one cluster slot.
 
 Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes them):
-  dk:{sid}:meta        hash    topic, host_name, host_uid, host_tag, locale, phase, rev,
-                               status (active|ended), agenda ("ideas:10,…"), created_ms,
-                               phase_started_ms, phase_ends_ms, ended_ms, conv_key,
+  dk:{sid}:meta        hash    status (active|ended), phase, step (agenda index), rev (bumps
+                               on phase moves), tver (bumps on timer changes), created_ms,
+                               phase_started_ms, phase_ends_ms, paused_left_ms, ended_ms,
+                               host_name, host_uid, cohost_uids ("29:a,29:b"), conv_key,
                                service_url, conversation_id, conversation_type, tenant_id,
                                bot_id, bot_name, card_id (activity id of the session card),
-                               idea_seq (last idea number)
+                               idea_seq (last idea number); the settings: template, topic,
+                               need, pitchers, idea_prompt, q1, q2, categories (JSON),
+                               groups, votes_n, votes_m, locale, auto_advance, reminder_s,
+                               agenda ("checkin:0:0,pitch:10:0,…")
   dk:{sid}:hosts       set     member tags of the host and co-hosts
   dk:{sid}:roster      hash    member tag -> JSON {role, dept, name, uid, aad}
                                (the roster names people on purpose; ideas never point here)
@@ -15,17 +19,22 @@ Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes
   dk:{sid}:by_author   hash    author tag -> "3,7,12" idea ids      (author tag ≠ member tag)
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
+  dk:{sid}:fired:<id>  string  timer <id>'s message was posted (a rerun posts nothing)
 
 Conversation and global keys:
   dk:conv:<conv key>   string  the conversation's current session id (active or last ended)
   dk:outbox:stale      set     session ids whose shared card must be re-rendered
   dk:turn:<aid>        string  a message activity already handled (TTL SEEN_TTL_S)
+  dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms)
+  dk:{timers}:running  zset    timer id -> lease expiry (epoch ms) while a replica runs it
 """
 
 from __future__ import annotations
 
 SEEN_TTL_S = 24 * 3600
 OUTBOX_STALE = "dk:outbox:stale"
+TIMERS_DUE = "dk:{timers}:due"
+TIMERS_RUNNING = "dk:{timers}:running"
 
 
 def _session(sid: str, name: str) -> str:
@@ -58,6 +67,10 @@ def by_author(sid: str) -> str:
 
 def seen(sid: str, activity_id: str) -> str:
     return _session(sid, f"seen:{activity_id}")
+
+
+def fired(sid: str, timer_id: str) -> str:
+    return _session(sid, f"fired:{timer_id}")
 
 
 def publish_lease(sid: str) -> str:

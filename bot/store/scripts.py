@@ -60,31 +60,74 @@ return answer('ok:' .. id)
 """
 )
 
-ADVANCE = (
+HOST_UPDATE = (
     """
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4..n] every session key (for end)
--- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] expected rev  ARGV[4] to phase
--- ARGV[5] now ms  ARGV[6] phase ends ms (0 = untimed)  ARGV[7] retention s (used on end)
--- Returns 'ok:<new rev>' | 'ended' | 'not_host' | 'stale' | 'gone'.
--- A compare-and-set on rev: a double click or two hosts at once advance only one phase.
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag, '' for the bot itself (a timer)
+-- ARGV[3] expected rev  ARGV[4] expected tver ('' = any)  ARGV[5] '1' = bump rev
+-- ARGV[6] '1' = end the session  ARGV[7] retention s  ARGV[8] now ms
+-- ARGV[9..] field, value pairs to set on meta
+-- Returns 'ok:<rev>:<tver>' | 'ended' | 'not_host' | 'stale' | 'gone'.
+-- A compare-and-set on rev (and tver): a double click, two hosts at once, or a host and a
+-- timer together move the session once. Every change bumps tver: older timers do nothing.
 """
     + _SEEN
     + """
-local m = redis.call('HMGET', KEYS[1], 'status', 'rev')
+local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'tver')
 if not m[1] then return refuse('gone') end
 if m[1] ~= 'active' then return refuse('ended') end
-if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if ARGV[2] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then
+  return refuse('not_host')
+end
 if m[2] ~= ARGV[3] then return refuse('stale') end
-local rev = redis.call('HINCRBY', KEYS[1], 'rev', 1)
-redis.call('HSET', KEYS[1], 'phase', ARGV[4], 'phase_started_ms', ARGV[5],
-           'phase_ends_ms', ARGV[6])
-if ARGV[4] == 'ended' then
-  redis.call('HSET', KEYS[1], 'status', 'ended', 'ended_ms', ARGV[5])
+if ARGV[4] ~= '' and (m[3] or '0') ~= ARGV[4] then return refuse('stale') end
+local rev = tonumber(m[2])
+if ARGV[5] == '1' then rev = redis.call('HINCRBY', KEYS[1], 'rev', 1) end
+local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
+for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[6] == '1' then
+  redis.call('HSET', KEYS[1], 'status', 'ended', 'ended_ms', ARGV[8], 'phase', 'ended')
   for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[7]) end
 end
-return answer('ok:' .. rev)
+return answer('ok:' .. rev .. ':' .. tver)
 """
 )
+
+ADD_HOST = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] new host's member tag
+-- ARGV[4] new host's Teams user id (for refresh.userIds)
+-- Returns 'ok:added' | 'ok:already' | 'ended' | 'not_host' | 'gone'.
+"""
+    + _SEEN
+    + """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return refuse('gone') end
+if status ~= 'active' then return refuse('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if redis.call('SADD', KEYS[3], ARGV[3]) == 0 then return answer('ok:already') end
+local uids = redis.call('HGET', KEYS[1], 'cohost_uids') or ''
+if uids == '' then uids = ARGV[4] else uids = uids .. ',' .. ARGV[4] end
+redis.call('HSET', KEYS[1], 'cohost_uids', uids)
+return answer('ok:added')
+"""
+)
+
+CLAIM_TIMERS = """
+-- KEYS[1] due zset  KEYS[2] in-flight zset  ARGV[1] now ms  ARGV[2] lease ms  ARGV[3] batch
+-- Returns the ids this caller now runs: due ones, and in-flight ones whose lease ran out
+-- (their runner died). Each id goes to one caller; a rerun is made harmless by tver.
+local out = {}
+local until_ms = tonumber(ARGV[1]) + tonumber(ARGV[2])
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
+  redis.call('ZADD', KEYS[2], until_ms, id); table.insert(out, id)
+end
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
+  redis.call('ZREM', KEYS[1], id); redis.call('ZADD', KEYS[2], until_ms, id); table.insert(out, id)
+end
+return out
+"""
 
 POINT_CONVERSATION = """
 -- KEYS[1] dk:conv:<conv key>  ARGV[1] new session id  ARGV[2] the session id we replace ('')

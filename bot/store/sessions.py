@@ -59,7 +59,8 @@ class SessionStore:
         self._seen_ttl = seen_ttl_s
         self._join = redis.register_script(scripts.JOIN)
         self._submit = redis.register_script(scripts.SUBMIT_IDEA)
-        self._advance = redis.register_script(scripts.ADVANCE)
+        self._update = redis.register_script(scripts.HOST_UPDATE)
+        self._add_host = redis.register_script(scripts.ADD_HOST)
         self._point = redis.register_script(scripts.POINT_CONVERSATION)
 
     # -- conversations -------------------------------------------------------------------
@@ -219,27 +220,56 @@ class SessionStore:
             )
         )
 
-    async def advance(
+    async def update(
         self,
         sid: str,
         activity_id: str,
         actor_tag: str,
         expected_rev: int,
-        to_phase: str,
-        now_ms: int,
-        ends_ms: int,
-        retention_s: int,
+        fields: Mapping[str, str | int],
+        *,
+        expected_tver: int | None = None,
+        bump_rev: bool = False,
+        end: bool = False,
+        now_ms: int = 0,
+        retention_s: int = 0,
     ) -> str:
-        """'ok:<rev>' for the call that advanced; 'again:ok:<rev>' for a redelivery of it."""
-        return await self._advance(
+        """'ok:<rev>:<tver>' for the call that wrote; 'again:ok:…' for a redelivery of it.
+
+        actor_tag '' is the bot itself (a timer): no host check, but the same CAS.
+        """
+        pairs = [str(x) for kv in fields.items() for x in kv]
+        return await self._update(
             keys=[
                 keys.meta(sid),
                 keys.seen(sid, activity_id),
                 keys.hosts(sid),
                 *keys.session_keys(sid),
             ],
-            args=[self._seen_ttl, actor_tag, expected_rev, to_phase, now_ms, ends_ms, retention_s],
+            args=[
+                self._seen_ttl,
+                actor_tag,
+                expected_rev,
+                "" if expected_tver is None else expected_tver,
+                "1" if bump_rev else "0",
+                "1" if end else "0",
+                retention_s,
+                now_ms,
+                *pairs,
+            ],
         )
+
+    async def add_host(
+        self, sid: str, activity_id: str, actor_tag: str, new_tag: str, new_uid: str
+    ) -> str:
+        return await self._add_host(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid)],
+            args=[self._seen_ttl, actor_tag, new_tag, new_uid],
+        )
+
+    async def save_settings(self, sid: str, fields: Mapping[str, str]) -> None:
+        """Setup edits before check-in ends: one HSET of complete, validated fields."""
+        await self._redis.hset(keys.meta(sid), mapping=dict(fields))
 
     async def expire_pointer(self, conv_key: str, sid: str, retention_s: int) -> None:
         """The conversation forgets an ended session when its data expires."""

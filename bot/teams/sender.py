@@ -95,6 +95,20 @@ class ConnectorSender:
         url = f"{self._activities(ref)}/{quote(activity_id, safe='')}"
         await self._call("PUT", url, body, "update")
 
+    async def member_aad_id(self, ref: ConvRef, user_id: str) -> str | None:
+        """GET conversation member: Teams answers with objectId (the SDK's model drops it)."""
+        base = ref.service_url.rstrip("/")
+        cid = quote(ref.conversation_id.split(";", 1)[0], safe="")
+        url = f"{base}/v3/conversations/{cid}/members/{quote(user_id, safe='')}"
+        try:
+            answer = await self._call("GET", url, None, "get_member")
+        except SendError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        value = answer.get("objectId") or answer.get("aadObjectId")
+        return str(value) if value else None
+
     async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:
         body = {
             "bot": {"id": ref.bot_id, "name": ref.bot_name},

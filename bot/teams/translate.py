@@ -50,4 +50,19 @@ def actor_from(activity: Activity) -> Actor | None:
         activity_id=activity.id or "",
         conv=ref,
         conv_key=conv_key,
+        mentions=mentions_in(activity),
     )
+
+
+def mentions_in(activity: Activity) -> tuple[tuple[str, str], ...]:
+    """People @mentioned in a message (the bot itself left out), from its mention entities."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    found = []
+    for entity in activity.entities or []:
+        props = entity.additional_properties if hasattr(entity, "additional_properties") else {}
+        if getattr(entity, "type", None) != "mention":
+            continue
+        mentioned = props.get("mentioned") or {}
+        if isinstance(mentioned, dict) and mentioned.get("id") and mentioned["id"] != bot_id:
+            found.append((str(mentioned["id"]), str(mentioned.get("name") or "")))
+    return tuple(dict.fromkeys(found))

@@ -59,6 +59,17 @@ class Bot:
         assert answer["type"] == "application/vnd.microsoft.card.adaptive"
         return answer["value"]
 
+    def idea_card(self) -> dict[str, Any] | None:
+        """The idea card posted when the idea round began (its own message, never updated)."""
+        cards = [
+            s.card for s in self.connector.of("send") if s.card and "idea.submit" in actions(s.card)
+        ]
+        return cards[-1] if cards else None
+
+    async def idea_submit(self) -> dict[str, Any]:
+        card = await self.connector.wait_for(self.idea_card)
+        return actions(card)["idea.submit"]
+
     def session_card(self) -> dict[str, Any]:
         """The shared session card as everyone sees it now: last update, or the first post."""
         posted = [

@@ -22,14 +22,13 @@ async def data_state(redis: Redis) -> dict[str, Any]:
         if key.startswith(("dk:turn:", "dk:outbox:")) or ":pub" in key:
             continue
         kind = await redis.type(key)
-        value = await (
-            redis.hgetall(key)
-            if kind == "hash"
-            else redis.smembers(key)
-            if kind == "set"
-            else redis.get(key)
-        )
-        state[key] = value
+        reads = {
+            "hash": redis.hgetall,
+            "set": redis.smembers,
+            "string": redis.get,
+            "zset": lambda k: redis.zrange(k, 0, -1, withscores=True),
+        }
+        state[key] = await reads[kind](key)
     return state
 
 
@@ -37,7 +36,7 @@ async def idea_round(bot: Bot) -> dict[str, Any]:
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(HOST, "neste")
     await bot.say(HOST, "neste")
-    return await bot.connector.wait_for(lambda: actions(bot.session_card()).get("idea.submit"))
+    return await bot.idea_submit()
 
 
 async def test_http_level_refusals(bot: Bot, redis: Redis) -> None:

@@ -19,7 +19,7 @@ async def test_group_chat_session(bot: Bot) -> None:
     await bot.click(KARI, actions(form)["join.confirm"], {"role": "volunteer"})
     await bot.say(HOST, "neste")
     await bot.say(HOST, "neste")
-    submit = await bot.connector.wait_for(lambda: actions(bot.session_card()).get("idea.submit"))
+    submit = await bot.idea_submit()
     await bot.click(KARI, submit, {"idea": "Suppe på fredager"})
     await bot.say(HOST, "avslutt")
     await bot.connector.wait_for(lambda: bot.connector.of("create"))
@@ -38,7 +38,7 @@ async def test_personal_chat_session_without_mention(bot: Bot) -> None:
     assert "Checked in: 0" in all_text(card) and "Host: Hanne Vert" in all_text(card)
     await bot.say(HOST, "next")
     await bot.say(HOST, "next")
-    submit = await bot.connector.wait_for(lambda: actions(bot.session_card()).get("idea.submit"))
+    submit = await bot.idea_submit()
     mine = await bot.click(HOST, submit, {"idea": "Just me"})
     assert "Your idea has been received" in all_text(mine)
     await bot.say(HOST, "end")
@@ -55,7 +55,7 @@ async def test_bot_added_to_a_team_says_hello(bot: Bot) -> None:
     welcome = bot.connector.of("send")[0]
     assert welcome.conversation_id == bot.place.conversation_id
     text = all_text(welcome.card)
-    assert "Hei!" in text and "start <tema>" in text
+    assert "Hei!" in text and "start [tema]" in text
 
 
 async def test_help_status_and_unknown(bot: Bot) -> None:

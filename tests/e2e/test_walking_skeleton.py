@@ -44,12 +44,11 @@ async def test_channel_session_end_to_end(bot: Bot) -> None:
 
     await bot.click(HOST, actions(host_view)["phase.next"])  # → pitch
     await bot.say(HOST, "neste")  # → idea round
-    await bot.connector.wait_for(lambda: "idea.submit" in actions(bot.session_card()))
+    submit = await bot.idea_submit()
     assert any("Ny fase: Idémyldring" in t for t in bot.connector.texts())
-    ideas_card = bot.session_card()
-    assert "Tiden er ute kl. {{TIME(2026-12-01T10:10:00Z)}}" in all_text(ideas_card)
-
-    submit = actions(ideas_card)["idea.submit"]
+    assert "Tiden er ute kl. {{TIME(2026-12-01T10:10:00Z)}}" in all_text(bot.idea_card())
+    await bot.connector.wait_for(lambda: "Nå: Idémyldring" in all_text(bot.session_card()))
+    assert "Tiden er ute kl. {{TIME(2026-12-01T10:10:00Z)}}" in all_text(bot.session_card())
     mine = await bot.click(KARI, submit, {"idea": "Gå-buss med voksne\nhver morgen"})
     assert "Idéen din er mottatt" in all_text(mine)
     mine = await bot.click(KARI, submit, {"idea": "Flere fotgjengerfelt"})

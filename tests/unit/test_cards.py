@@ -14,11 +14,14 @@ from pydantic import BaseModel
 
 from bot.domain.participants import Role
 from bot.domain.phases import DEFAULT_AGENDA, Phase
+from bot.domain.session import Session, settings_meta
 from bot.i18n import LANGUAGES, Translator
 from bot.service.handlers import ROUTES, verbs_in
-from cards import join, notice, session, summary
+from bot.service.views import setup_view
+from bot.templates import TEMPLATES, settings_from
+from cards import idea_round, join, notice, roster, session, setup, summary, timeup
 from cards.text import MAX_CARD_BYTES, card_bytes, to_json
-from cards.views import JoinView, Notice, SessionView, SummaryView
+from cards.views import IdeaView, JoinView, Notice, SessionView, SummaryView, TimeUpView
 
 HOST_UID = "29:1host"
 LONG = "Lang idé med **markdown**, <b>html</b> og <at>Ola</at>. " * 17  # ~1,000 characters
@@ -38,35 +41,64 @@ def session_views() -> Iterator[SessionView]:
         rev=3,
         topic="Bedre skolevei <at>x</at>",
         host_name="Hanne",
+        need=LONG,
+        pitchers="Hanne og Per",
+        question=LONG[:500],
+        categories=("Barrierer", "Suksessfaktorer"),
+        votes_per_person=3,
+        votes_per_idea=2,
         agenda=DEFAULT_AGENDA,
-        phase_ends_ms=1_796_119_800_000,
+        step=2,
         joined=31,
         by_role={Role.CITIZEN: 4, Role.EMPLOYEE: 27},
         idea_count=120,
-        idea_max_len=1000,
         next_phase=Phase.IDEAS,
-        refresh_user_ids=(HOST_UID,),
+        refresh_user_ids=tuple(f"29:{i}" for i in range(70)),
     )
-    for phase in (Phase.CHECKIN, Phase.PITCH, Phase.IDEAS):
-        yield SessionView(phase=phase, active=True, **base)
-        yield SessionView(
-            phase=phase,
-            active=True,
-            is_host=True,
-            my_role=Role.CITIZEN,
-            my_ideas=tuple([LONG] * 50),
-            notice=Notice("idea.received"),
-            draft=LONG,
-            **base,
-        )
-    yield SessionView(phase=Phase.ENDED, active=False, **base)
+    timers = ((1_796_119_800_000, 0), (0, 240_000), (0, 0))
+    for phase in Phase:
+        for part in (1, 2) if phase is Phase.GROUPS else (0,):
+            for ends, paused in timers:
+                yield SessionView(
+                    phase=phase,
+                    part=part,
+                    active=phase is not Phase.ENDED,
+                    phase_ends_ms=ends,
+                    paused_left_ms=paused,
+                    **base,
+                )
+            yield SessionView(
+                phase=phase,
+                part=part,
+                active=phase is not Phase.ENDED,
+                phase_ends_ms=1,
+                paused_left_ms=0,
+                is_host=True,
+                my_role=Role.CITIZEN,
+                notice=Notice("idea.received"),
+                **base,
+            )
 
 
 def all_cards() -> Iterator[tuple[str, Any]]:
     for lang in LANGUAGES:
         t = Translator(lang)
-        for view in session_views():
-            yield f"session-{lang}-{view.phase}-{view.is_host}", session.build(view, t)
+        for n, view in enumerate(session_views()):
+            yield f"session-{lang}-{view.phase}-{n}", session.build(view, t)
+        for open_ in (True, False):
+            view = IdeaView(
+                "s1",
+                3,
+                "Tema",
+                LONG[:300],
+                1000,
+                open_,
+                1_796_119_800_000,
+                tuple([LONG] * 50),
+                Notice("idea.too_long", {"n": 1001, "max": 1000}, good=False),
+                LONG * 2,
+            )
+            yield f"ideas-{lang}-{open_}", idea_round.build(view, t)
         yield (
             f"join-{lang}",
             join.build(
@@ -90,6 +122,21 @@ def all_cards() -> Iterator[tuple[str, Any]]:
             yield f"summary-{lang}-{n}", summary.build(view, t)
         yield f"help-{lang}", notice.help_card(t, "help.welcome")
         yield f"message-{lang}", notice.message(t, "card.gone", good=False)
+        for nxt in (Phase.GROUPS, None):
+            yield f"timeup-{lang}-{nxt}", timeup.build(TimeUpView("s1", 3, Phase.IDEAS, nxt), t)
+        for template in TEMPLATES:
+            settings = settings_from(template, lang, "Tema")
+            sv = setup_view(
+                Session.from_meta("s1", settings_meta(settings) | {"phase": "setup"}),
+                errors={
+                    "topic": Notice("setup.required", good=False),
+                    "min_2": Notice("setup.whole_number", {"low": 0, "high": 240}, good=False),
+                },
+            )
+            yield f"setup-{lang}-{template}", setup.build(sv, t)
+        people = tuple((f"Person {i}", f"tag{i}", "citizen") for i in range(300))
+        yield f"roster-{lang}", roster.build(roster.RosterView("s1", 3, people), t)
+        yield f"roster-empty-{lang}", roster.build(roster.RosterView("s1", 3, ()), t)
 
 
 def unknown_fields(model: Any) -> Iterator[str]:
@@ -134,8 +181,8 @@ def test_long_summary_is_cut_with_a_count() -> None:
 def test_user_text_is_never_markdown() -> None:
     """Topics, names and ideas travel in TextRuns, which Teams renders as typed."""
     t = Translator("nb")
-    view = next(v for v in session_views() if v.my_ideas)
-    data = to_json(session.build(view, t))
+    view = IdeaView("s1", 3, "Tema <at>x</at>", "", 1000, True, 0, (LONG,))
+    data = to_json(idea_round.build(view, t))
     blocks = [json.dumps(b, ensure_ascii=False) for b in data["body"]]
     for block in blocks:
         if "<at>" in block or "**markdown**" in block:

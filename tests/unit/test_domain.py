@@ -7,24 +7,126 @@ from bot.domain.ideas import IDEA_MAX, decide_idea, decide_topic
 from bot.domain.participants import CheckIn, Role, count_by_role, decide_check_in
 from bot.domain.phases import (
     DEFAULT_AGENDA,
+    ENDING,
+    JOINABLE,
+    AgendaItem,
     Phase,
-    Transition,
+    back_step,
+    check_agenda,
     decode_agenda,
     encode_agenda,
-    next_phase,
+    may,
+    next_step,
+    skip_step,
 )
 from bot.domain.refusal import Refusal
+from bot.domain.settings import Settings, decide_settings
 from bot.domain.tags import Purpose, tag
 from bot.domain.text import clean_text
+from bot.domain.timers import TimerJob, TimerKind, decide_extension, extended_end, plan
+from bot.templates import TEMPLATES, settings_from
 
 
 def test_agenda_round_trips_and_runs_in_order() -> None:
     assert decode_agenda(encode_agenda(DEFAULT_AGENDA)) == DEFAULT_AGENDA
     now = 1_000_000
-    assert next_phase(DEFAULT_AGENDA, Phase.CHECKIN, now) == Transition(Phase.PITCH, now + 600_000)
-    assert next_phase(DEFAULT_AGENDA, Phase.PITCH, now) == Transition(Phase.IDEAS, now + 600_000)
-    assert next_phase(DEFAULT_AGENDA, Phase.IDEAS, now) == Transition(Phase.ENDED, 0)
-    assert next_phase(DEFAULT_AGENDA, Phase.ENDED, now) == Refusal.of("session.ended")
+    move = next_step(DEFAULT_AGENDA, 0)
+    assert (move.phase, move.step, move.ends_ms(now)) == (Phase.PITCH, 1, now + 600_000)
+    assert next_step(DEFAULT_AGENDA, 3).item == AgendaItem(Phase.GROUPS, 15, 2)
+    assert next_step(DEFAULT_AGENDA, len(DEFAULT_AGENDA) - 1) == ENDING
+    assert next_step(DEFAULT_AGENDA, 6).ends_ms(now) == 0  # actions: untimed
+
+
+def test_back_and_skip_respect_the_method() -> None:
+    assert back_step(DEFAULT_AGENDA, 0) == Refusal.of("phase.no_back")
+    assert back_step(DEFAULT_AGENDA, 2).phase is Phase.PITCH
+    assert skip_step(DEFAULT_AGENDA, 4).phase is Phase.VOTING  # presentations skipped
+    last = len(DEFAULT_AGENDA) - 1
+    assert skip_step(DEFAULT_AGENDA, last) == Refusal.of("phase.nothing_to_skip")
+    assert skip_step(DEFAULT_AGENDA, 6) == Refusal.of("phase.not_skippable", phase="actions")
+
+
+def test_roles_may_per_phase() -> None:
+    assert may(Phase.IDEAS, "idea", is_host=False)
+    assert not may(Phase.PITCH, "idea", is_host=False)
+    assert may(Phase.VOTING, "vote", is_host=False) and not may(Phase.ACTIONS, "vote", False)
+    assert may(Phase.ACTIONS, "anything", is_host=True)
+    assert JOINABLE >= {Phase.CHECKIN, Phase.PITCH, Phase.IDEAS, Phase.GROUPS}
+    assert Phase.ACTIONS not in JOINABLE
+
+
+def test_agenda_checks() -> None:
+    assert check_agenda(DEFAULT_AGENDA) is None
+    assert check_agenda(DEFAULT_AGENDA[1:]) == Refusal.of("setup.agenda_start")
+    too_long = (AgendaItem(Phase.CHECKIN, 0), AgendaItem(Phase.IDEAS, 241))
+    assert check_agenda(too_long) == Refusal.of("setup.minutes_range", max=240)
+
+
+def test_timers_plan_reminder_and_end_with_versioned_ids() -> None:
+    jobs = plan("s1", 4, ends_ms=1_000_000, now_ms=0, reminder_s=60)
+    assert sorted(jobs) == [("s1:4:end", 1_000_000), ("s1:4:reminder", 940_000)]
+    assert plan("s1", 4, ends_ms=50_000, now_ms=0, reminder_s=60) == [("s1:4:end", 50_000)]
+    assert plan("s1", 4, ends_ms=0, now_ms=0, reminder_s=60) == []
+    assert TimerJob.parse("s1:4:end") == TimerJob("s1", 4, TimerKind.END)
+    assert TimerJob.parse("s1:x:end") is None and TimerJob.parse("nonsense") is None
+    assert extended_end(ends_ms=100, now_ms=50, minutes=1) == 60_100
+    assert extended_end(ends_ms=100, now_ms=1000, minutes=1) == 61_000  # overrun: from now
+    assert decide_extension("") == 5 and decide_extension(" 10 ") == 10 and decide_extension(3) == 3
+    for bad in ("-1", "0", "121", "fem", True, 2.5):
+        assert decide_extension(bad) == Refusal.of("timer.bad_minutes", max=120)
+
+
+def test_settings_are_validated_field_by_field() -> None:
+    base = settings_from("standard", "nb", "Tema")
+    form = {
+        "topic": "  Ny   skolevei ",
+        "groups": "4",
+        "votes_per_person": 5,
+        "votes_per_idea": "2",
+        "language": "nn",
+        "auto_advance": "true",
+        "min_2": "12",
+        "categories": "Hindre, Muligheter,  Hindre ",
+    }
+    settings = decide_settings(form, base)
+    assert isinstance(settings, Settings)
+    assert (settings.topic, settings.groups, settings.votes_per_person, settings.language) == (
+        "Ny skolevei",
+        4,
+        5,
+        "nn",
+    )
+    assert settings.auto_advance and settings.agenda[2].minutes == 12
+    assert settings.categories == ("Hindre", "Muligheter")
+    errors = decide_settings(
+        {
+            "topic": " ",
+            "groups": "0",
+            "votes_per_idea": "9",
+            "min_1": "2.5",
+            "language": "sv",
+            "categories": ",",
+        },
+        base,
+    )
+    assert set(errors) == {"topic", "groups", "votes_per_idea", "min_1", "language", "categories"}
+    assert errors["votes_per_idea"] == Refusal.of("setup.votes_cap", n=3)
+    assert decide_settings({}, base) == base
+
+
+def test_templates_are_data_with_the_method_in_them() -> None:
+    assert list(TEMPLATES) == ["standard", "workshop", "problems_first"]
+    standard = settings_from("standard", "en")
+    assert standard.agenda == DEFAULT_AGENDA and standard.groups == 3
+    workshop = settings_from("workshop", "nb")
+    assert [i.minutes for i in workshop.agenda if i.phase is Phase.GROUPS] == [15, 15]
+    assert "barrierer" in workshop.q1 and "tre beste" in workshop.q2
+    problems = settings_from("problems_first", "nb")
+    votes = [i for i in problems.agenda if i.phase is Phase.VOTING]
+    assert [v.part for v in votes] == [1, 2]
+    assert problems.agenda.index(votes[0]) < problems.agenda.index(
+        next(i for i in problems.agenda if i.phase is Phase.GROUPS)
+    )
 
 
 def test_idea_text_is_cleaned_and_limited() -> None:

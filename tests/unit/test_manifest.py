@@ -48,7 +48,7 @@ SPEC_COMMANDS = frozenset(
     {"start", "help", "status", "next", "back", "extend", "pause", "resume", "groups",
      "cohost", "end", "export", "delete", "language"}
 )  # fmt: skip
-COMMAND_DESCRIPTION_MAX = 128  # the Teams command menu's limit before manifest v1.23 widened it
+COMMAND_DESCRIPTION_MAX = 128  # the schema limit up to manifest v1.20; longer ones crowd the menu
 
 # The schema says draft-04 but uses "const" (draft-06), as does Microsoft's own validator
 # (ajv-draft-04 in @microsoft/app-manifest), so we honour it too.

@@ -1,0 +1,75 @@
+"""Timeboxes (SPEC §3 Timers): an absolute end time, a reminder before it, an end job.
+
+A timer's id says what it is for, including the session's timer version: extend, pause,
+resume, back and next all bump that version, so a job planned before them does nothing
+(STYLE 2.8). Every replica computes the same id, so scheduling twice makes one entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.refusal import Refusal
+
+MAX_EXTEND_MINUTES = 120
+DEFAULT_REMINDER_S = 60
+
+
+class TimerKind(StrEnum):
+    REMINDER = "reminder"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class TimerJob:
+    sid: str
+    tver: int
+    kind: TimerKind
+
+    @property
+    def id(self) -> str:
+        return f"{self.sid}:{self.tver}:{self.kind.value}"
+
+    @classmethod
+    def parse(cls, raw: str) -> TimerJob | None:
+        parts = raw.split(":")
+        if (
+            len(parts) != 3
+            or not parts[1].isdigit()
+            or parts[2] not in TimerKind._value2member_map_
+        ):
+            return None
+        return cls(parts[0], int(parts[1]), TimerKind(parts[2]))
+
+
+def plan(sid: str, tver: int, ends_ms: int, now_ms: int, reminder_s: int) -> list[tuple[str, int]]:
+    """(timer id, due ms) for a phase that ends at ends_ms; none for an untimed phase."""
+    if not ends_ms:
+        return []
+    jobs = [(TimerJob(sid, tver, TimerKind.END).id, ends_ms)]
+    remind_at = ends_ms - reminder_s * 1000
+    if reminder_s and remind_at > now_ms:
+        jobs.append((TimerJob(sid, tver, TimerKind.REMINDER).id, remind_at))
+    return jobs
+
+
+def decide_extension(raw: object) -> int | Refusal:
+    """Minutes to add: a whole number from 1 to 120, typed or from a button."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return 5
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        return Refusal.of("timer.bad_minutes", max=MAX_EXTEND_MINUTES)
+    text = str(raw).strip()
+    if not text.isdigit() or not 1 <= int(text) <= MAX_EXTEND_MINUTES:
+        return Refusal.of("timer.bad_minutes", max=MAX_EXTEND_MINUTES)
+    return int(text)
+
+
+def extended_end(ends_ms: int, now_ms: int, minutes: int) -> int:
+    """Extending an overrun phase counts from now, not from the time already passed."""
+    return max(ends_ms, now_ms) + minutes * 60_000
+
+
+def remaining_ms(ends_ms: int, now_ms: int) -> int:
+    return max(0, ends_ms - now_ms)

@@ -1,0 +1,106 @@
+"""Setting a session up (SPEC §3 phase 0): the setup card, templates, and saving settings.
+
+A save is one compare-and-set of complete, validated fields; from the setup phase it also
+opens check-in and posts the session card, in the same write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from bot.domain.phases import Phase
+from bot.domain.session import Session, settings_meta
+from bot.domain.settings import decide_settings
+from bot.i18n import translator
+from bot.service.actions import Click
+from bot.service.answers import REFUSALS, first_time, succeeded
+from bot.service.deps import Deps
+from bot.service.ports import Card
+from bot.service.views import conv_ref, setup_view, shared_view
+from bot.templates import TEMPLATES, settings_from
+from cards import notice as notice_card
+from cards import session as session_card
+from cards import setup
+from cards.text import to_json
+from cards.views import Notice
+
+logger = logging.getLogger(__name__)
+
+
+async def open_setup(deps: Deps, click: Click) -> Card:
+    return to_json(setup.build(setup_view(click.session), click.t))
+
+
+async def use_template(deps: Deps, click: Click) -> Card:
+    """Switch the template, keeping the texts that describe this session's need."""
+    chosen = click.data.get("template")
+    current = click.session.settings
+    if not isinstance(chosen, str) or chosen not in TEMPLATES:
+        view = setup_view(
+            click.session, errors={"template": Notice("setup.template_unknown", good=False)}
+        )
+        return to_json(setup.build(view, click.t))
+    fresh = settings_from(chosen, current.language, current.topic)
+    keep = {
+        name: click.data[name]
+        for name in ("topic", "need", "pitchers")
+        if isinstance(click.data.get(name), str)
+    }
+    base = dataclasses.replace(fresh, need=current.need, pitchers=current.pitchers)
+    decided = decide_settings(keep, base)
+    settings = decided if not isinstance(decided, dict) else base
+    result = await deps.store.update(
+        click.sid, click.actor.activity_id, click.tag, click.rev, settings_meta(settings)
+    )
+    if not succeeded(result):
+        return to_json(
+            notice_card.message(click.t, REFUSALS.get(result, "error.generic"), good=False)
+        )
+    session = Session.from_meta(click.sid, await deps.store.meta(click.sid))
+    view = setup_view(
+        session,
+        notice=Notice("setup.template_applied", {"name": TEMPLATES[chosen].name(session.locale)}),
+    )
+    return to_json(setup.build(view, translator(session.locale)))
+
+
+async def save(deps: Deps, click: Click) -> Card:
+    decided = decide_settings(click.data, click.session.settings)
+    if isinstance(decided, dict):
+        errors = {field: Notice(r.key, r.params, good=False) for field, r in decided.items()}
+        view = setup_view(
+            click.session, errors=errors, notice=Notice("setup.fix_errors", good=False)
+        )
+        return to_json(setup.build(view, click.t))
+    opening = click.session.phase is Phase.SETUP
+    fields = settings_meta(decided)
+    if opening:
+        now = deps.clock.now_ms()
+        fields |= {
+            "phase": Phase.CHECKIN.value,
+            "step": "0",
+            "phase_started_ms": str(now),
+            "phase_ends_ms": "0",
+            "created_ms": str(now),
+        }
+    result = await deps.store.update(
+        click.sid, click.actor.activity_id, click.tag, click.rev, fields, bump_rev=opening
+    )
+    t = translator(decided.language)
+    if not succeeded(result):
+        return to_json(notice_card.message(t, REFUSALS.get(result, "error.generic"), good=False))
+    await deps.outbox.mark(click.sid)
+    if opening and first_time(result):
+        await post_session_card(deps, click.sid)
+    logger.info("settings_saved", extra={"sid": click.sid, "opening": opening})
+    return to_json(notice_card.message(t, "setup.saved_open" if opening else "setup.saved"))
+
+
+async def post_session_card(deps: Deps, sid: str) -> None:
+    """The session card goes to where the session lives; later updates replace it in place."""
+    session, view = await shared_view(deps, sid)
+    meta = await deps.store.meta(sid)
+    card = to_json(session_card.build(view, translator(session.locale)))
+    card_id = await deps.sender.send(conv_ref(meta), card=card)
+    await deps.store.set_card(sid, card_id)

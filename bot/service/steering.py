@@ -1,0 +1,174 @@
+"""Host controls and timers moving the session: next, back, skip, extend, pause, resume, end.
+
+Each is one compare-and-set on the session (bot/store/scripts.py HOST_UPDATE) followed, for
+the one call that wrote, by its side effects: timers planned, shared card marked stale, the
+phase announced and its cards posted. A text command, a card button and a timer all come
+through here, so they behave the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.domain.phases import Move, Phase, back_step, next_step, skip_step
+from bot.domain.refusal import Refusal
+from bot.domain.session import Session
+from bot.domain.timers import extended_end, plan, remaining_ms
+from bot.i18n import translator
+from bot.service.answers import REFUSALS, first_time, succeeded
+from bot.service.deps import Deps
+from bot.service.phase_entry import enter_phase
+from bot.service.summary import finish_session
+from cards.views import Notice
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Steer:
+    """Who steers: a host (member tag) or the bot itself (tag '') on a timer."""
+
+    tag: str
+    activity_id: str
+    expected_tver: int | None = None
+
+
+def _refused(result: str, **params: object) -> Notice:
+    return Notice(REFUSALS.get(result, "error.generic"), dict(params), good=False)
+
+
+async def _write(
+    deps: Deps,
+    session: Session,
+    steer: Steer,
+    rev: int,
+    fields: dict[str, object],
+    *,
+    bump_rev: bool = False,
+    end: bool = False,
+) -> str:
+    return await deps.store.update(
+        session.sid,
+        steer.activity_id,
+        steer.tag,
+        rev,
+        {k: str(v) for k, v in fields.items()},
+        expected_tver=steer.expected_tver,
+        bump_rev=bump_rev,
+        end=end,
+        now_ms=deps.clock.now_ms(),
+        retention_s=deps.rules.retention_s,
+    )
+
+
+async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Move) -> Notice:
+    t = translator(session.locale)
+    now = deps.clock.now_ms()
+    if move.phase is Phase.ENDED:
+        return await end(deps, session, steer, rev)
+    fields = {
+        "phase": move.phase.value,
+        "step": move.step,
+        "phase_started_ms": now,
+        "phase_ends_ms": move.ends_ms(now),
+        "paused_left_ms": 0,
+    }
+    result = await _write(deps, session, steer, rev, fields, bump_rev=True)
+    if not succeeded(result):
+        return _refused(result)
+    if first_time(result):
+        tver = int(result.split(":")[2])
+        await deps.timers.schedule(
+            plan(session.sid, tver, move.ends_ms(now), now, session.settings.reminder_s)
+        )
+        await enter_phase(deps, session.sid, move)
+    return Notice("host.moved", {"phase": t(f"phase.{move.phase.value}")})
+
+
+async def go_next(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    return await move_to(deps, session, steer, rev, next_step(session.agenda, session.step))
+
+
+async def go_back(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    move = back_step(session.agenda, session.step)
+    if isinstance(move, Refusal):
+        return Notice(move.key, move.params, good=False)
+    return await move_to(deps, session, steer, rev, move)
+
+
+async def go_skip(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    move = skip_step(session.agenda, session.step)
+    if isinstance(move, Refusal):
+        t = translator(session.locale)
+        params = {**move.params}
+        if "phase" in params:
+            params["phase"] = t(f"phase.{params['phase']}")
+        return Notice(move.key, params, good=False)
+    return await move_to(deps, session, steer, rev, move)
+
+
+async def _retime(
+    deps: Deps,
+    session: Session,
+    steer: Steer,
+    rev: int,
+    ends_ms: int,
+    paused_left_ms: int,
+    notice: Notice,
+) -> Notice:
+    fields = {"phase_ends_ms": ends_ms, "paused_left_ms": paused_left_ms}
+    result = await _write(deps, session, steer, rev, fields)
+    if not succeeded(result):
+        return _refused(result)
+    if first_time(result):
+        now = deps.clock.now_ms()
+        tver = int(result.split(":")[2])
+        await deps.timers.schedule(
+            plan(session.sid, tver, ends_ms, now, session.settings.reminder_s)
+        )
+        await deps.outbox.mark(session.sid)
+        logger.info("timer_changed", extra={"sid": session.sid, "paused": paused_left_ms > 0})
+    return notice
+
+
+async def extend(deps: Deps, session: Session, steer: Steer, rev: int, minutes: int) -> Notice:
+    now = deps.clock.now_ms()
+    if session.paused:
+        left = session.paused_left_ms + minutes * 60_000
+        return await _retime(
+            deps, session, steer, rev, 0, left, Notice("timer.extended", {"n": minutes})
+        )
+    if not session.phase_ends_ms:
+        return Notice("timer.untimed", good=False)
+    ends = extended_end(session.phase_ends_ms, now, minutes)
+    return await _retime(
+        deps, session, steer, rev, ends, 0, Notice("timer.extended", {"n": minutes})
+    )
+
+
+async def pause(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    if session.paused:
+        return Notice("timer.already_paused", good=False)
+    if not session.phase_ends_ms:
+        return Notice("timer.untimed", good=False)
+    left = max(1, remaining_ms(session.phase_ends_ms, deps.clock.now_ms()))
+    return await _retime(deps, session, steer, rev, 0, left, Notice("timer.paused"))
+
+
+async def resume(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    if not session.paused:
+        return Notice("timer.not_paused", good=False)
+    ends = deps.clock.now_ms() + session.paused_left_ms
+    return await _retime(deps, session, steer, rev, ends, 0, Notice("timer.resumed"))
+
+
+async def end(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    result = await _write(
+        deps, session, steer, rev, {"step": -1, "phase_ends_ms": 0}, bump_rev=True, end=True
+    )
+    if not succeeded(result):
+        return _refused(result)
+    if first_time(result):
+        await finish_session(deps, session.sid)
+    return Notice("summary.posted")

@@ -1,0 +1,85 @@
+"""Timers firing (SPEC §3 Timers): the reminder, and at the end auto-advance or a prompt.
+
+Any replica may claim a due timer (bot/store/timers.py); a claimed timer whose runner died
+is run again after its lease. Every effect is idempotent: a move is a compare-and-set on
+the session's timer version, and a message is posted only by the run that wins `fire_once`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.domain.phases import Phase
+from bot.domain.session import Session
+from bot.domain.timers import TimerJob, TimerKind
+from bot.i18n import translator
+from bot.service import steering
+from bot.service.deps import Deps
+from bot.service.views import conv_ref, following
+from cards import timeup
+from cards.text import to_json
+from cards.views import TimeUpView
+
+logger = logging.getLogger(__name__)
+
+LEASE_MS = 30_000
+
+
+async def run_timer(deps: Deps, timer_id: str) -> None:
+    job = TimerJob.parse(timer_id)
+    if job is None:
+        return
+    meta = await deps.store.meta(job.sid)
+    if not meta:
+        return
+    session = Session.from_meta(job.sid, meta)
+    if not session.active or session.tver != job.tver or session.phase is Phase.SETUP:
+        return  # superseded by extend/pause/next/back/end: this timer has nothing to do
+    t = translator(session.locale)
+    phase = t(f"phase.{session.phase.value}")
+    lag = deps.clock.now_ms() - session.phase_ends_ms if job.kind is TimerKind.END else 0
+    if job.kind is TimerKind.REMINDER:
+        if await deps.timers.fire_once(job.sid, timer_id):
+            minutes = max(1, round(session.settings.reminder_s / 60))
+            await deps.sender.send(conv_ref(meta), text=t("timer.reminder", n=minutes, phase=phase))
+        return
+    logger.info(
+        "timer_ended_phase",
+        extra={"sid": job.sid, "lag_ms": lag, "auto": session.settings.auto_advance},
+    )
+    if session.settings.auto_advance:
+        steer = steering.Steer("", f"timer:{timer_id}", expected_tver=job.tver)
+        await steering.go_next(deps, session, steer, session.rev)
+    elif await deps.timers.fire_once(job.sid, timer_id):
+        view = TimeUpView(job.sid, session.rev, session.phase, following(session))
+        await deps.sender.send(conv_ref(meta), card=to_json(timeup.build(view, t)))
+
+
+class TimerRunner:
+    """Polls the shared queue; late by at most the poll interval, after a restart too."""
+
+    def __init__(self, deps: Deps, poll_s: float) -> None:
+        self._deps = deps
+        self.poll_s = poll_s
+
+    async def tick(self) -> int:
+        ids = await self._deps.timers.claim(self._deps.clock.now_ms(), LEASE_MS)
+        for timer_id in ids:
+            try:
+                await run_timer(self._deps, timer_id)
+            except Exception:
+                logger.exception("timer_failed", extra={"timer": timer_id})
+                continue  # stays in flight: its lease runs out and it is tried again
+            await self._deps.timers.done(timer_id)
+        return len(ids)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("timer_tick_failed")
+            await asyncio.sleep(self.poll_s)

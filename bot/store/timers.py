@@ -1,0 +1,39 @@
+"""The shared timer queue: any replica may run any timer, each one once (STYLE 2.8)."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from bot.store import keys, scripts
+
+FIRED_TTL_S = 7 * 86_400
+
+
+class TimerStore:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._claim = redis.register_script(scripts.CLAIM_TIMERS)
+
+    async def schedule(self, jobs: list[tuple[str, int]]) -> None:
+        """ZADD NX: replicas planning the same timer make one entry."""
+        if jobs:
+            await self._redis.zadd(keys.TIMERS_DUE, {i: due for i, due in jobs}, nx=True)
+
+    async def claim(self, now_ms: int, lease_ms: int, batch: int = 50) -> list[str]:
+        return list(
+            await self._claim(
+                keys=[keys.TIMERS_DUE, keys.TIMERS_RUNNING], args=[now_ms, lease_ms, batch]
+            )
+        )
+
+    async def done(self, timer_id: str) -> None:
+        await self._redis.zrem(keys.TIMERS_RUNNING, timer_id)
+
+    async def fire_once(self, sid: str, timer_id: str) -> bool:
+        """True for the one run that may post this timer's message."""
+        return bool(await self._redis.set(keys.fired(sid, timer_id), "1", nx=True, ex=FIRED_TTL_S))
+
+    async def pending(self) -> dict[str, int]:
+        return {
+            i: int(s) for i, s in await self._redis.zrange(keys.TIMERS_DUE, 0, -1, withscores=True)
+        }

@@ -1,0 +1,80 @@
+"""Session templates are data (issue 3): one JSON file each beside this module.
+
+Loaded once at import into read-only values; `settings_from` turns one into the settings a
+new session starts with, in the session's language.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from bot.domain.phases import AgendaItem, Phase, check_agenda
+from bot.domain.settings import Settings
+
+DEFAULT_TEMPLATE = "standard"
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str
+    order: int
+    data: Mapping[str, Any]
+
+    def text(self, field: str, lang: str) -> str:
+        return str(self.data[field].get(lang) or self.data[field]["nb"])
+
+    def name(self, lang: str) -> str:
+        return self.text("name", lang)
+
+
+def _load(path: Path) -> Template:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    template = Template(data["id"], int(data["order"]), MappingProxyType(data))
+    problem = check_agenda(agenda_of(template))
+    if problem is not None:
+        raise ValueError(f"template {path.name}: {problem.key}")
+    return template
+
+
+def agenda_of(template: Template) -> tuple[AgendaItem, ...]:
+    return tuple(
+        AgendaItem(Phase(i["phase"]), int(i["minutes"]), int(i.get("part", 0)))
+        for i in template.data["agenda"]
+    )
+
+
+TEMPLATES: Mapping[str, Template] = MappingProxyType(
+    {
+        t.id: t
+        for t in sorted(
+            (_load(p) for p in Path(__file__).parent.glob("*.json")), key=lambda t: t.order
+        )
+    }
+)
+
+
+def settings_from(template_id: str, lang: str, topic: str = "") -> Settings:
+    template = TEMPLATES.get(template_id) or TEMPLATES[DEFAULT_TEMPLATE]
+    return Settings(
+        template=template.id,
+        topic=topic,
+        need="",
+        pitchers="",
+        idea_prompt=template.text("idea_prompt", lang),
+        q1=template.text("q1", lang),
+        q2=template.text("q2", lang),
+        categories=tuple(
+            template.data["categories"].get(lang) or template.data["categories"]["nb"]
+        ),
+        groups=int(template.data["groups"]),
+        votes_per_person=int(template.data["votes_per_person"]),
+        votes_per_idea=int(template.data["votes_per_idea"]),
+        language=lang,
+        auto_advance=bool(template.data["auto_advance"]),
+        reminder_s=int(template.data.get("reminder_seconds", 60)),
+        agenda=agenda_of(template),
+    )

@@ -1,0 +1,61 @@
+"""The idea card (SPEC §3 phase 3): its own message, posted when the idea round starts.
+
+The publisher never updates it, so nobody's half-written idea is wiped by a live count.
+Each author's receipt and own ideas come back in their invoke response only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import ActionSet, AdaptiveCard, Container, ExecuteAction, TextInput
+
+from bot.i18n import Translator
+from cards.text import action_data, card, line, local_time, notice_block, plain
+from cards.views import IdeaView
+
+MY_IDEAS_SHOWN = 10
+
+
+def build(view: IdeaView, t: Translator) -> AdaptiveCard:
+    body: list[Any] = [
+        line(t("ideas.title"), weight="Bolder", size="Medium", color="Accent"),
+        plain(view.topic, bold=True, spacing="None"),
+    ]
+    if view.prompt:
+        body.append(plain(view.prompt))
+    if view.notice:
+        body.append(notice_block(view.notice, t))
+    if view.my_ideas:
+        shown = view.my_ideas[-MY_IDEAS_SHOWN:]
+        items: list[Any] = [line(t("ideas.mine", n=len(view.my_ideas)), weight="Bolder")]
+        items += [plain("• " + text, spacing="Small") for text in shown]
+        if len(view.my_ideas) > len(shown):
+            items.append(line(t("list.more", n=len(view.my_ideas) - len(shown)), is_subtle=True))
+        body.append(Container(items=items, style="emphasis"))
+    if not view.open:
+        body.append(line(t("ideas.closed"), is_subtle=True))
+        return card(body, t)
+    body.append(line(t("ideas.anonymous"), is_subtle=True))
+    if view.ends_ms:
+        body.append(
+            line(t("phase.ends_at", time=local_time(view.ends_ms)), is_subtle=True, spacing="None")
+        )
+    body.append(
+        TextInput(
+            id="idea",
+            label=t("ideas.label"),
+            placeholder=t("ideas.placeholder"),
+            is_multiline=True,
+            max_length=view.max_len,
+            value=view.draft or None,
+        )
+    )
+    send = ExecuteAction(
+        title=t("ideas.send"),
+        verb="idea.submit",
+        style="positive",
+        data=action_data("idea.submit", view.sid, view.rev),
+    )
+    body.append(ActionSet(actions=[send]))
+    return card(body, t)

@@ -1,0 +1,150 @@
+"""The setup card (SPEC §3 phase 0, issue 3): every setting the host may change before
+check-in ends, prefilled from the chosen template, with each error next to its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    ChoiceSetInput,
+    ExecuteAction,
+    NumberInput,
+    TextInput,
+    ToggleInput,
+)
+from microsoft_teams.cards.core import Choice
+
+from bot.domain.phases import MAX_MINUTES
+from bot.domain.settings import CATEGORY_MAX, LANGUAGE_CODES, MAX_GROUPS, TEXT_LIMITS
+from bot.i18n import Translator
+from cards.text import action_data, card, line, notice_block, plain
+from cards.views import SetupView
+
+
+def _error(view: SetupView, name: str, t: Translator) -> list[Any]:
+    notice = view.errors.get(name)
+    if notice is None:
+        return []
+    return [line(t(notice.key, **notice.params), color="Attention", spacing="None", size="Small")]
+
+
+def _text(
+    view: SetupView,
+    t: Translator,
+    name: str,
+    value: str,
+    *,
+    multiline: bool = False,
+    required: bool = False,
+) -> list[Any]:
+    field = TextInput(
+        id=name,
+        label=t(f"setup.field.{name}"),
+        value=value or None,
+        is_multiline=multiline or None,
+        max_length=TEXT_LIMITS[name],
+        is_required=required or None,
+        error_message=t("setup.required") if required else None,
+    )
+    return [field, *_error(view, name, t)]
+
+
+def _number(
+    view: SetupView, t: Translator, name: str, label: str, value: int, low: int, high: int
+) -> list[Any]:
+    field = NumberInput(id=name, label=label, value=value, min=low, max=high)
+    return [field, *_error(view, name, t)]
+
+
+def build(view: SetupView, t: Translator) -> AdaptiveCard:
+    s = view.settings
+    body: list[Any] = [
+        line(t("setup.title"), weight="Bolder", size="Medium"),
+        line(t("setup.intro"), is_subtle=True),
+    ]
+    if view.notice:
+        body.append(notice_block(view.notice, t))
+    chosen = next((c for c in view.templates if c.id == s.template), None)
+    body.append(
+        ChoiceSetInput(
+            id="template",
+            label=t("setup.field.template"),
+            value=s.template,
+            style="compact",
+            choices=[Choice(title=c.name, value=c.id) for c in view.templates],
+        )
+    )
+    if chosen:
+        body.append(plain(chosen.description, subtle=True, spacing="None"))
+    body.append(line(t("setup.template_hint"), is_subtle=True, size="Small"))
+    body += _text(view, t, "topic", s.topic, required=True)
+    body += _text(view, t, "need", s.need, multiline=True)
+    body += _text(view, t, "pitchers", s.pitchers)
+    body += _text(view, t, "idea_prompt", s.idea_prompt)
+    body += _text(view, t, "q1", s.q1, multiline=True)
+    body += _text(view, t, "q2", s.q2, multiline=True)
+    body.append(
+        TextInput(
+            id="categories",
+            label=t("setup.field.categories", length=CATEGORY_MAX),
+            value=", ".join(s.categories),
+        )
+    )
+    body += _error(view, "categories", t)
+    body += _number(view, t, "groups", t("setup.field.groups"), s.groups, 1, MAX_GROUPS)
+    body += _number(
+        view, t, "votes_per_person", t("setup.field.votes_per_person"), s.votes_per_person, 1, 20
+    )
+    body += _number(
+        view, t, "votes_per_idea", t("setup.field.votes_per_idea"), s.votes_per_idea, 1, 20
+    )
+    body.append(
+        ChoiceSetInput(
+            id="language",
+            label=t("setup.field.language"),
+            value=s.language,
+            style="compact",
+            choices=[Choice(title=t(f"language.{code}"), value=code) for code in LANGUAGE_CODES],
+        )
+    )
+    body += _error(view, "language", t)
+    body.append(
+        ToggleInput(
+            id="auto_advance",
+            title=t("setup.field.auto_advance"),
+            value="true" if s.auto_advance else "false",
+            value_on="true",
+            value_off="false",
+        )
+    )
+    body.append(line(t("setup.timeboxes"), weight="Bolder", spacing="Medium"))
+    for index, item in enumerate(s.agenda):
+        name = t(f"phase.{item.phase.value}")
+        if item.part:
+            name = t("agenda.part", phase=name, n=item.part)
+        body += _number(
+            view,
+            t,
+            f"min_{index}",
+            t("setup.field.minutes", phase=name),
+            item.minutes,
+            0,
+            MAX_MINUTES,
+        )
+    body += _error(view, "agenda", t)
+    save = "setup.save_open" if view.starting else "setup.save"
+    actions = [
+        ExecuteAction(
+            title=t(save),
+            verb="setup.save",
+            style="positive",
+            data=action_data("setup.save", view.sid, view.rev),
+        ),
+        ExecuteAction(
+            title=t("setup.use_template"),
+            verb="setup.template",
+            data=action_data("setup.template", view.sid, view.rev),
+        ),
+    ]
+    return card(body, t, actions=actions)
