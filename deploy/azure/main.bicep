@@ -72,6 +72,7 @@ param digikokSecret string
 
 @description('RETENTION_DAYS: days a session\'s data is kept after it ends.')
 @minValue(1)
+@maxValue(3650)
 param retentionDays int = 30
 
 @description('ALLOWED_TENANTS: comma-separated tenant IDs whose Teams may use the bot; empty allows all. Defaults to this tenant.')
@@ -88,7 +89,13 @@ param logLevel string = 'INFO'
 
 @description('CARD_UPDATE_INTERVAL_SECONDS: how often shared cards are refreshed at most.')
 @minValue(1)
+@maxValue(60)
 param cardUpdateIntervalSeconds int = 2
+
+@description('MAX_IDEAS_PER_PERSON: how many ideas one participant may submit in a session.')
+@minValue(1)
+@maxValue(1000)
+param maxIdeasPerPerson int = 50
 
 @description('PUBLIC_BASE_URL when a custom domain points at the app, e.g. https://digikok.example.no. Empty uses the Container App address.')
 param publicBaseUrl string = ''
@@ -310,6 +317,10 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
             {
               name: 'CARD_UPDATE_INTERVAL_SECONDS'
               value: string(cardUpdateIntervalSeconds)
+            }
+            {
+              name: 'MAX_IDEAS_PER_PERSON'
+              value: string(maxIdeasPerPerson)
             }
             {
               name: 'PORT'

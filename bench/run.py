@@ -1,0 +1,243 @@
+"""Issue 5 bench: a Digikok burst at Teams scale, and the HTTP stack's ceiling, in one run.
+
+    .venv/bin/python bench/run.py [--participants 300] [--per-person 3] [--concurrency 50]
+
+Starts the throttling fake Bot Connector (in this process), the real app (`python app.py`,
+embedded Redis in a temp DATA_DIR), runs a session to the burst's phase, fires the burst,
+waits for the shared card to settle, ends the session, stops the app; then fires the same
+requests at the same concurrency at a JSON-only aiohttp handler (bench/ceiling.py, its own
+process) and at the SDK alone (bench/sdk_floor.py: CloudAdapter and a fixed answer), and
+prints ours / ceiling and ours / SDK floor. Everything it starts is stopped, also on error.
+bench/README.md explains each figure. Voting is not built yet: `--burst ideas` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import json
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # `python bench/run.py` puts bench/, not the repo, first
+
+import aiohttp  # noqa: E402
+
+from bench import procs, readings, report  # noqa: E402
+from bench.bursts import BUILDERS, PENDING, SETUPS, VERBS, answer_card, catalogue  # noqa: E402
+from bench.connector import ThrottledConnector, serve  # noqa: E402
+from bench.load import BurstResult, fire  # noqa: E402
+from bench.session import Driver, warmup_activities  # noqa: E402
+from tests.fakes.activities import Conversation, Person  # noqa: E402
+
+DEFAULT_INTERVAL_S = 2.0  # the app's CARD_UPDATE_INTERVAL_SECONDS default
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--participants", type=int, default=300)
+    p.add_argument("--per-person", type=int, default=3)
+    p.add_argument("--concurrency", type=int, default=50)
+    p.add_argument("--burst", choices=sorted(BUILDERS), default="ideas")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=None,
+        help="CARD_UPDATE_INTERVAL_SECONDS for the app (unset: its default, 2)",
+    )
+    p.add_argument("--warmup", type=int, default=100, help="read-only clicks before each burst")
+    p.add_argument("--ceiling-rounds", type=int, default=5)
+    p.add_argument("--timeout", type=float, default=300.0, help="most seconds for one burst")
+    p.add_argument(
+        "--app-ref",
+        default=None,
+        help="run the app from a clean `git archive` of this ref (e.g. HEAD) "
+        "instead of the working tree",
+    )
+    p.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    p.add_argument("--keep", action="store_true", help="keep the temp folder (logs, data)")
+    args = p.parse_args(argv)
+    if min(args.participants, args.per_person, args.concurrency, args.ceiling_rounds) < 1:
+        p.error("counts must be at least 1")
+    if args.burst in PENDING:
+        p.error(f"the {args.burst} burst is pending: see `votes` in bench/bursts.py (issue 5)")
+    return args
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """What the baselines replay: the same requests, and an answer card the app really gave."""
+
+    app_dir: Path
+    warm: list[dict[str, Any]]
+    measured: list[dict[str, Any]]
+    answer_card: dict[str, Any]
+
+
+async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> Played:
+    """The real app through a whole session, from `start` to the summary."""
+    interval = args.interval if args.interval is not None else DEFAULT_INTERVAL_S
+    quiet_s = 2 * interval + 1.5  # two publish intervals and a tick with nothing new
+    connector = ThrottledConnector()
+    async with contextlib.AsyncExitStack() as stack:
+        runner, connector_url = await serve(connector)
+        stack.push_async_callback(runner.cleanup)
+        port = procs.free_port()
+        env = {
+            "DATA_DIR": str(tmp / "data"),
+            "TMPDIR": str(tmp / "tmp"),
+            "PORT": str(port),
+            "HOST": "127.0.0.1",
+            "LOG_LEVEL": "INFO",
+        }
+        if args.interval is not None:
+            env["CARD_UPDATE_INTERVAL_SECONDS"] = str(args.interval)
+        (tmp / "tmp").mkdir()
+        app_dir = procs.export_ref(args.app_ref, tmp / "app") if args.app_ref else ROOT
+        figures["app_source"] = (
+            f"git archive {args.app_ref} ({procs.commit_of(args.app_ref)})"
+            if args.app_ref
+            else f"working tree (on {procs.commit_of('HEAD')}, uncommitted edits included)"
+        )
+        nb = catalogue(app_dir)
+        app = await procs.start(
+            "app", ["app.py"], procs.child_env(env), tmp / "app.log", port, cwd=app_dir
+        )
+        redis_pid: list[int | None] = [None]
+
+        async def stop_app() -> None:
+            redis_pid[0] = redis_pid[0] or procs.redis_pid(tmp / "tmp")  # if start-up failed
+            figures["app_exit_code"] = await procs.stop(app)
+            figures["redis_left_running"] = await procs.stop_leftover_redis(redis_pid[0])
+
+        stack.push_async_callback(stop_app)
+        await procs.wait_ready(app, "/readyz", 60)
+        redis_pid[0] = procs.redis_pid(tmp / "tmp")
+
+        place = Conversation(service_url=connector_url)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+            drive = Driver(
+                http, app.base_url + "/api/messages", place, connector, args.concurrency, nb
+            )
+            played = await play(drive, args, quiet_s, figures)
+        await stack.aclose()  # stop the app (and its redis) now, before the ceiling runs
+    figures["connector"] = readings.connector_figures(connector, place.conversation_id)
+    figures["app_log"] = readings.log_figures(tmp / "app.log")
+    return Played(app_dir, *played)
+
+
+async def play(
+    drive: Driver, args: argparse.Namespace, quiet_s: float, figures: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Setup steps, warm-up, the measured burst, settling, `avslutt` and the summary.
+    Returns the warm-up and burst activities and one answer card, for the baselines."""
+    place, connector, nb = drive.place, drive.connector, drive.nb
+    host = Person("Bench Vert")
+    people = [Person(f"Deltaker {i:04d}") for i in range(args.participants)]
+    for step in SETUPS[args.burst]:
+        if step.startswith("burst:"):
+            await drive.unmeasured_burst(step.removeprefix("burst:"), people)
+        else:
+            await drive.say(host, step)
+    _, card = await drive.card_offering(VERBS[args.burst])
+    warm = warmup_activities(place, people, card, args.warmup)
+    await fire(drive.url, warm, args.concurrency)
+    burst = BUILDERS[args.burst](place, people, args.per_person, card, nb)
+    before = len(connector.calls)
+    result = await fire(drive.url, burst.activities, args.concurrency, burst_timeout_s=args.timeout)
+
+    def last_update() -> float | None:
+        ups = drive.count_updates(burst.shared_count, before)
+        return ups[-1].at if ups else None
+
+    await drive.settle(last_update, result.ended, quiet_s, within_s=60)
+    updates = drive.count_updates(burst.shared_count, before)
+    if updates:  # the shared card is the one whose updates show the count
+        updates = [u for u in updates if u.activity_id == updates[-1].activity_id]
+    final = updates[-1] if updates else drive.newest_count_card(burst.shared_count)
+    figures.update(readings.burst_figures(burst, result, final, updates))
+    answers = [answer_card(o.answer()) for o in result.ok]
+    sample = next((a for a in reversed(answers) if a), {})
+
+    await drive.say(host, "avslutt")
+    summary = await drive.wait_for(
+        lambda: drive.summary_in(place.conversation_id), 30, "the summary card"
+    )
+    figures["summary"] = readings.as_dict(burst.summary_check(summary.card or {}))
+    await drive.settle(lambda: connector.calls[-1].at, time.monotonic(), quiet_s, 30)
+    return warm, burst.activities, sample
+
+
+async def run_baseline(
+    name: str, argv: list[str], args: argparse.Namespace, tmp: Path, played: Played
+) -> list[BurstResult]:
+    """A baseline server as its own process: warm it up, then the same burst, N rounds."""
+    port = procs.free_port()
+    argv = [argv[0], str(port), *argv[1:]]
+    proc = await procs.start(name, argv, procs.child_env({}), tmp / f"{name}.log", port)
+    try:
+        await procs.wait_ready(proc, "/healthz", 30)
+        url = proc.base_url + "/api/messages"
+        await fire(url, played.warm, args.concurrency)
+        return [
+            await fire(url, played.measured, args.concurrency, burst_timeout_s=args.timeout)
+            for _ in range(args.ceiling_rounds)
+        ]
+    finally:
+        await procs.stop(proc)
+
+
+async def main(args: argparse.Namespace) -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="digikok-bench-"))
+    figures: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": readings.machine(),
+        "args": {k: str(v) for k, v in vars(args).items()},
+    }
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if task is not None:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        played = await run_app_session(args, tmp, figures)
+        rounds = await run_baseline("ceiling", ["bench/ceiling.py"], args, tmp, played)
+        figures["ceiling"] = readings.ceiling_figures(rounds, figures["ours"]["rps"])
+        card_file = tmp / "answer-card.json"
+        card_file.write_text(json.dumps(played.answer_card, ensure_ascii=False))
+        floor_argv = ["bench/sdk_floor.py", str(played.app_dir), str(card_file)]
+        rounds = await run_baseline("sdk_floor", floor_argv, args, tmp, played)
+        figures["sdk_floor"] = readings.ceiling_figures(rounds, figures["ours"]["rps"])
+        figures["targets"] = report.targets(figures)
+        print(report.render(figures))
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    except asyncio.CancelledError:  # SIGTERM or Ctrl-C: everything started is stopped above
+        print("bench stopped before the end", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the harness failed: say why, keep the logs
+        print(f"bench failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        args.keep = True
+        return 1
+    finally:
+        if args.keep:
+            print(f"logs and data kept in {tmp}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(asyncio.run(main(parse_args(sys.argv[1:]))))
+    except KeyboardInterrupt:  # Ctrl-C: main() has already stopped what it started
+        sys.exit(130)
