@@ -19,10 +19,10 @@ test: $(VENV)/.installed
 	$(PY) -m pytest
 
 playground: $(VENV)/.installed
-	./playground/run.sh
+	PY=$(PY) ./playground/run.sh
 
 package: $(VENV)/.installed
 	$(PY) deploy/teams/package.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache playground/node_modules

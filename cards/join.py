@@ -42,13 +42,18 @@ def build(view: JoinView, t: Translator) -> AdaptiveCard:
             title=t("join.confirm"),
             verb="join.confirm",
             style="positive",
-            data=action_data("join.confirm", view.sid, view.rev),
-        ),
-        ExecuteAction(
-            title=t("join.cancel"),
-            verb="card.refresh",
-            associated_inputs="none",
-            data=action_data("card.refresh", view.sid, view.rev),
+            data=action_data(
+                "join.confirm", view.sid, view.rev, **({"card": "checkin"} if view.standalone else {})
+            ),
         ),
     ]
+    if not view.standalone:  # opened from the session card: offer the way back to it
+        actions.append(
+            ExecuteAction(
+                title=t("join.cancel"),
+                verb="card.refresh",
+                associated_inputs="none",
+                data=action_data("card.refresh", view.sid, view.rev),
+            )
+        )
     return card(body, t, actions=actions)

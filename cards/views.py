@@ -68,6 +68,7 @@ class JoinView:
     role: Role | None
     department: str
     notice: Notice | None = None
+    standalone: bool = True  # its own message (never updated); False inside the session card
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ DEFAULT_AGENDA: Agenda = (
     AgendaItem(Phase.GROUPS, 15, 1),
     AgendaItem(Phase.GROUPS, 15, 2),
     AgendaItem(Phase.PRESENTATIONS, 10),
-    AgendaItem(Phase.VOTING, 5, 1),
+    AgendaItem(Phase.VOTING, 5),
     AgendaItem(Phase.ACTIONS, 0),
 )
 

@@ -63,10 +63,13 @@ async def refresh(deps: Deps, click: Click) -> Card:
     return await view_card(deps, click)
 
 
-async def open_join(deps: Deps, click: Click, notice: Notice | None = None) -> Card:
+async def open_join(
+    deps: Deps, click: Click, notice: Notice | None = None, typed: bool = False
+) -> Card:
+    """The check-in form: what was typed (after a refusal), or what is on record."""
     entry = await deps.store.roster_entry(click.sid, member_tag(deps, click.sid, click.actor))
-    role = click.data.get("role") if notice else (entry.role if entry else None)
-    department = click.data.get("department") if notice else (entry.department if entry else "")
+    role = click.data.get("role") if typed else (entry.role if entry else None)
+    department = click.data.get("department") if typed else (entry.department if entry else "")
     view = JoinView(
         sid=click.sid,
         rev=click.session.rev,
@@ -74,6 +77,7 @@ async def open_join(deps: Deps, click: Click, notice: Notice | None = None) -> C
         role=Role(role) if isinstance(role, str) and role in Role.__members__.values() else None,
         department=department if isinstance(department, str) else "",
         notice=notice,
+        standalone=click.data.get("card") == "checkin",
     )
     return to_json(join.build(view, click.t))
 
@@ -81,7 +85,8 @@ async def open_join(deps: Deps, click: Click, notice: Notice | None = None) -> C
 async def confirm_join(deps: Deps, click: Click) -> Card:
     decided = decide_check_in(click.data.get("role"), click.data.get("department"))
     if isinstance(decided, Refusal):
-        return await open_join(deps, click, Notice(decided.key, decided.params, good=False))
+        refused = Notice(decided.key, decided.params, good=False)
+        return await open_join(deps, click, refused, typed=True)
     entry = RosterEntry(
         decided.role.value, decided.department, click.actor.name, click.actor.user_id
     )
@@ -93,11 +98,13 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
         frozenset(p.value for p in JOINABLE),
     )
     if result not in ("new", "updated"):
-        return await view_card(deps, click, refusal_notice(result))
+        return await open_join(deps, click, refusal_notice(result), typed=True)
     await deps.outbox.mark(click.sid)
     logger.info("participant_joined", extra={"sid": click.sid, "fresh": result == "new"})
     role = click.t("role." + decided.role.value)
-    return await view_card(deps, click, Notice("join.done", {"role": role}))
+    # The answer is the form itself, confirmed: the shared card's next update cannot wipe it
+    # on the standalone check-in card, and the form is there to change one's mind.
+    return await open_join(deps, click, Notice("join.done", {"role": role}))
 
 
 async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:

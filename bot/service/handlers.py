@@ -117,11 +117,11 @@ class Service:
             return await self._stale(click, Notice("host.only", good=False))
         return await route.handler(self.deps, click)
 
-    async def _stale(self, click: Click, notice: Notice) -> Card:
+    async def _stale(self, click: Click, said: Notice) -> Card:
         """A refused press shows the session as it is now, or a line on a one-off card."""
         if click.session.phase is Phase.SETUP or click.data.get("card") == "timeup":
-            return to_json(notice.message(click.t, notice.key, False, **notice.params))
-        return await actions.view_card(self.deps, click, notice)
+            return to_json(notice.message(click.t, said.key, False, **said.params))
+        return await actions.view_card(self.deps, click, said)
 
     async def render_shared(self, sid: str) -> tuple[ConvRef, str, Card] | None:
         """The publisher's render: the base card everybody sees, with no personal parts."""

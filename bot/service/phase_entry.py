@@ -9,6 +9,7 @@ from bot.domain.phases import Move, Phase
 from bot.domain.session import Session
 from bot.i18n import translator
 from bot.service.deps import Deps
+from bot.service.ports import SendError
 from bot.service.views import conv_ref, idea_view
 from cards import idea_round
 from cards.text import to_json
@@ -16,7 +17,21 @@ from cards.text import to_json
 logger = logging.getLogger(__name__)
 
 
-async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
+async def close_idea_card(deps: Deps, sid: str) -> None:
+    """The idea round is over: one update turns its card into a closed, formless card."""
+    meta = await deps.store.meta(sid)
+    if not meta.get("idea_card_id"):
+        return
+    session = Session.from_meta(sid, meta)
+    view = idea_view(deps, session, [], None)
+    card = to_json(idea_round.build(view, translator(session.locale)))
+    try:
+        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
+    except SendError as exc:  # the round moved on regardless; a stale form refuses politely
+        logger.warning("idea_card_close_failed", extra={"sid": sid, "status": exc.status})
+
+
+async def enter_phase(deps: Deps, sid: str, move: Move, left: Phase) -> None:
     await deps.outbox.mark(sid)
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
@@ -33,4 +48,7 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
         # Its own message, never updated by the publisher: a shared-card update would wipe
         # what people are typing. Each person's receipt replaces it for them alone.
         view = idea_view(deps, session, [], None)
-        await deps.sender.send(ref, card=to_json(idea_round.build(view, t)))
+        card_id = await deps.sender.send(ref, card=to_json(idea_round.build(view, t)))
+        await deps.store.set_card(sid, card_id, field="idea_card_id")
+    elif left is Phase.IDEAS:
+        await close_idea_card(deps, sid)

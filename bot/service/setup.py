@@ -19,11 +19,11 @@ from bot.service.deps import Deps
 from bot.service.ports import Card
 from bot.service.views import conv_ref, setup_view, shared_view
 from bot.templates import TEMPLATES, settings_from
+from cards import join, setup
 from cards import notice as notice_card
 from cards import session as session_card
-from cards import setup
 from cards.text import to_json
-from cards.views import Notice
+from cards.views import JoinView, Notice
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,9 @@ async def post_session_card(deps: Deps, sid: str) -> None:
     """The session card goes to where the session lives; later updates replace it in place."""
     session, view = await shared_view(deps, sid)
     meta = await deps.store.meta(sid)
-    card = to_json(session_card.build(view, translator(session.locale)))
-    card_id = await deps.sender.send(conv_ref(meta), card=card)
+    t = translator(session.locale)
+    card_id = await deps.sender.send(conv_ref(meta), card=to_json(session_card.build(view, t)))
     await deps.store.set_card(sid, card_id)
+    # Check-in has its own card, never updated, so a live count never wipes someone's form.
+    checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
+    await deps.sender.send(conv_ref(meta), card=to_json(join.build(checkin, t)))

@@ -96,8 +96,9 @@ class SessionStore:
         await self._redis.persist(keys.hosts(sid))
         return True
 
-    async def set_card(self, sid: str, card_id: str) -> None:
-        await self._redis.hset(keys.meta(sid), "card_id", card_id)
+    async def set_card(self, sid: str, card_id: str, field: str = "card_id") -> None:
+        """Remember a posted card's activity id (card_id, idea_card_id) to update it later."""
+        await self._redis.hset(keys.meta(sid), field, card_id)
 
     # -- reads ---------------------------------------------------------------------------
 

@@ -13,19 +13,20 @@ from redis.asyncio import Redis
 from bot.config import Config, load_config
 from bot.web import create_app
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.cards import actions
+from tests.fakes.cards import actions, all_text
 from tests.fakes.clock import FakeClock
 from tests.fakes.connector import Connector
 
 SECRET = "test-secret-0123456789-0123456789-abcdef"
 
 
-def test_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
+def app_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
     env = {
         "REDIS_URL": redis_url,
         "DIGIKOK_SECRET": SECRET,
         "DATA_DIR": str(data_dir),
         "CARD_UPDATE_INTERVAL_SECONDS": "0.05",
+        "TIMER_POLL_SECONDS": "0.02",
         **extra,
     }
     return load_config(env)
@@ -70,6 +71,31 @@ class Bot:
         card = await self.connector.wait_for(self.idea_card)
         return actions(card)["idea.submit"]
 
+    async def host_view(self, person: Person) -> dict[str, Any]:
+        """What a host's Teams fetches through the session card's refresh."""
+        refresh = self.session_card()["refresh"]
+        assert person.uid in refresh["userIds"]
+        return await self.click(person, refresh["action"]["data"], trigger="automatic")
+
+    async def wait_text(self, fragment: str) -> str:
+        """The first message text the bot sent that contains fragment (waits for it)."""
+        return await self.connector.wait_for(
+            lambda: next((t for t in self.connector.texts() if fragment in t), None)
+        )
+
+    async def wait_card(self, fragment: str) -> dict[str, Any]:
+        """The newest posted card whose text contains fragment (waits for it)."""
+        def find() -> dict[str, Any] | None:
+            cards = [s.card for s in self.connector.of("send") if s.card]
+            return next((c for c in reversed(cards) if fragment in all_text(c)), None)
+
+        return await self.connector.wait_for(find)
+
+    async def settled(self, fragment: str) -> dict[str, Any]:
+        """Wait until the shared session card shows fragment (the publisher is coalesced)."""
+        await self.connector.wait_for(lambda: fragment in all_text(self.session_card()))
+        return self.session_card()
+
     def session_card(self) -> dict[str, Any]:
         """The shared session card as everyone sees it now: last update, or the first post."""
         posted = [
@@ -105,6 +131,6 @@ async def bot(
     clock: FakeClock,
 ) -> Bot:
     fake, url = connector
-    app = create_app(test_config(redis_url, tmp_path), clock=clock)
+    app = create_app(app_config(redis_url, tmp_path), clock=clock)
     client = await aiohttp_client(app)
     return Bot(client, fake, Conversation(service_url=url))

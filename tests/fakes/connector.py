@@ -35,6 +35,8 @@ class Connector:
     sent: list[Sent] = field(default_factory=list)
     # (method, kind) → status to answer instead of 200, consumed one at a time
     failures: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
+    # Teams user id → AAD object id, for GET conversation member (co-host by @mention)
+    members: dict[str, str] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def of(self, kind: str) -> list[Sent]:
@@ -84,7 +86,14 @@ class Connector:
             self.sent.append(Sent("create", cid, "", body))
             return web.json_response({"id": cid})
 
+        async def member(request: web.Request) -> web.Response:
+            uid = unquote(request.match_info["mid"])
+            if uid not in self.members:
+                return web.json_response({"error": {"code": "NotFound"}}, status=404)
+            return web.json_response({"id": uid, "objectId": self.members[uid]})
+
         app = web.Application()
+        app.router.add_get("/v3/conversations/{cid}/members/{mid}", member)
         app.router.add_post("/v3/conversations", create)
         app.router.add_post("/v3/conversations/{cid}/activities", activities)
         app.router.add_route("*", "/v3/conversations/{cid}/activities/{aid}", activities)

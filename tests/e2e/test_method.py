@@ -1,0 +1,244 @@
+"""The whole method (issue 3): every phase of each template, timers driven by an injected
+clock, host controls by text and by card, the setup card, co-hosts — through /api/messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot.web import create_app
+from tests.e2e.conftest import Bot, app_config
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text, inputs
+from tests.fakes.clock import FakeClock
+from tests.fakes.connector import Connector
+
+HOST = Person("Hanne Vert")
+PER = Person("Per Medvert")
+PEOPLE = [
+    (Person("Kari Innbygger"), "citizen"),
+    (Person("Ola Innbygger"), "citizen"),
+    (Person("Siri Ansatt"), "employee"),
+    (Person("Bjørn Bedrift"), "business"),
+    (Person("Frida Frivillig"), "volunteer"),
+    (Person("Stian Student"), "student"),
+]
+KARI = PEOPLE[0][0]
+
+
+async def check_in_everyone(bot: Bot) -> None:
+    join = actions(bot.session_card())["join.open"]
+    form = await bot.click(KARI, join)
+    for person, role in PEOPLE:
+        await bot.click(person, actions(form)["join.confirm"], {"role": role})
+    await bot.settled(f"Sjekket inn: {len(PEOPLE)}")
+
+
+def count(bot: Bot, fragment: str) -> int:
+    return sum(fragment in t for t in bot.connector.texts())
+
+
+def timeup_cards(bot: Bot) -> list[dict[str, Any]]:
+    return [s.card for s in bot.connector.of("send")
+            if s.card and "Tiden er ute for" in all_text(s.card)]
+
+
+async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: FakeClock) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    agenda = all_text(bot.session_card())
+    for phase in ("Innsjekk", "Forventninger", "Idémyldring", "Gruppearbeid 1",
+                  "Gruppearbeid 2", "Presentasjoner", "Prioritering", "Tiltak"):
+        assert phase in agenda
+    await check_in_everyone(bot)
+    host = await bot.host_view(HOST)
+    assert {"phase.next", "setup.open", "phase.skip", "cohost.open", "session.end"} <= set(
+        actions(host))
+    participant = await bot.click(KARI, bot.session_card()["refresh"]["action"]["data"])
+    assert "phase.next" not in actions(participant)  # participants never get host buttons
+
+    await bot.click(HOST, actions(host)["phase.next"])
+    card = await bot.settled("Nå: Forventninger")
+    assert "Tiden er ute kl. {{TIME(2026-12-01T10:10:00Z)}}" in all_text(card)
+
+    clock.advance(9 * 60)
+    await bot.wait_text("1 min igjen av «Forventninger».")
+    clock.advance(60)
+    prompt = await bot.wait_card("Tiden er ute for «Forventninger».")
+    refused = await bot.click(KARI, actions(prompt)["phase.next"])
+    assert "bare verten" in all_text(refused).lower()
+    extended = await bot.click(HOST, actions(prompt)["timer.extend"])
+    assert "Dere fikk 5 minutter til." in all_text(extended)
+    await bot.settled("{{TIME(2026-12-01T10:15:00Z)}}")
+    clock.advance(5 * 60)
+    await bot.connector.wait_for(lambda: len(timeup_cards(bot)) == 2)
+    assert count(bot, "1 min igjen av «Forventninger».") == 2  # once per timebox
+    stale = await bot.click(HOST, actions(timeup_cards(bot)[0])["phase.next"])
+    assert "tidligere fase" not in all_text(stale)  # same rev: the first prompt still works
+    await bot.settled("Nå: Idémyldring")
+    again = await bot.click(HOST, actions(timeup_cards(bot)[1])["phase.next"])
+    assert "tidligere fase" in all_text(again)  # a double press moves the session once
+    assert count(bot, "Ny fase: Idémyldring.") == 1
+
+    submit = await bot.idea_submit()
+    for person, _ in PEOPLE:
+        await bot.click(person, submit, {"idea": f"Idé fra {person.name.split()[1]}"})
+    await bot.settled("Ideer sendt inn: 6")
+    await bot.say(HOST, "pause")
+    await bot.wait_text("Tiden står på pause.")
+    await bot.settled("Tiden står på pause (10 min igjen).")
+    clock.advance(30 * 60)
+    await bot.say(HOST, "fortsett")
+    await bot.wait_text("Tiden går igjen.")
+    card = await bot.settled("{{TIME(2026-12-01T10:55:00Z)}}")  # 10:45 + the 10 minutes left
+    assert len(timeup_cards(bot)) == 2  # the paused timer never fired
+
+    await bot.say(HOST, "neste")
+    card = await bot.settled("Spørsmål 1")
+    assert "Noter alle innspill, og sorter dem i kategorier." in all_text(card)
+    assert "Kategorier: Barrierer, Suksessfaktorer" in all_text(card)
+    await bot.say(HOST, "neste")
+    await bot.settled("Spørsmål 2")
+    await bot.say(HOST, "tilbake")
+    await bot.settled("Spørsmål 1")
+    await bot.say(HOST, "NESTE")
+    await bot.settled("Spørsmål 2")
+    for phase in ("Presentasjoner", "Prioritering", "Tiltak"):
+        await bot.say(HOST, "neste")
+        card = await bot.settled(f"Nå: {phase}")
+    assert "Tiden er ute kl." not in all_text(card)  # actions: untimed
+    await bot.say(HOST, "neste")
+    summary = await bot.wait_card("Oppsummering av Digikok")
+    assert "Ideer: 6" in all_text(summary) and "Deltakere: 6" in all_text(summary)
+    announced = {p: count(bot, f"Ny fase: {p}.") for p in (
+        "Forventninger", "Idémyldring", "Gruppearbeid", "Presentasjoner", "Prioritering", "Tiltak")}
+    assert announced == {"Forventninger": 1, "Idémyldring": 1, "Gruppearbeid": 4,  # q1 q2 q1 q2
+                         "Presentasjoner": 1, "Prioritering": 1, "Tiltak": 1}
+
+
+async def test_setup_card_workshop_auto_advance_and_two_replicas(
+    bot: Bot, clock: FakeClock, aiohttp_client: Any, redis: Redis, redis_url: str,
+    tmp_path: Path,
+) -> None:
+    second_app = create_app(app_config(redis_url, tmp_path / "b"), clock=clock)
+    await aiohttp_client(second_app)  # a second replica: its own publisher and timer loop
+
+    await bot.say(HOST, "start")
+    setup = await bot.wait_card("Sett opp Digikoken")
+    assert "join.open" not in actions(setup)
+    refused = await bot.click(KARI, actions(setup)["setup.save"], {"topic": "Kapret"})
+    assert "bare verten" in all_text(refused).lower()
+    await bot.say(HOST, "neste")
+    await bot.wait_text("Fyll ut og lagre oppsettet først.")
+
+    errors = await bot.click(HOST, actions(setup)["setup.save"],
+                             {"topic": " ", "groups": "0", "min_1": "-3"})
+    text = all_text(errors)
+    assert "Noen felt må rettes" in text and "Dette feltet må fylles ut." in text
+    assert "Skriv et helt tall fra 1 til 12." in text and "Skriv et helt tall fra 0 til 240." in text
+    body = errors["body"]
+    topic_at = next(i for i, b in enumerate(body) if b.get("id") == "topic")
+    assert body[topic_at + 1]["text"] == "Dette feltet må fylles ut."  # right under its field
+    groups_at = next(i for i, b in enumerate(body) if b.get("id") == "groups")
+    assert body[groups_at + 1]["text"] == "Skriv et helt tall fra 1 til 12."
+
+    workshop = await bot.click(HOST, actions(setup)["setup.template"],
+                               {"template": "workshop", "topic": "Felles lunsj"})
+    assert "Malen «Verksted: 3 grupper × 2 spørsmål» er tatt i bruk" in all_text(workshop)
+    fields = inputs(workshop)
+    assert "barrierer og suksessfaktorer" in fields["q1"]["value"]
+    assert fields["topic"]["value"] == "Felles lunsj"
+    assert [fields[f"min_{i}"]["value"] for i in range(6)] == [0, 10, 15, 15, 10, 0]
+    saved = await bot.click(HOST, actions(workshop)["setup.save"], {
+        "topic": "Felles lunsj", "need": "Vi vil spise sammen.", "pitchers": "Hanne",
+        "auto_advance": "true", "min_1": "2", "groups": "3"})
+    assert "innsjekken er åpen" in all_text(saved)
+    card = bot.session_card()
+    assert "Vi vil spise sammen." in all_text(card) and "Innledere: Hanne" in all_text(card)
+    assert "Idémyldring" not in all_text(card)  # the workshop template has no idea round
+    await check_in_everyone(bot)
+
+    await bot.say(HOST, "neste")
+    await bot.settled("Nå: Forventninger")
+    clock.advance(2 * 60)
+    card = await bot.settled("Spørsmål 1")  # auto-advanced, no prompt
+    assert "barrierer og suksessfaktorer" in all_text(card)
+    clock.advance(14 * 60)
+    await bot.wait_text("1 min igjen av «Gruppearbeid».")
+    clock.advance(60)
+    await bot.settled("Spørsmål 2")
+    clock.advance(15 * 60)
+    await bot.settled("Nå: Presentasjoner")
+    clock.advance(10 * 60)
+    await bot.settled("Nå: Tiltak")
+    clock.advance(60 * 60)  # untimed: nothing more happens
+    await bot.say(HOST, "status")
+    await bot.wait_text("fase: Tiltak")
+    # each timer fired once although two replicas polled the same queue
+    assert count(bot, "Ny fase: Gruppearbeid.") == 2
+    assert count(bot, "Ny fase: Presentasjoner.") == 1 and count(bot, "Ny fase: Tiltak.") == 1
+    assert count(bot, "1 min igjen av «Gruppearbeid».") == 2
+    assert timeup_cards(bot) == []
+    assert await redis.zcard("dk:{timers}:running") == 0
+
+
+async def test_problems_first_settings_cohost_skip_back_language(bot: Bot, clock: FakeClock) -> None:
+    await bot.say(HOST, "start Trygg skolevei")
+    await bot.say(HOST, "innstillinger")
+    setup = await bot.wait_card("Sett opp Digikoken")
+    applied = await bot.click(HOST, actions(setup)["setup.template"], {"template": "problems_first"})
+    saved = await bot.click(HOST, actions(applied)["setup.save"], {})
+    assert "Innstillingene er lagret." in all_text(saved)
+    card = await bot.settled("Prioritering 2")
+    assert "Prioritering 1" in all_text(card)
+
+    bot.connector.members[PER.uid] = PER.aad
+    await bot.post(bot.place.message(HOST, f"medvert <at>{PER.name}</at>", mentions=(PER,)))
+    await bot.wait_text("Per Medvert er nå medvert")
+    await bot.connector.wait_for(lambda: PER.uid in bot.session_card()["refresh"]["userIds"])
+    await bot.say(KARI, "neste")
+    await bot.wait_text("Det er bare verten som kan gjøre det.")
+    await bot.say(PER, "neste")
+    await bot.settled("Nå: Forventninger")
+    await bot.say(PER, "forleng 3")
+    await bot.wait_text("Dere fikk 3 minutter til.")
+    await bot.settled("{{TIME(2026-12-01T10:13:00Z)}}")
+    await bot.say(PER, "forleng mange")
+    await bot.wait_text("Skriv antall minutter som et helt tall fra 1 til 120")
+    await bot.say(HOST, "hopp over")  # skips the idea round
+    card = await bot.settled("Nå: Prioritering")
+    assert "Du har 3 stemmer og kan gi høyst 2 til én idé." in all_text(card)
+    await bot.say(HOST, "tilbake")
+    await bot.settled("Nå: Idémyldring")
+    await bot.idea_submit()
+    await bot.say(HOST, "språk en")
+    await bot.wait_text("The Digikok now uses English.")
+    await bot.settled("Now: Idea round")
+    roster = await bot.click(HOST, actions(await bot.host_view(HOST))["cohost.open"])
+    assert "Checked in (0)" in all_text(roster)
+    await bot.say(HOST, "innstillinger")
+    await bot.wait_text("Check-in is over, so the settings can no longer be changed.")
+    for _ in range(7):
+        await bot.say(HOST, "next")
+    summary = await bot.wait_card("Digikok summary")
+    assert "Trygg skolevei" in all_text(summary)
+
+
+async def test_a_timer_fires_after_a_restart(aiohttp_client: Any, redis: Redis, redis_url: str,
+                                             tmp_path: Path, connector: tuple[Connector, str],
+                                             clock: FakeClock) -> None:
+    """Timers live in Redis: an app that was down when one fell due runs it when it is back."""
+    from tests.fakes.activities import Conversation
+
+    fake, url = connector
+    first = await aiohttp_client(create_app(app_config(redis_url, tmp_path), clock=clock))
+    bot = Bot(first, fake, Conversation(service_url=url))
+    await bot.say(HOST, "start Omstart")
+    await bot.say(HOST, "neste")
+    await first.close()  # the only replica stops; the pitch's timers are in Redis
+    clock.advance(11 * 60)
+    second = await aiohttp_client(create_app(app_config(redis_url, tmp_path), clock=clock))
+    bot = Bot(second, fake, bot.place)
+    await bot.wait_card("Tiden er ute for «Forventninger».")
+    assert count(bot, "1 min igjen av «Forventninger».") == 1  # late, but once
