@@ -43,7 +43,10 @@ def build(view: JoinView, t: Translator) -> AdaptiveCard:
             verb="join.confirm",
             style="positive",
             data=action_data(
-                "join.confirm", view.sid, view.rev, **({"card": "checkin"} if view.standalone else {})
+                "join.confirm",
+                view.sid,
+                view.rev,
+                **({"card": "checkin"} if view.standalone else {}),
             ),
         ),
     ]

@@ -85,6 +85,7 @@ class Bot:
 
     async def wait_card(self, fragment: str) -> dict[str, Any]:
         """The newest posted card whose text contains fragment (waits for it)."""
+
         def find() -> dict[str, Any] | None:
             cards = [s.card for s in self.connector.of("send") if s.card]
             return next((c for c in reversed(cards) if fragment in all_text(c)), None)

@@ -41,20 +41,32 @@ def count(bot: Bot, fragment: str) -> int:
 
 
 def timeup_cards(bot: Bot) -> list[dict[str, Any]]:
-    return [s.card for s in bot.connector.of("send")
-            if s.card and "Tiden er ute for" in all_text(s.card)]
+    return [
+        s.card
+        for s in bot.connector.of("send")
+        if s.card and "Tiden er ute for" in all_text(s.card)
+    ]
 
 
 async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: FakeClock) -> None:
     await bot.say(HOST, "start Bedre skolevei")
     agenda = all_text(bot.session_card())
-    for phase in ("Innsjekk", "Forventninger", "Idémyldring", "Gruppearbeid 1",
-                  "Gruppearbeid 2", "Presentasjoner", "Prioritering", "Tiltak"):
+    for phase in (
+        "Innsjekk",
+        "Forventninger",
+        "Idémyldring",
+        "Gruppearbeid 1",
+        "Gruppearbeid 2",
+        "Presentasjoner",
+        "Prioritering",
+        "Tiltak",
+    ):
         assert phase in agenda
     await check_in_everyone(bot)
     host = await bot.host_view(HOST)
     assert {"phase.next", "setup.open", "phase.skip", "cohost.open", "session.end"} <= set(
-        actions(host))
+        actions(host)
+    )
     participant = await bot.click(KARI, bot.session_card()["refresh"]["action"]["data"])
     assert "phase.next" not in actions(participant)  # participants never get host buttons
 
@@ -111,14 +123,33 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     await bot.say(HOST, "neste")
     summary = await bot.wait_card("Oppsummering av Digikok")
     assert "Ideer: 6" in all_text(summary) and "Deltakere: 6" in all_text(summary)
-    announced = {p: count(bot, f"Ny fase: {p}.") for p in (
-        "Forventninger", "Idémyldring", "Gruppearbeid", "Presentasjoner", "Prioritering", "Tiltak")}
-    assert announced == {"Forventninger": 1, "Idémyldring": 1, "Gruppearbeid": 4,  # q1 q2 q1 q2
-                         "Presentasjoner": 1, "Prioritering": 1, "Tiltak": 1}
+    announced = {
+        p: count(bot, f"Ny fase: {p}.")
+        for p in (
+            "Forventninger",
+            "Idémyldring",
+            "Gruppearbeid",
+            "Presentasjoner",
+            "Prioritering",
+            "Tiltak",
+        )
+    }
+    assert announced == {
+        "Forventninger": 1,
+        "Idémyldring": 1,
+        "Gruppearbeid": 4,  # q1 q2 q1 q2
+        "Presentasjoner": 1,
+        "Prioritering": 1,
+        "Tiltak": 1,
+    }
 
 
 async def test_setup_card_workshop_auto_advance_and_two_replicas(
-    bot: Bot, clock: FakeClock, aiohttp_client: Any, redis: Redis, redis_url: str,
+    bot: Bot,
+    clock: FakeClock,
+    aiohttp_client: Any,
+    redis: Redis,
+    redis_url: str,
     tmp_path: Path,
 ) -> None:
     second_app = create_app(app_config(redis_url, tmp_path / "b"), clock=clock)
@@ -132,27 +163,40 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     await bot.say(HOST, "neste")
     await bot.wait_text("Fyll ut og lagre oppsettet først.")
 
-    errors = await bot.click(HOST, actions(setup)["setup.save"],
-                             {"topic": " ", "groups": "0", "min_1": "-3"})
+    errors = await bot.click(
+        HOST, actions(setup)["setup.save"], {"topic": " ", "groups": "0", "min_1": "-3"}
+    )
     text = all_text(errors)
     assert "Noen felt må rettes" in text and "Dette feltet må fylles ut." in text
-    assert "Skriv et helt tall fra 1 til 12." in text and "Skriv et helt tall fra 0 til 240." in text
+    assert (
+        "Skriv et helt tall fra 1 til 12." in text and "Skriv et helt tall fra 0 til 240." in text
+    )
     body = errors["body"]
     topic_at = next(i for i, b in enumerate(body) if b.get("id") == "topic")
     assert body[topic_at + 1]["text"] == "Dette feltet må fylles ut."  # right under its field
     groups_at = next(i for i, b in enumerate(body) if b.get("id") == "groups")
     assert body[groups_at + 1]["text"] == "Skriv et helt tall fra 1 til 12."
 
-    workshop = await bot.click(HOST, actions(setup)["setup.template"],
-                               {"template": "workshop", "topic": "Felles lunsj"})
+    workshop = await bot.click(
+        HOST, actions(setup)["setup.template"], {"template": "workshop", "topic": "Felles lunsj"}
+    )
     assert "Malen «Verksted: 3 grupper × 2 spørsmål» er tatt i bruk" in all_text(workshop)
     fields = inputs(workshop)
     assert "barrierer og suksessfaktorer" in fields["q1"]["value"]
     assert fields["topic"]["value"] == "Felles lunsj"
     assert [fields[f"min_{i}"]["value"] for i in range(6)] == [0, 10, 15, 15, 10, 0]
-    saved = await bot.click(HOST, actions(workshop)["setup.save"], {
-        "topic": "Felles lunsj", "need": "Vi vil spise sammen.", "pitchers": "Hanne",
-        "auto_advance": "true", "min_1": "2", "groups": "3"})
+    saved = await bot.click(
+        HOST,
+        actions(workshop)["setup.save"],
+        {
+            "topic": "Felles lunsj",
+            "need": "Vi vil spise sammen.",
+            "pitchers": "Hanne",
+            "auto_advance": "true",
+            "min_1": "2",
+            "groups": "3",
+        },
+    )
     assert "innsjekken er åpen" in all_text(saved)
     card = bot.session_card()
     assert "Vi vil spise sammen." in all_text(card) and "Innledere: Hanne" in all_text(card)
@@ -183,11 +227,15 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     assert await redis.zcard("dk:{timers}:running") == 0
 
 
-async def test_problems_first_settings_cohost_skip_back_language(bot: Bot, clock: FakeClock) -> None:
+async def test_problems_first_settings_cohost_skip_back_language(
+    bot: Bot, clock: FakeClock
+) -> None:
     await bot.say(HOST, "start Trygg skolevei")
     await bot.say(HOST, "innstillinger")
     setup = await bot.wait_card("Sett opp Digikoken")
-    applied = await bot.click(HOST, actions(setup)["setup.template"], {"template": "problems_first"})
+    applied = await bot.click(
+        HOST, actions(setup)["setup.template"], {"template": "problems_first"}
+    )
     saved = await bot.click(HOST, actions(applied)["setup.save"], {})
     assert "Innstillingene er lagret." in all_text(saved)
     card = await bot.settled("Prioritering 2")
@@ -225,9 +273,14 @@ async def test_problems_first_settings_cohost_skip_back_language(bot: Bot, clock
     assert "Trygg skolevei" in all_text(summary)
 
 
-async def test_a_timer_fires_after_a_restart(aiohttp_client: Any, redis: Redis, redis_url: str,
-                                             tmp_path: Path, connector: tuple[Connector, str],
-                                             clock: FakeClock) -> None:
+async def test_a_timer_fires_after_a_restart(
+    aiohttp_client: Any,
+    redis: Redis,
+    redis_url: str,
+    tmp_path: Path,
+    connector: tuple[Connector, str],
+    clock: FakeClock,
+) -> None:
     """Timers live in Redis: an app that was down when one fell due runs it when it is back."""
     from tests.fakes.activities import Conversation
 

@@ -77,15 +77,19 @@ class Conversation:
             "entities": [{"type": "clientInfo", "locale": self.locale, "platform": "Web"}],
         }
 
-    def message(self, person: Person, text: str, mention: bool = True,
-                mentions: tuple[Person, ...] = ()) -> dict[str, Any]:
+    def message(
+        self, person: Person, text: str, mention: bool = True, mentions: tuple[Person, ...] = ()
+    ) -> dict[str, Any]:
         """`mentions` are people @mentioned in text as <at>Name</at> (Teams adds an entity each)."""
         activity = self._base(person, "message")
         for other in mentions:
-            activity["entities"].append({
-                "type": "mention", "text": f"<at>{other.name}</at>",
-                "mentioned": {"id": other.uid, "name": other.name},
-            })
+            activity["entities"].append(
+                {
+                    "type": "mention",
+                    "text": f"<at>{other.name}</at>",
+                    "mentioned": {"id": other.uid, "name": other.name},
+                }
+            )
         if mention and self.kind != "personal":
             activity["text"] = f"<at>{BOT_NAME}</at> {text}"
             activity["entities"].append(
