@@ -11,6 +11,11 @@ from cards.text import action_data, card, line, notice_block, plain
 from cards.views import JoinView
 
 
+def _origin(view: JoinView) -> dict[str, str]:
+    """Marks presses on the standalone check-in card, so answers stay on that card."""
+    return {"card": "checkin"} if view.standalone else {}
+
+
 def build(view: JoinView, t: Translator) -> AdaptiveCard:
     body = [
         line(t("join.title"), weight="Bolder", size="Medium"),
