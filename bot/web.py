@@ -24,6 +24,7 @@ from bot.service.deps import Deps, Rules
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
 from bot.service.timer_jobs import TimerRunner
+from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
@@ -43,6 +44,7 @@ CLOCK = web.AppKey("clock", Clock)
 STORE = web.AppKey("store", SessionStore)
 OUTBOX = web.AppKey("outbox", OutboxStore)
 TIMER_STORE = web.AppKey("timer_store", TimerStore)
+BALLOTS = web.AppKey("ballots", BallotStore)
 TIMERS = web.AppKey("timers", TimerRunner)
 SERVICE = web.AppKey("service", Service)
 ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
@@ -56,6 +58,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[STORE] = store
         app[OUTBOX] = OutboxStore(redis)
         app[TIMER_STORE] = TimerStore(redis)
+        app[BALLOTS] = BallotStore(redis)
         yield
 
 
@@ -73,6 +76,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             store=app[STORE],
             outbox=app[OUTBOX],
             timers=app[TIMER_STORE],
+            ballots=app[BALLOTS],
             sender=sender,
             clock=app[CLOCK],
             rules=rules,

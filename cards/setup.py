@@ -118,6 +118,15 @@ def build(view: SetupView, t: Translator) -> AdaptiveCard:
             value_off="false",
         )
     )
+    body.append(
+        ToggleInput(
+            id="show_live",
+            title=t("setup.field.show_live"),
+            value="true" if s.show_live else "false",
+            value_on="true",
+            value_off="false",
+        )
+    )
     body.append(line(t("setup.timeboxes"), weight="Bolder", spacing="Medium"))
     for index, item in enumerate(s.agenda):
         name = t(f"phase.{item.phase.value}")

@@ -49,12 +49,29 @@ def _head(view: SummaryView, t: Translator) -> list[Any]:
         ),
         line(t("summary.participants", n=view.joined), weight="Bolder", spacing="Medium"),
         FactSet(facts=roles) if roles else line(t("summary.no_participants"), is_subtle=True),
-        line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium"),
     ]
+
+
+RANKED_SHOWN = 10
+
+
+def _ranking(view: SummaryView, t: Translator) -> list[Any]:
+    if not view.ranking:
+        return []
+    body: list[Any] = [line(t("summary.ranking"), weight="Bolder", spacing="Medium")]
+    for place, (text, votes) in enumerate(view.ranking[:RANKED_SHOWN], start=1):
+        body.append(
+            plain(t("vote.result_line", place=place, n=votes, text=text[:300]), spacing="Small")
+        )
+    if len(view.ranking) > RANKED_SHOWN:
+        body.append(line(t("list.more", n=len(view.ranking) - RANKED_SHOWN), is_subtle=True))
+    return body
 
 
 def build(view: SummaryView, t: Translator) -> AdaptiveCard:
     body = _head(view, t)
+    body += _ranking(view, t)
+    body.append(line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium"))
     if not view.ideas:
         body.append(line(t("summary.no_ideas"), is_subtle=True))
     budget = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(body, t)))

@@ -106,3 +106,28 @@ class SummaryView:
     joined: int
     by_role: dict[Role, int]
     ideas: tuple[str, ...]
+    ranking: tuple[tuple[str, int], ...] = ()  # (idea text, dots) of the last vote round
+
+
+@dataclass(frozen=True, slots=True)
+class VoteItem:
+    idea_id: str
+    text: str
+    mine: int = 0  # my dots on it (personal view only)
+    total: int | None = None  # shown after close, or live if the host chose so
+
+
+@dataclass(frozen=True, slots=True)
+class VoteView:
+    sid: str
+    rev: int
+    round: int
+    open: bool
+    allowance: int
+    cap: int
+    items: tuple[VoteItem, ...]  # this page (open) or the ranking (closed)
+    start: int  # index of the first item of this page
+    total_ideas: int
+    left: int | None = None  # my dots left (personal view only)
+    voters: int = 0
+    notice: Notice | None = None

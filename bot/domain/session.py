@@ -31,6 +31,7 @@ def settings_meta(settings: Settings) -> dict[str, str]:
         "auto_advance": "1" if settings.auto_advance else "0",
         "reminder_s": str(settings.reminder_s),
         "agenda": encode_agenda(settings.agenda),
+        "show_live": "1" if settings.show_live else "0",
     }
 
 
@@ -110,6 +111,7 @@ class Session:
             language=meta.get("locale", "nb"),
             auto_advance=meta.get("auto_advance") == "1",
             reminder_s=_int(meta, "reminder_s", 60),
+            show_live=meta.get("show_live") == "1",
             agenda=decode_agenda(meta.get("agenda", "")),
         )
         cohosts = tuple(u for u in meta.get("cohost_uids", "").split(",") if u)

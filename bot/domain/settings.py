@@ -44,6 +44,7 @@ class Settings:
     language: str
     auto_advance: bool
     reminder_s: int
+    show_live: bool  # vote totals visible while voting (default hidden: no herding)
     agenda: Agenda
 
 
@@ -120,6 +121,10 @@ def decide_settings(form: Mapping[str, Any], current: Settings) -> Settings | Fi
     if auto not in ("true", "false", True, False):
         errors["auto_advance"] = Refusal.of("setup.yes_no")
         auto = current.auto_advance
+    live = form.get("show_live", "true" if current.show_live else "false")
+    if live not in ("true", "false", True, False):
+        errors["show_live"] = Refusal.of("setup.yes_no")
+        live = current.show_live
     votes_n = _number(form, "votes_per_person", current.votes_per_person, 1, 20, errors)
     votes_m = _number(form, "votes_per_idea", current.votes_per_idea, 1, 20, errors)
     if "votes_per_idea" not in errors and "votes_per_person" not in errors and votes_m > votes_n:
@@ -139,6 +144,7 @@ def decide_settings(form: Mapping[str, Any], current: Settings) -> Settings | Fi
         language=str(language),
         auto_advance=auto in ("true", True),
         reminder_s=current.reminder_s,
+        show_live=live in ("true", True),
         agenda=agenda,
     )
     if (problem := check_agenda(agenda)) is not None:

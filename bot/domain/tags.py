@@ -15,6 +15,7 @@ from enum import StrEnum
 class Purpose(StrEnum):
     MEMBER = "member"  # roster, hosts
     AUTHOR = "author"  # ideas: lets authors see their own
+    VOTER = "voter"  # ballots: enforces the allowance, links no vote to a name or an idea
 
 
 def tag(key: bytes, purpose: Purpose, sid: str, aad_object_id: str) -> str:

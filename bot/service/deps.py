@@ -8,6 +8,7 @@ from typing import Callable
 
 from bot.domain.ideas import IDEA_MAX
 from bot.service.ports import Clock, Sender
+from bot.store.ballots import BallotStore
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
 from bot.store.timers import TimerStore
@@ -30,6 +31,7 @@ class Deps:
     store: SessionStore
     outbox: OutboxStore
     timers: TimerStore
+    ballots: BallotStore
     sender: Sender
     clock: Clock
     rules: Rules

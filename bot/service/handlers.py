@@ -15,7 +15,7 @@ from bot.domain.commands import Verb, parse_command
 from bot.domain.phases import JOINABLE, LIVE, RUNNING, Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
-from bot.service import actions, commands, hosts, setup
+from bot.service import actions, commands, hosts, setup, vote_actions
 from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card, ConvRef
@@ -77,6 +77,8 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "setup.save": Route(setup.save, SETTING_UP, host_only=True),
         "cohost.open": Route(hosts.open_roster, RUNNING, host_only=True),
         "cohost.add": Route(hosts.make_cohost, RUNNING, host_only=True),
+        "vote.cast": Route(vote_actions.cast, frozenset(Phase)),  # answers on the vote card
+        "vote.page": Route(vote_actions.page, frozenset(Phase)),
     }
 )
 

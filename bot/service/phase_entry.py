@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain.phases import Move, Phase
+from bot.domain.phases import AgendaItem, Move, Phase
 from bot.domain.session import Session
 from bot.i18n import translator
+from bot.service import voting
 from bot.service.deps import Deps
 from bot.service.ports import SendError
 from bot.service.views import conv_ref, idea_view
@@ -31,7 +32,17 @@ async def close_idea_card(deps: Deps, sid: str) -> None:
         logger.warning("idea_card_close_failed", extra={"sid": sid, "status": exc.status})
 
 
-async def enter_phase(deps: Deps, sid: str, move: Move, left: Phase) -> None:
+async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
+    """Close what belonged to the phase that is over (its forms become results)."""
+    if left is None:
+        return
+    if left.phase is Phase.IDEAS:
+        await close_idea_card(deps, sid)
+    elif left.phase is Phase.VOTING:
+        await voting.close_round(deps, sid, max(1, left.part))
+
+
+async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
     await deps.outbox.mark(sid)
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
@@ -50,5 +61,5 @@ async def enter_phase(deps: Deps, sid: str, move: Move, left: Phase) -> None:
         view = idea_view(deps, session, [], None)
         card_id = await deps.sender.send(ref, card=to_json(idea_round.build(view, t)))
         await deps.store.set_card(sid, card_id, field="idea_card_id")
-    elif left is Phase.IDEAS:
-        await close_idea_card(deps, sid)
+    elif move.phase is Phase.VOTING:
+        await voting.open_round(deps, sid)

@@ -18,7 +18,7 @@ from bot.domain.timers import extended_end, plan, remaining_ms
 from bot.i18n import translator
 from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.phase_entry import close_idea_card, enter_phase
+from bot.service.phase_entry import enter_phase, leave_phase
 from bot.service.summary import finish_session
 from cards.views import Notice
 
@@ -82,7 +82,8 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
         await deps.timers.schedule(
             plan(session.sid, tver, move.ends_ms(now), now, session.settings.reminder_s)
         )
-        await enter_phase(deps, session.sid, move, left=session.phase)
+        await leave_phase(deps, session.sid, session.item)
+        await enter_phase(deps, session.sid, move)
     return Notice("host.moved", {"phase": t(f"phase.{move.phase.value}")})
 
 
@@ -170,7 +171,6 @@ async def end(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
     if not succeeded(result):
         return _refused(result)
     if first_time(result):
-        if session.phase is Phase.IDEAS:
-            await close_idea_card(deps, session.sid)
+        await leave_phase(deps, session.sid, session.item)
         await finish_session(deps, session.sid)
     return Notice("summary.posted")

@@ -6,9 +6,11 @@ import logging
 
 from bot.domain.participants import Role
 from bot.domain.session import Session
+from bot.domain.voting import rank
 from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.views import conv_ref
+from bot.store.keys import VOTE_ROUNDS
 from cards import summary
 from cards.text import to_json
 from cards.views import SummaryView
@@ -30,6 +32,13 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
     snap = await deps.store.snapshot(sid, "-", "-")
     by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
     ideas = await deps.store.ideas(sid)
+    texts = {idea.idea_id: idea.text for idea in ideas}
+    ranking: tuple[tuple[str, int], ...] = ()
+    for round_ in reversed(VOTE_ROUNDS):  # the last round held decides the ranking
+        tally = await deps.ballots.tally(sid, round_)
+        if tally:
+            ranking = tuple((texts[i], n) for i, n in rank(tally) if i in texts)
+            break
     view = SummaryView(
         topic=session.topic,
         host_name=session.host_name,
@@ -38,6 +47,7 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
         joined=sum(by_role.values()),
         by_role=by_role,
         ideas=tuple(idea.text for idea in ideas),
+        ranking=ranking,
     )
     return to_json(summary.build(view, translator(session.locale)))
 

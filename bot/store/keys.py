@@ -17,6 +17,10 @@ Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes
   dk:{sid}:roles       hash    role -> number checked in with it (kept by the JOIN script)
   dk:{sid}:ideas       hash    idea id -> JSON {text, at}           (no author in it)
   dk:{sid}:by_author   hash    author tag -> "3,7,12" idea ids      (author tag ≠ member tag)
+  dk:{sid}:tally:<r>   hash    vote round r (1|2): idea id -> dots; the ideas in play are
+                               exactly its fields (preset to 0 when the round opens)
+  dk:{sid}:ballots:<r> hash    "<voter tag>" -> dots used; "<voter tag>:<idea id>" -> dots
+                               there (voter tag ≠ member and author tags: votes link to nobody)
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
   dk:{sid}:fired:<id>  string  timer <id>'s message was posted (a rerun posts nothing)
@@ -65,6 +69,17 @@ def by_author(sid: str) -> str:
     return _session(sid, "by_author")
 
 
+def tally(sid: str, round_: int) -> str:
+    return _session(sid, f"tally:{round_}")
+
+
+def ballots(sid: str, round_: int) -> str:
+    return _session(sid, f"ballots:{round_}")
+
+
+VOTE_ROUNDS = (1, 2)
+
+
 def seen(sid: str, activity_id: str) -> str:
     return _session(sid, f"seen:{activity_id}")
 
@@ -79,7 +94,8 @@ def publish_lease(sid: str) -> str:
 
 def session_keys(sid: str) -> tuple[str, ...]:
     """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
-    return (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid))
+    rounds = tuple(k for r in VOTE_ROUNDS for k in (tally(sid, r), ballots(sid, r)))
+    return (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid), *rounds)
 
 
 def session_pattern(sid: str) -> str:

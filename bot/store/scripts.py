@@ -114,6 +114,43 @@ return answer('ok:added')
 """
 )
 
+CAST_VOTE = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] tally:<round>  KEYS[4] ballots:<round>
+-- ARGV[1] seen ttl (s)  ARGV[2] voter tag  ARGV[3] idea id  ARGV[4] card rev
+-- ARGV[5] allowance  ARGV[6] cap per idea  ARGV[7] delta (1 = vote, -1 = take back)
+-- Returns 'ok:<votes left>' | 'ended' | 'wrong_phase' | 'stale' | 'gone' | 'unknown_idea'
+--       | 'no_votes_left' | 'idea_full' | 'none_here' | 'bad_input'.
+-- The twin of decide_vote (bot/domain/voting.py): check and count in one step, so 300
+-- people voting in the same second give the exact tally and nobody passes the allowance.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if m[2] ~= 'voting' then return refuse('wrong_phase') end
+if m[3] ~= ARGV[4] then return refuse('stale') end
+local delta = tonumber(ARGV[7])
+if delta ~= 1 and delta ~= -1 then return refuse('bad_input') end
+if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 0 then return refuse('unknown_idea') end
+local slot = ARGV[2] .. ':' .. ARGV[3]
+local used = tonumber(redis.call('HGET', KEYS[4], ARGV[2]) or '0')
+local here = tonumber(redis.call('HGET', KEYS[4], slot) or '0')
+local allowance = tonumber(ARGV[5])
+if delta == -1 then
+  if here <= 0 then return refuse('none_here') end
+else
+  if used >= allowance then return refuse('no_votes_left') end
+  if here >= tonumber(ARGV[6]) then return refuse('idea_full') end
+end
+redis.call('HINCRBY', KEYS[4], ARGV[2], delta)
+redis.call('HINCRBY', KEYS[4], slot, delta)
+redis.call('HINCRBY', KEYS[3], ARGV[3], delta)
+return answer('ok:' .. (allowance - used - delta))
+"""
+)
+
 CLAIM_TIMERS = """
 -- KEYS[1] due zset  KEYS[2] in-flight zset  ARGV[1] now ms  ARGV[2] lease ms  ARGV[3] batch
 -- Returns the ids this caller now runs: due ones, and in-flight ones whose lease ran out

@@ -46,7 +46,7 @@ class Snapshot:
     my_ideas: list[StoredIdea]
 
 
-def _repeat_as_first(answer: str) -> str:
+def repeat_as_first(answer: str) -> str:
     """A redelivered click gets the answer of its first delivery (its receipt, again)."""
     return answer.removeprefix("again:")
 
@@ -155,6 +155,12 @@ class SessionStore:
     async def ideas(self, sid: str) -> list[StoredIdea]:
         return _ideas_in_order(await self._redis.hgetall(keys.ideas(sid)))
 
+    async def idea_texts(self, sid: str, idea_ids: list[str]) -> dict[str, str]:
+        if not idea_ids:
+            return {}
+        records = await self._redis.hmget(keys.ideas(sid), idea_ids)
+        return {i: json.loads(r)["text"] for i, r in zip(idea_ids, records, strict=True) if r}
+
     async def idea_count(self, sid: str) -> int:
         return int(await self._redis.hlen(keys.ideas(sid)))
 
@@ -186,7 +192,7 @@ class SessionStore:
             ensure_ascii=False,
         )
         wrapped = "," + ",".join(sorted(joinable)) + ","
-        return _repeat_as_first(
+        return repeat_as_first(
             await self._join(
                 keys=[
                     keys.meta(sid),
@@ -209,7 +215,7 @@ class SessionStore:
         max_per_author: int,
     ) -> str:
         record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
-        return _repeat_as_first(
+        return repeat_as_first(
             await self._submit(
                 keys=[
                     keys.meta(sid),

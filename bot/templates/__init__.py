@@ -76,5 +76,6 @@ def settings_from(template_id: str, lang: str, topic: str = "") -> Settings:
         language=lang,
         auto_advance=bool(template.data["auto_advance"]),
         reminder_s=int(template.data.get("reminder_seconds", 60)),
+        show_live=bool(template.data.get("show_live", False)),
         agenda=agenda_of(template),
     )

@@ -19,9 +19,18 @@ from bot.i18n import LANGUAGES, Translator
 from bot.service.handlers import ROUTES, verbs_in
 from bot.service.views import setup_view
 from bot.templates import TEMPLATES, settings_from
-from cards import idea_round, join, notice, roster, session, setup, summary, timeup
+from cards import idea_round, join, notice, roster, session, setup, summary, timeup, voting
 from cards.text import MAX_CARD_BYTES, card_bytes, to_json
-from cards.views import IdeaView, JoinView, Notice, SessionView, SummaryView, TimeUpView
+from cards.views import (
+    IdeaView,
+    JoinView,
+    Notice,
+    SessionView,
+    SummaryView,
+    TimeUpView,
+    VoteItem,
+    VoteView,
+)
 
 HOST_UID = "29:1host"
 LONG = "Lang idé med **markdown**, <b>html</b> og <at>Ola</at>. " * 17  # ~1,000 characters
@@ -134,6 +143,41 @@ def all_cards() -> Iterator[tuple[str, Any]]:
                 },
             )
             yield f"setup-{lang}-{template}", setup.build(sv, t)
+        items = tuple(VoteItem(str(i), LONG, i % 3, i if i % 2 else None) for i in range(20))
+        for open_ in (True, False):
+            for left in (None, 0, 3):
+                view = VoteView(
+                    "s1",
+                    3,
+                    1 + open_,
+                    open_,
+                    3,
+                    2,
+                    items,
+                    20,
+                    300,
+                    left,
+                    250,
+                    Notice("vote.none_left", {"n": 3}, good=False),
+                )
+                yield f"vote-{lang}-{open_}-{left}", voting.build(view, t)
+        ranking = tuple(VoteItem(str(i), LONG, 0, 300 - i) for i in range(300))
+        yield (
+            f"vote-results-{lang}",
+            voting.build(VoteView("s1", 3, 2, False, 3, 2, ranking, 0, 300, None, 300), t),
+        )
+        yield f"vote-empty-{lang}", voting.build(VoteView("s1", 3, 1, True, 3, 2, (), 0, 0), t)
+        view = SummaryView(
+            "Tema",
+            "Hanne",
+            0,
+            1,
+            31,
+            {Role.CITIZEN: 4},
+            tuple([LONG] * 500),
+            tuple((LONG, 300 - i) for i in range(300)),
+        )
+        yield f"summary-ranked-{lang}", summary.build(view, t)
         people = tuple((f"Person {i}", f"tag{i}", "citizen") for i in range(300))
         yield f"roster-{lang}", roster.build(roster.RosterView("s1", 3, people), t)
         yield f"roster-empty-{lang}", roster.build(roster.RosterView("s1", 3, ()), t)

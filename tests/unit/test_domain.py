@@ -24,6 +24,7 @@ from bot.domain.settings import Settings, decide_settings
 from bot.domain.tags import Purpose, tag
 from bot.domain.text import clean_text
 from bot.domain.timers import TimerJob, TimerKind, decide_extension, extended_end, plan
+from bot.domain.voting import Ballot, VoteOk, decide_vote, rank, top
 from bot.templates import TEMPLATES, settings_from
 
 
@@ -188,3 +189,26 @@ def test_tags_differ_by_purpose_and_session_and_need_the_key() -> None:
 
 def test_clean_text_collapses_blank_lines() -> None:
     assert clean_text("a\n\n\n\nb") == "a\n\nb"
+
+
+def test_dot_voting_rules() -> None:
+    in_play = frozenset({"1", "2", "3"})
+    empty = Ballot(3, 2)
+    assert decide_vote(empty, "1", in_play, 1) == VoteOk("1", 2)
+    assert decide_vote(empty, "9", in_play, 1) == Refusal.of("vote.unknown_idea")
+    assert decide_vote(empty, "1", in_play, -1) == Refusal.of("vote.none_here")
+    assert decide_vote(empty, "1", in_play, 2) == Refusal.of("vote.bad_input")
+    full_here = Ballot(3, 2, {"1": 2})
+    assert decide_vote(full_here, "1", in_play, 1) == Refusal.of("vote.idea_full", m=2)
+    assert decide_vote(full_here, "1", in_play, -1) == VoteOk("1", 2)
+    spent = Ballot(3, 2, {"1": 2, "2": 1})
+    assert decide_vote(spent, "3", in_play, 1) == Refusal.of("vote.none_left", n=3)
+
+
+def test_ranking_and_the_top_that_goes_on() -> None:
+    tally = {"1": 2, "2": 5, "3": 2, "10": 0, "4": 7}
+    assert rank(tally) == [("4", 7), ("2", 5), ("1", 2), ("3", 2), ("10", 0)]
+    assert top(tally, 2) == ["4", "2"]
+    assert top(tally, 3) == ["4", "2", "1", "3"]  # a tie at the edge goes on together
+    assert top(tally, 10) == ["4", "2", "1", "3", "10"]
+    assert top({"1": 0, "2": 0}, 1) == ["1"]

@@ -1,0 +1,112 @@
+"""Vote rounds (SPEC §3 phase 6, issue 5): open with the ideas in play, cast, page, close.
+
+A click's answer is that person's own view of the vote card (their dots, votes left):
+it rides in the invoke response and costs no message operation. The shared vote card is
+posted once and updated once, at close, to the ranking.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.phases import Phase
+from bot.domain.session import Session
+from bot.domain.tags import Purpose, tag
+from bot.domain.voting import DEFAULT_TOP_K, PAGE_SIZE, rank, top
+from bot.i18n import translator
+from bot.service.deps import Deps
+from bot.service.ports import SendError
+from bot.service.views import conv_ref
+from bot.templates import TEMPLATES
+from cards import voting
+from cards.text import to_json
+from cards.views import Notice, VoteItem, VoteView
+
+logger = logging.getLogger(__name__)
+
+
+def round_of(session: Session) -> int:
+    item = session.item
+    return max(1, item.part) if item and item.phase is Phase.VOTING else 1
+
+
+def voter_tag(deps: Deps, sid: str, aad_id: str) -> str:
+    return tag(deps.rules.anon_key, Purpose.VOTER, sid, aad_id)
+
+
+async def _in_play_for(deps: Deps, session: Session, round_: int) -> list[str]:
+    if round_ == 1:
+        return [idea.idea_id for idea in await deps.store.ideas(session.sid)]
+    template = TEMPLATES.get(session.settings.template)
+    k = int(template.data.get("top_k", DEFAULT_TOP_K)) if template else DEFAULT_TOP_K
+    return top(await deps.ballots.tally(session.sid, round_ - 1), k)
+
+
+async def view(
+    deps: Deps,
+    session: Session,
+    round_: int,
+    start: int,
+    *,
+    voter: str | None,
+    notice: Notice | None = None,
+) -> VoteView:
+    ids = await deps.ballots.in_play(session.sid, round_)
+    is_open = session.active and session.phase is Phase.VOTING and round_of(session) == round_
+    show_totals = not is_open or session.settings.show_live
+    tally = await deps.ballots.tally(session.sid, round_) if show_totals else {}
+    if is_open:
+        start = max(0, min(start, max(0, len(ids) - 1) // PAGE_SIZE * PAGE_SIZE))
+        page = ids[start : start + PAGE_SIZE]
+    else:
+        start, page = 0, [i for i, _ in rank(tally)]
+    texts = await deps.store.idea_texts(session.sid, page)
+    mine = await deps.ballots.mine(session.sid, round_, voter, page) if voter else {}
+    used = await deps.ballots.used(session.sid, round_, voter) if voter else 0
+    items = tuple(
+        VoteItem(i, texts[i], mine.get(i, 0), tally.get(i) if show_totals else None)
+        for i in page
+        if i in texts
+    )
+    return VoteView(
+        sid=session.sid,
+        rev=session.rev,
+        round=round_,
+        open=is_open,
+        allowance=session.settings.votes_per_person,
+        cap=session.settings.votes_per_idea,
+        items=items,
+        start=start,
+        total_ideas=len(ids),
+        left=session.settings.votes_per_person - used if voter else None,
+        voters=await deps.ballots.voters(session.sid, round_),
+        notice=notice,
+    )
+
+
+async def open_round(deps: Deps, sid: str) -> None:
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    round_ = round_of(session)
+    await deps.ballots.open_round(sid, round_, await _in_play_for(deps, session, round_))
+    shared = await view(deps, session, round_, 0, voter=None)
+    t = translator(session.locale)
+    card_id = await deps.sender.send(conv_ref(meta), card=to_json(voting.build(shared, t)))
+    await deps.store.set_card(sid, card_id, field=f"vote_card_id:{round_}")
+    logger.info("vote_opened", extra={"sid": sid, "round": round_, "ideas": shared.total_ideas})
+
+
+async def close_round(deps: Deps, sid: str, round_: int) -> None:
+    """The round is over: the vote card becomes the ranking, for everyone."""
+    meta = await deps.store.meta(sid)
+    card_id = meta.get(f"vote_card_id:{round_}")
+    if not card_id:
+        return
+    session = Session.from_meta(sid, meta)
+    results = await view(deps, session, round_, 0, voter=None)
+    card = to_json(voting.build(results, translator(session.locale)))
+    try:
+        await deps.sender.update(conv_ref(meta), card_id, card)
+    except SendError as exc:
+        logger.warning("vote_card_close_failed", extra={"sid": sid, "status": exc.status})
+    logger.info("vote_closed", extra={"sid": sid, "round": round_, "voters": results.voters})

@@ -1,0 +1,141 @@
+"""A vote round through /api/messages (issue 5): own dots in the invoke answer, limits held,
+totals hidden until close, the ranking on the card and in the summary, pages, round two."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import Bot
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text, walk
+
+HOST = Person("Hanne Vert")
+VOTERS = [Person(f"Velger {i}") for i in range(6)]
+
+
+def vote_buttons(card: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
+    """(idea id, +1/-1) → the button's data, for every vote button on the card."""
+    return {
+        (n["data"]["idea"], n["data"]["delta"]): n["data"]
+        for n in walk(card["body"])
+        if n.get("type") == "Action.Execute" and n.get("verb") == "vote.cast"
+    }
+
+
+async def to_voting(bot: Bot, ideas: list[str], template_steps: int = 4) -> dict[str, Any]:
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    for n, text in enumerate(ideas):
+        await bot.click(VOTERS[n % len(VOTERS)], submit, {"idea": text})
+    for _ in range(template_steps):
+        await bot.say(HOST, "neste")
+    return await bot.wait_card("Prioritering: gi stemmene dine")
+
+
+async def test_a_vote_round_end_to_end(bot: Bot) -> None:
+    ideas = ["Gåbuss", "Fotgjengerfelt", "Sykkelvei", "Lavere fart"]
+    card = await to_voting(bot, ideas)
+    assert "Du har 3 stemmer og kan gi høyst 2 til én idé." in all_text(card)
+    assert "Stemmer:" not in all_text(card)  # totals hidden while voting
+    buttons = vote_buttons(card)
+    by_text = dict(zip(ideas, sorted({i for i, _ in buttons}, key=int), strict=True))
+
+    first = await bot.click(VOTERS[0], buttons[(by_text["Sykkelvei"], 1)])
+    assert "Stemmen er registrert. Du har 2 igjen." in all_text(first)
+    assert "Dine stemmer her: 1" in all_text(first) and "Stemmer:" not in all_text(first)
+    await bot.click(VOTERS[0], buttons[(by_text["Sykkelvei"], 1)])
+    capped = await bot.click(VOTERS[0], buttons[(by_text["Sykkelvei"], 1)])
+    assert "høyst 2 stemmer til én idé" in all_text(capped)
+    await bot.click(VOTERS[0], buttons[(by_text["Gåbuss"], 1)])
+    spent = await bot.click(VOTERS[0], buttons[(by_text["Lavere fart"], 1)])
+    assert "brukt alle de 3 stemmene dine" in all_text(spent)
+    moved = await bot.click(VOTERS[0], buttons[(by_text["Gåbuss"], -1)])
+    assert "Stemmen er tatt tilbake. Du har 1 igjen." in all_text(moved)
+    await bot.click(VOTERS[0], buttons[(by_text["Lavere fart"], 1)])  # the vote moved
+    for voter in VOTERS[1:]:
+        await bot.click(voter, buttons[(by_text["Sykkelvei"], 1)])
+        await bot.click(voter, buttons[(by_text["Fotgjengerfelt"], 1)])
+
+    forged = dict(buttons[(by_text["Gåbuss"], 1)], idea="12345")
+    assert "ikke med i denne avstemningen" in all_text(await bot.click(VOTERS[1], forged))
+    wrong_round = dict(buttons[(by_text["Gåbuss"], 1)], round=2)
+    assert "stengt" in all_text(await bot.click(VOTERS[1], wrong_round))
+    silly = dict(buttons[(by_text["Gåbuss"], 1)], delta=5)
+    assert "forsto jeg ikke" in all_text(await bot.click(VOTERS[1], silly))
+    assert "bare verten" not in all_text(await bot.click(HOST, buttons[(by_text["Gåbuss"], 1)]))
+
+    await bot.say(HOST, "neste")  # → actions: the vote closes
+    vote_card_id = next(
+        s.activity_id
+        for s in bot.connector.of("send")
+        if s.card and "Prioritering: gi stemmene dine" in all_text(s.card)
+    )
+    closed = await bot.connector.wait_for(
+        lambda: next(
+            (s.card for s in bot.connector.of("update") if s.activity_id == vote_card_id), None
+        )
+    )
+    text = all_text(closed)
+    assert "Resultat (7 har stemt)" in text  # six voters and the host
+    assert text.index("1. Sykkelvei · stemmer: 7") < text.index("2. Fotgjengerfelt · stemmer: 5")
+    # a tie is shown in the order the ideas came in
+    assert text.index("3. Gåbuss · stemmer: 1") < text.index("4. Lavere fart · stemmer: 1")
+    late = await bot.click(VOTERS[2], buttons[(by_text["Gåbuss"], 1)])
+    assert "Avstemningen er stengt" in all_text(late) and vote_buttons(late) == {}
+    await bot.say(HOST, "avslutt")
+    summary = await bot.wait_card("Oppsummering av Digikok")
+    text = all_text(summary)
+    assert "Rangert etter stemmer" in text and "1. Sykkelvei · stemmer: 7" in text
+
+
+async def test_many_ideas_page_by_twenty_and_stay_small(bot: Bot) -> None:
+    ideas = [f"Idé nummer {n} " + "x" * 900 for n in range(45)]
+    card = await to_voting(bot, ideas)
+    assert len(vote_buttons(card)) == 40  # 20 ideas, + and −
+    assert "Viser idé 1–20 av 45." in all_text(card)
+    nxt = await bot.click(VOTERS[0], actions(card)["vote.page"])
+    assert "Viser idé 21–40 av 45." in all_text(nxt) and "Idé nummer 20 " in all_text(nxt)
+    last = await bot.click(
+        VOTERS[0],
+        next(
+            n["data"]
+            for n in walk(nxt.get("actions", []))
+            if n.get("title", "").startswith("Neste")
+        ),
+    )
+    assert "Viser idé 41–45 av 45." in all_text(last)
+    voted = await bot.click(VOTERS[0], next(iter(vote_buttons(last).values())))
+    assert "Viser idé 41–45 av 45." in all_text(voted)  # the answer stays on that page
+    import json
+
+    for shown in (card, nxt, last, voted):
+        assert len(json.dumps(shown, ensure_ascii=False).encode()) <= 28 * 1024
+
+
+async def test_problems_first_second_round_takes_the_top_ones(bot: Bot) -> None:
+    await bot.say(HOST, "start Trygg skolevei")
+    await bot.say(HOST, "innstillinger")
+    setup = await bot.wait_card("Sett opp Digikoken")
+    applied = await bot.click(
+        HOST, actions(setup)["setup.template"], {"template": "problems_first"}
+    )
+    await bot.click(HOST, actions(applied)["setup.save"], {"votes_per_person": "1"})
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    problems = [f"Problem {n}" for n in range(12)]
+    for n, text in enumerate(problems):
+        await bot.click(VOTERS[n % 6], submit, {"idea": text})
+    await bot.say(HOST, "neste")
+    card = await bot.wait_card("Prioritering: gi stemmene dine")
+    buttons = vote_buttons(card)
+    ids = sorted({i for i, _ in buttons}, key=int)
+    for n, voter in enumerate(VOTERS * 2):  # 12 voters would do; 6 voters × 1 vote each here
+        if n < 6:
+            await bot.click(voter, buttons[(ids[n], 1)])
+    for _ in range(4):  # groups 1, groups 2, presentations, voting round 2
+        await bot.say(HOST, "neste")
+    second = await bot.wait_card("Prioritering, runde 2")
+    assert len({i for i, _ in vote_buttons(second)}) == 6  # the six problems that got a vote
