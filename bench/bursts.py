@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.cards import actions, texts
+from tests.fakes.cards import actions, texts, walk
 
 Catalogue = Mapping[str, str]
 
@@ -132,31 +132,59 @@ def ideas(
 def votes(
     place: Conversation, people: list[Person], per_person: int, card: dict[str, Any], nb: Catalogue
 ) -> Burst:
-    """NOTE FOR THE LEAD — the dot-vote burst, to fill in once voting lands.
+    """Each person casts `per_person` dots, spread round-robin over the ideas on the vote
+    card's first page: allowance 3 and cap 2 (the defaults) are never exceeded by this plan,
+    so every cast should be accepted; `overruns` counts accepted casts past an allowance."""
+    buttons = [
+        n["data"]
+        for n in walk(card.get("body", []))
+        if n.get("type") == "Action.Execute"
+        and n.get("verb") == "vote.cast"
+        and n["data"].get("delta") == 1
+    ]
+    if not buttons:
+        raise ValueError("the card offers no vote.cast")
+    activities = [
+        place.invoke(person, buttons[(p + k) % len(buttons)])
+        for k in range(per_person)
+        for p, person in enumerate(people)
+    ]
+    progress = re.compile(
+        ".* " + re.escape(nb["voting.progress"].split("{n}")[0].split("· ")[-1]) + r"(\d+)$"
+    )
+    total = _pattern(nb, "summary.votes")
+    counted = nb["vote.counted"].split("{n}")[0]
 
-    1. In SETUPS below, give "votes" the host commands that reach the voting phase. The
-       step "burst:ideas" (already there) first submits one idea per participant, unmeasured.
-    2. Here: take the vote action from `card` (the newest card offering VERBS["votes"]),
-       e.g. `offers(card, "vote.cast")`, and the idea ids it offers (one Action.Execute per
-       idea, or an Input.ChoiceSet: tests.fakes.cards.walk finds either). Build
-       `per_person` casts per person, round-robin as in `ideas`, spread over the ideas (some
-       at the per-idea cap, a few past the allowance, so that refusals are exercised).
-    3. `accepted`: the answer card shows the vote receipt (its catalogue key, via nb[...]);
-       `shared_count`: the live-results card's total dots; `summary_check`: the summary's
-       tally; `overruns`: accepted casts beyond a person's allowance (target 0).
-    4. Remove "votes" from PENDING below; run `.venv/bin/python bench/run.py --burst votes`.
-    Nothing else in run.py should need to change.
-    """
-    del place, people, per_person, card, nb  # placeholders until voting exists
-    raise NotImplementedError("voting is not built yet (issue 5): the vote burst is pending")
+    def accepted(answer: Any) -> bool:
+        return any(t.startswith(counted) for t in texts(answer_card(answer)))
+
+    def summary_check(summary: dict[str, Any]) -> SummaryCheck:
+        return SummaryCheck(count=_count(summary, total))
+
+    def overruns(pairs: list[tuple[dict[str, Any], Any]]) -> int:
+        per_voter: dict[str, int] = {}
+        for activity, answer in pairs:
+            if accepted(answer):
+                voter = activity["from"]["aadObjectId"]
+                per_voter[voter] = per_voter.get(voter, 0) + 1
+        return sum(max(0, n - 3) for n in per_voter.values())
+
+    return Burst(
+        kind="votes",
+        activities=activities,
+        expected=len(activities),
+        accepted=accepted,
+        shared_count=lambda c: _count(c, progress),
+        summary_check=summary_check,
+        overruns=overruns,
+    )
 
 
 Builder = Callable[[Conversation, list[Person], int, dict[str, Any], Catalogue], Burst]
 
 BUILDERS: Mapping[str, Builder] = MappingProxyType({"ideas": ideas, "votes": votes})
 # Kinds whose builder is not written yet: run.py refuses them before starting anything.
-# TODO(lead): drop "votes" from here when `votes` above is filled in.
-PENDING: frozenset[str] = frozenset({"votes"})
+PENDING: frozenset[str] = frozenset()
 # The verb whose card the builder reads (the newest card that offers it).
 VERBS: Mapping[str, str] = MappingProxyType({"ideas": "idea.submit", "votes": "vote.cast"})
 # Steps that bring a fresh session to the burst's phase: host commands (channel messages
@@ -164,7 +192,16 @@ VERBS: Mapping[str, str] = MappingProxyType({"ideas": "idea.submit", "votes": "v
 SETUPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "ideas": ("start Bench", "neste", "neste"),
-        # TODO(lead): the commands from the idea round to voting, once that phase exists.
-        "votes": ("start Bench", "neste", "neste", "burst:ideas", "neste"),
+        # idea round, then groups 1 and 2 and presentations (skipped over) to voting
+        "votes": (
+            "start Bench",
+            "neste",
+            "neste",
+            "burst:ideas",
+            "neste",
+            "neste",
+            "neste",
+            "neste",
+        ),
     }
 )

@@ -81,6 +81,12 @@ def _phase_details(view: SessionView, t: Translator) -> list[Any]:
             )
     if view.phase is Phase.VOTING:
         blocks.append(line(t("voting.rules", n=view.votes_per_person, m=view.votes_per_idea)))
+        blocks.append(
+            line(
+                t("voting.progress", voters=view.voters, joined=view.joined, n=view.votes_cast),
+                weight="Bolder",
+            )
+        )
     if view.phase is Phase.IDEAS:
         blocks.append(line(t("ideas.count", n=view.idea_count), weight="Bolder"))
     elif view.idea_count:

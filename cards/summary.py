@@ -58,7 +58,10 @@ RANKED_SHOWN = 10
 def _ranking(view: SummaryView, t: Translator) -> list[Any]:
     if not view.ranking:
         return []
-    body: list[Any] = [line(t("summary.ranking"), weight="Bolder", spacing="Medium")]
+    body: list[Any] = [
+        line(t("summary.ranking"), weight="Bolder", spacing="Medium"),
+        line(t("summary.votes", n=sum(v for _, v in view.ranking)), is_subtle=True, spacing="None"),
+    ]
     for place, (text, votes) in enumerate(view.ranking[:RANKED_SHOWN], start=1):
         body.append(
             plain(t("vote.result_line", place=place, n=votes, text=text[:300]), spacing="Small")

@@ -40,6 +40,8 @@ class SessionView:
     idea_count: int
     next_phase: Phase | None  # what "Next" leads to; None = the session ends
     refresh_user_ids: tuple[str, ...]  # hosts: Teams fetches their host view
+    votes_cast: int = 0  # dots cast in the running vote round (never where they went)
+    voters: int = 0
     # Personal parts: only in an Action.Execute answer for one user.
     is_host: bool = False
     my_role: Role | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.domain.participants import Role
 from bot.domain.phases import Phase, next_step
 from bot.domain.session import Session
@@ -129,10 +131,21 @@ async def personal_view(
     )
     session = Session.from_meta(sid, snap.meta)
     is_host = member_tag(deps, sid, actor) in snap.host_tags
-    return session, session_view(session, snap, personal=True, is_host=is_host, notice=notice)
+    view = session_view(session, snap, personal=True, is_host=is_host, notice=notice)
+    return session, await with_votes(deps, session, view)
 
 
 async def shared_view(deps: Deps, sid: str) -> tuple[Session, SessionView]:
     snap = await deps.store.snapshot(sid, "-", "-")
     session = Session.from_meta(sid, snap.meta)
-    return session, session_view(session, snap, personal=False)
+    return session, await with_votes(deps, session, session_view(session, snap, personal=False))
+
+
+async def with_votes(deps: Deps, session: Session, view: SessionView) -> SessionView:
+    """While a vote runs the card shows how many voted and dots cast: never where they went."""
+    if session.phase is not Phase.VOTING or session.item is None:
+        return view
+    round_ = max(1, session.item.part)
+    tally = await deps.ballots.tally(session.sid, round_)
+    voters = await deps.ballots.voters(session.sid, round_)
+    return dataclasses.replace(view, votes_cast=sum(tally.values()), voters=voters)
