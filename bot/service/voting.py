@@ -51,20 +51,20 @@ async def view(
     voter: str | None,
     notice: Notice | None = None,
 ) -> VoteView:
-    ids = await deps.ballots.in_play(session.sid, round_)
+    """One person's view (voter given) or the shared one: two round trips to Redis."""
     is_open = session.active and session.phase is Phase.VOTING and round_of(session) == round_
     show_totals = not is_open or session.settings.show_live
-    tally = await deps.ballots.tally(session.sid, round_) if show_totals else {}
+    info = await deps.ballots.overview(session.sid, round_, voter, with_tally=show_totals)
+    ids = info.in_play
     if is_open:
         start = max(0, min(start, max(0, len(ids) - 1) // PAGE_SIZE * PAGE_SIZE))
         page = ids[start : start + PAGE_SIZE]
     else:
-        start, page = 0, [i for i, _ in rank(tally)]
+        start, page = 0, [i for i, _ in rank(info.tally)]
     texts = await deps.store.idea_texts(session.sid, page)
-    mine = await deps.ballots.mine(session.sid, round_, voter, page) if voter else {}
-    used = await deps.ballots.used(session.sid, round_, voter) if voter else 0
+    mine = await deps.ballots.mine(session.sid, round_, voter, page) if voter and is_open else {}
     items = tuple(
-        VoteItem(i, texts[i], mine.get(i, 0), tally.get(i) if show_totals else None)
+        VoteItem(i, texts[i], mine.get(i, 0), info.tally.get(i) if show_totals else None)
         for i in page
         if i in texts
     )
@@ -78,8 +78,8 @@ async def view(
         items=items,
         start=start,
         total_ideas=len(ids),
-        left=session.settings.votes_per_person - used if voter else None,
-        voters=await deps.ballots.voters(session.sid, round_),
+        left=session.settings.votes_per_person - info.used if voter else None,
+        voters=info.voters,
         notice=notice,
     )
 

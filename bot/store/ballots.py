@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
@@ -49,25 +51,46 @@ class BallotStore:
 
     async def in_play(self, sid: str, round_: int) -> list[str]:
         """The ideas of a round, in the order they came in."""
-        ids = await self._redis.hkeys(keys.tally(sid, round_))
-        return sorted(ids, key=lambda i: (len(i), i))
+        return _in_order(await self._redis.hkeys(keys.tally(sid, round_)))
 
     async def tally(self, sid: str, round_: int) -> dict[str, int]:
         raw = await self._redis.hgetall(keys.tally(sid, round_))
         return {idea_id: int(n) for idea_id, n in raw.items()}
 
+    async def overview(
+        self, sid: str, round_: int, voter: str | None, with_tally: bool
+    ) -> RoundOverview:
+        """What a vote card needs before it knows its page, in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hgetall(keys.tally(sid, round_)) if with_tally else pipe.hkeys(keys.tally(sid, round_))
+        pipe.hmget(keys.ballots(sid, round_), [voter or "#none", "#voters"])
+        raw, (used, voters) = await pipe.execute()
+        tally = {i: int(n) for i, n in raw.items()} if with_tally else {}
+        return RoundOverview(_in_order(list(raw)), tally, int(used or 0), int(voters or 0))
+
     async def mine(self, sid: str, round_: int, voter: str, idea_ids: list[str]) -> dict[str, int]:
         """My dots on the given ideas (one HMGET: the ballots hash holds everyone's)."""
         if not idea_ids:
             return {}
-        fields = [voter] + [f"{voter}:{i}" for i in idea_ids]
+        fields = [f"{voter}:{i}" for i in idea_ids]
         values = await self._redis.hmget(keys.ballots(sid, round_), fields)
-        return {i: int(v) for i, v in zip(idea_ids, values[1:], strict=True) if v and int(v) > 0}
+        return {i: int(v) for i, v in zip(idea_ids, values, strict=True) if v and int(v) > 0}
 
     async def used(self, sid: str, round_: int, voter: str) -> int:
         return int(await self._redis.hget(keys.ballots(sid, round_), voter) or 0)
 
     async def voters(self, sid: str, round_: int) -> int:
-        """How many people have at least one dot placed (fields without ':' are voters)."""
-        raw = await self._redis.hgetall(keys.ballots(sid, round_))
-        return sum(1 for f, n in raw.items() if ":" not in f and int(n) > 0)
+        """How many people have at least one dot placed (kept by CAST_VOTE)."""
+        return int(await self._redis.hget(keys.ballots(sid, round_), "#voters") or 0)
+
+
+def _in_order(idea_ids: list[str]) -> list[str]:
+    return sorted(idea_ids, key=lambda i: (len(i), i))
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOverview:
+    in_play: list[str]
+    tally: dict[str, int]
+    used: int
+    voters: int

@@ -20,7 +20,8 @@ Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes
   dk:{sid}:tally:<r>   hash    vote round r (1|2): idea id -> dots; the ideas in play are
                                exactly its fields (preset to 0 when the round opens)
   dk:{sid}:ballots:<r> hash    "<voter tag>" -> dots used; "<voter tag>:<idea id>" -> dots
-                               there (voter tag ≠ member and author tags: votes link to nobody)
+                               there (voter tag ≠ member and author tags: votes link to nobody);
+                               "#voters" -> people with at least one dot placed
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
   dk:{sid}:fired:<id>  string  timer <id>'s message was posted (a rerun posts nothing)

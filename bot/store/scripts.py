@@ -146,6 +146,9 @@ else
 end
 redis.call('HINCRBY', KEYS[4], ARGV[2], delta)
 redis.call('HINCRBY', KEYS[4], slot, delta)
+if used + delta == 0 or (used == 0 and delta == 1) then
+  redis.call('HINCRBY', KEYS[4], '#voters', delta)  -- people with at least one dot placed
+end
 redis.call('HINCRBY', KEYS[3], ARGV[3], delta)
 return answer('ok:' .. (allowance - used - delta))
 """
