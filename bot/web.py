@@ -2,6 +2,8 @@
 
 `CloudAdapter.process` answers 500 to malformed JSON, a missing Content-Type or a malformed
 Authorization header; our route answers those first with 400/415/401, and 413 above 256 KB.
+
+`GET /metrics` (Prometheus) needs no bot token: operators keep it internal (see metrics.py).
 """
 
 from __future__ import annotations
@@ -11,19 +13,23 @@ import contextlib
 import json
 import logging
 import re
-import uuid
+import time
 from typing import AsyncIterator
 
 import aiohttp
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 
+from bot import export_route
 from bot.config import Config
-from bot.logs import correlation_id
+from bot.logs import correlation_id, new_correlation_id
+from bot.metrics import Metrics, SessionCensus
 from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
 from bot.service.timer_jobs import TimerRunner
+from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
 from bot.store.outbox import OutboxStore
@@ -45,10 +51,13 @@ STORE = web.AppKey("store", SessionStore)
 OUTBOX = web.AppKey("outbox", OutboxStore)
 TIMER_STORE = web.AppKey("timer_store", TimerStore)
 BALLOTS = web.AppKey("ballots", BallotStore)
+ACTION_ITEMS = web.AppKey("action_items", ActionItemStore)
 TIMERS = web.AppKey("timers", TimerRunner)
 SERVICE = web.AppKey("service", Service)
 ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
 REFRESHER = web.AppKey("refresher", CardRefresher)
+METRICS = web.AppKey("metrics", Metrics)  # its own CollectorRegistry: one per app
+CENSUS = web.AppKey("census", SessionCensus)
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -58,7 +67,9 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[STORE] = store
         app[OUTBOX] = OutboxStore(redis)
         app[TIMER_STORE] = TimerStore(redis)
+        app[CENSUS] = SessionCensus(redis)
         app[BALLOTS] = BallotStore(redis)
+        app[ACTION_ITEMS] = ActionItemStore(redis)
         yield
 
 
@@ -66,27 +77,31 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     timeout = aiohttp.ClientTimeout(total=20, connect=5)
     async with aiohttp.ClientSession(timeout=timeout) as http:
-        sender = ConnectorSender(http, TokenSource(config))
+        metrics = app[METRICS]
+        sender = ConnectorSender(http, TokenSource(config), metrics)
         rules = Rules(
             anon_key=config.anon_key,
             retention_s=config.retention_s,
             max_ideas_per_person=config.max_ideas_per_person,
+            export_base_url=config.public_base_url or f"http://localhost:{config.port}",
         )
         deps = Deps(
             store=app[STORE],
             outbox=app[OUTBOX],
             timers=app[TIMER_STORE],
             ballots=app[BALLOTS],
+            action_items=app[ACTION_ITEMS],
             sender=sender,
             clock=app[CLOCK],
             rules=rules,
         )
         service = Service(deps)
         app[SERVICE] = service
-        app[ENDPOINT] = TeamsEndpoint(config, DigikokHandler(service, config.allowed_tenants))
-        app[TIMERS] = TimerRunner(deps, config.timer_poll_s)
+        handler = DigikokHandler(service, config.allowed_tenants, metrics)
+        app[ENDPOINT] = TeamsEndpoint(config, handler)
+        app[TIMERS] = TimerRunner(deps, config.timer_poll_s, metrics)
         app[REFRESHER] = CardRefresher(
-            deps.outbox, service.render_shared, sender, config.card_update_interval_s
+            deps.outbox, service.render_shared, sender, config.card_update_interval_s, metrics
         )
         yield
 
@@ -110,7 +125,8 @@ def _problem(status: int, detail: str) -> web.Response:
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
-    correlation_id.set(uuid.uuid4().hex[:16])
+    started = time.perf_counter()
+    correlation_id.set(new_correlation_id())  # aiohttp runs each request in its own task
     if request.content_type != "application/json":
         return _problem(415, "Content-Type must be application/json")
     if request.content_length is not None and request.content_length > MAX_BODY:
@@ -137,6 +153,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
     except Exception:
         logger.exception("request_failed")
         return _problem(500, f"internal error (ref {correlation_id.get()})")
+    finally:
+        request.app[METRICS].handled(activity["type"], time.perf_counter() - started)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -152,14 +170,25 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready"})
 
 
+async def scrape(request: web.Request) -> web.Response:
+    """Prometheus text (or OpenMetrics, if asked); the session count is read now, bounded."""
+    counted = request.app[METRICS]
+    counted.active_sessions.set(await request.app[CENSUS].measure())
+    body, content_type = counted.exposition(request.headers.get("Accept", ""))
+    return web.Response(body=body, headers={"Content-Type": content_type})
+
+
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
+    app[METRICS] = Metrics(CollectorRegistry())
     app.cleanup_ctx.extend([redis_ctx, service_ctx, background_ctx])
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/export/{name}", export_route.handler(lambda a: a[SERVICE].deps))
+    app.router.add_get("/metrics", scrape)
     if config.anonymous:
         logger.warning(
             "auth_disabled: MicrosoftAppId is not set, so inbound requests are "

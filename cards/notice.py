@@ -19,6 +19,9 @@ HELP_COMMANDS: tuple[str, ...] = (
     "language",
     "setup",
     "end",
+    "export",
+    "history",
+    "delete",
     "help",
 )
 

@@ -1,14 +1,22 @@
 """The summary card (SPEC §3 phase 8): what the host takes away. Anonymous, under 28 KB.
 
-Ideas are listed in submission order with no author. When they do not fit, the list is
-cut with "… and N more" (the export, issue 6, carries everything).
+Topic, need, date and duration, participants by role, the vote's ranking as a Teams bar
+chart with the same ranking as text beside it (for clients and screen readers without
+charts), actions with owner and due date, then the ideas in the order they came, with no
+author. What does not fit is cut with "… and N more": the export (`export`) has it all.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from microsoft_teams.cards import AdaptiveCard, Fact, FactSet
+from microsoft_teams.cards import (
+    AdaptiveCard,
+    Fact,
+    FactSet,
+    HorizontalBarChart,
+    HorizontalBarChartDataValue,
+)
 
 from bot.domain.participants import ROLES
 from bot.i18n import Translator
@@ -25,6 +33,10 @@ from cards.text import (
 from cards.views import SummaryView
 
 HEADROOM = 1024  # bytes kept free for the "and N more" line and JSON overhead
+RANKED_SHOWN = 10
+CHART_LABEL = 40
+SHOWN_CHARS = 300
+ACTIONS_SHOWN = 15
 
 
 def _head(view: SummaryView, t: Translator) -> list[Any]:
@@ -33,7 +45,8 @@ def _head(view: SummaryView, t: Translator) -> list[Any]:
         for r in ROLES
         if r in view.by_role
     ]
-    return [
+    minutes = max(0, round((view.ended_ms - view.started_ms) / 60_000))
+    body: list[Any] = [
         line(t("summary.title"), size="Small", is_subtle=True),
         plain(view.topic, bold=True, size="Large", spacing="None"),
         plain(t("session.host", name=view.host_name), subtle=True, spacing="None"),
@@ -47,37 +60,80 @@ def _head(view: SummaryView, t: Translator) -> list[Any]:
             is_subtle=True,
             spacing="None",
         ),
+        line(t("summary.duration", n=minutes), is_subtle=True, spacing="None"),
+    ]
+    if view.need:
+        body += [
+            line(t("session.need"), weight="Bolder", spacing="Medium"),
+            plain(view.need[: SHOWN_CHARS * 2], spacing="None"),
+        ]
+    body += [
         line(t("summary.participants", n=view.joined), weight="Bolder", spacing="Medium"),
         FactSet(facts=roles) if roles else line(t("summary.no_participants"), is_subtle=True),
     ]
-
-
-RANKED_SHOWN = 10
+    return body
 
 
 def _ranking(view: SummaryView, t: Translator) -> list[Any]:
     if not view.ranking:
         return []
+    shown = view.ranking[:RANKED_SHOWN]
+    chart = HorizontalBarChart(
+        title=t("summary.ranking"),
+        show_title=False,
+        display_mode="AbsoluteWithAxis",
+        data=[
+            HorizontalBarChartDataValue(x=f"{n}. {text[:CHART_LABEL]}", y=votes)
+            for n, (text, votes) in enumerate(shown, start=1)
+        ],
+        fallback="drop",  # Teams-only element: the text ranking below stands in for it
+    )
     body: list[Any] = [
         line(t("summary.ranking"), weight="Bolder", spacing="Medium"),
         line(t("summary.votes", n=sum(v for _, v in view.ranking)), is_subtle=True, spacing="None"),
+        chart,
     ]
-    for place, (text, votes) in enumerate(view.ranking[:RANKED_SHOWN], start=1):
-        body.append(
-            plain(t("vote.result_line", place=place, n=votes, text=text[:300]), spacing="Small")
-        )
+    body += [
+        plain(t("vote.result_line", place=n, n=votes, text=text[:SHOWN_CHARS]), spacing="Small")
+        for n, (text, votes) in enumerate(shown, start=1)
+    ]
     if len(view.ranking) > RANKED_SHOWN:
         body.append(line(t("list.more", n=len(view.ranking) - RANKED_SHOWN), is_subtle=True))
     return body
 
 
+def _action_items(view: SummaryView, t: Translator) -> list[Any]:
+    body: list[Any] = [
+        line(t("export.actions", n=len(view.action_items)), weight="Bolder", spacing="Medium")
+    ]
+    if not view.action_items:
+        return body + [line(t("summary.no_actions"), is_subtle=True)]
+    for item in view.action_items[:ACTIONS_SHOWN]:
+        due = t("action.due", date=item.due) if item.due else t("action.no_due")
+        body.append(plain(f"• {item.text[:SHOWN_CHARS]}", spacing="Small"))
+        body.append(
+            plain(
+                t("action.owner_line", name=item.owner_name) + " · " + due,
+                subtle=True,
+                spacing="None",
+            )
+        )
+    if len(view.action_items) > ACTIONS_SHOWN:
+        more = len(view.action_items) - ACTIONS_SHOWN
+        body.append(line(t("list.more", n=more), is_subtle=True))
+    return body
+
+
 def build(view: SummaryView, t: Translator) -> AdaptiveCard:
-    body = _head(view, t)
-    body += _ranking(view, t)
+    body = _head(view, t) + _ranking(view, t) + _action_items(view, t)
     body.append(line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium"))
     if not view.ideas:
         body.append(line(t("summary.no_ideas"), is_subtle=True))
-    budget = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(body, t)))
+    tail = [
+        line(t("summary.export_hint"), is_subtle=True, spacing="Medium"),
+        line(t("summary.anonymous"), is_subtle=True, spacing="Small"),
+    ]
+    budget = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(body + tail, t)))
     shown = 0
     for number, text in enumerate(view.ideas, start=1):
         block = plain(f"{number}. {text}", spacing="Small")
@@ -89,5 +145,4 @@ def build(view: SummaryView, t: Translator) -> AdaptiveCard:
         shown += 1
     if shown < len(view.ideas):
         body.append(line(t("list.more", n=len(view.ideas) - shown), is_subtle=True))
-    body.append(line(t("summary.anonymous"), is_subtle=True, spacing="Medium"))
-    return card(body, t)
+    return card(body + tail, t)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.domain.action_items import ActionItem
 from bot.domain.participants import Role
 from bot.domain.phases import AgendaItem, Phase
 from bot.domain.settings import Settings
@@ -109,6 +110,8 @@ class SummaryView:
     by_role: dict[Role, int]
     ideas: tuple[str, ...]
     ranking: tuple[tuple[str, int], ...] = ()  # (idea text, dots) of the last vote round
+    need: str = ""
+    action_items: tuple[ActionItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

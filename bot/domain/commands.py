@@ -24,6 +24,9 @@ class Verb(StrEnum):
     COHOST = "cohost"
     LANGUAGE = "language"
     END = "end"
+    EXPORT = "export"
+    HISTORY = "history"
+    DELETE = "delete"
     UNKNOWN = "unknown"
 
 
@@ -63,6 +66,14 @@ WORDS: Mapping[str, Verb] = MappingProxyType(
         "språk": Verb.LANGUAGE,
         "sprak": Verb.LANGUAGE,
         "mål": Verb.LANGUAGE,
+        "export": Verb.EXPORT,
+        "eksport": Verb.EXPORT,
+        "eksporter": Verb.EXPORT,
+        "referat": Verb.EXPORT,
+        "history": Verb.HISTORY,
+        "historikk": Verb.HISTORY,
+        "delete": Verb.DELETE,
+        "slett": Verb.DELETE,
         "end": Verb.END,
         "avslutt": Verb.END,
         "slutt": Verb.END,

@@ -88,7 +88,11 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
         refused = Notice(decided.key, decided.params, good=False)
         return await open_join(deps, click, refused, typed=True)
     entry = RosterEntry(
-        decided.role.value, decided.department, click.actor.name, click.actor.user_id
+        decided.role.value,
+        decided.department,
+        click.actor.name,
+        click.actor.user_id,
+        click.actor.aad_id,
     )
     result = await deps.store.join(
         click.sid,

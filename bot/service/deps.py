@@ -8,6 +8,7 @@ from typing import Callable
 
 from bot.domain.ideas import IDEA_MAX
 from bot.service.ports import Clock, Sender
+from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
@@ -24,6 +25,8 @@ class Rules:
     retention_s: int
     max_ideas_per_person: int = 50
     idea_max_len: int = IDEA_MAX
+    export_base_url: str = "http://localhost:3978"  # PUBLIC_BASE_URL: where links point
+    export_ttl_s: int = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class Deps:
     outbox: OutboxStore
     timers: TimerStore
     ballots: BallotStore
+    action_items: ActionItemStore
     sender: Sender
     clock: Clock
     rules: Rules

@@ -15,7 +15,7 @@ from bot.domain.commands import Verb, parse_command
 from bot.domain.phases import JOINABLE, LIVE, RUNNING, Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
-from bot.service import actions, commands, hosts, setup, vote_actions
+from bot.service import action_items, actions, commands, hosts, records, setup, vote_actions
 from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card, ConvRef
@@ -45,6 +45,9 @@ COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
         Verb.COHOST: commands.cohost,
         Verb.LANGUAGE: commands.language,
         Verb.END: commands.end,
+        Verb.EXPORT: records.export_,
+        Verb.HISTORY: records.history,
+        Verb.DELETE: records.delete,
         Verb.UNKNOWN: commands.unknown,
     }
 )
@@ -77,6 +80,13 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "setup.save": Route(setup.save, SETTING_UP, host_only=True),
         "cohost.open": Route(hosts.open_roster, RUNNING, host_only=True),
         "cohost.add": Route(hosts.make_cohost, RUNNING, host_only=True),
+        "action.open": Route(action_items.open_card, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.prefill": Route(action_items.prefill, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.edit": Route(action_items.edit, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.save": Route(action_items.save, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.remove": Route(action_items.remove, frozenset({Phase.ACTIONS}), host_only=True),
+        "history.summary": Route(records.show_summary, records.ENDED_ONLY),
+        "session.delete": Route(records.confirm_delete, frozenset(Phase), host_only=True),
         "vote.cast": Route(vote_actions.cast, frozenset(Phase)),  # answers on the vote card
         "vote.page": Route(vote_actions.page, frozenset(Phase)),
     }

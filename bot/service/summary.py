@@ -24,6 +24,7 @@ async def finish_session(deps: Deps, sid: str) -> None:
     await deps.outbox.mark(sid)
     meta = await deps.store.meta(sid)
     await deps.store.expire_pointer(meta.get("conv_key", ""), sid, deps.rules.retention_s)
+    await deps.store.remember_ended(meta.get("conv_key", ""), sid, deps.rules.retention_s)
     await post_summary(deps, sid, meta)
 
 
@@ -48,6 +49,8 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
         by_role=by_role,
         ideas=tuple(idea.text for idea in ideas),
         ranking=ranking,
+        need=session.settings.need,
+        action_items=tuple(await deps.action_items.all(sid)),
     )
     return to_json(summary.build(view, translator(session.locale)))
 

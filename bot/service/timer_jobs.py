@@ -3,6 +3,7 @@
 Any replica may claim a due timer (bot/store/timers.py); a claimed timer whose runner died
 is run again after its lease. Every effect is idempotent: a move is a compare-and-set on
 the session's timer version, and a message is posted only by the run that wins `fire_once`.
+Each run has its own correlation id; a failing tick (Redis down) backs off.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.domain.timers import TimerJob, TimerKind
 from bot.i18n import translator
+from bot.logs import Backoff, correlated
+from bot.metrics import Metrics
 from bot.service import steering
 from bot.service.deps import Deps
 from bot.service.views import conv_ref, following
@@ -26,7 +29,14 @@ logger = logging.getLogger(__name__)
 LEASE_MS = 30_000
 
 
-async def run_timer(deps: Deps, timer_id: str) -> None:
+def due_ms(session: Session, kind: TimerKind) -> int:
+    """When this timer was planned to run (timers.plan): the phase end, or before it."""
+    if kind is TimerKind.REMINDER:
+        return session.phase_ends_ms - session.settings.reminder_s * 1000
+    return session.phase_ends_ms
+
+
+async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
     job = TimerJob.parse(timer_id)
     if job is None:
         return
@@ -38,7 +48,8 @@ async def run_timer(deps: Deps, timer_id: str) -> None:
         return  # superseded by extend/pause/next/back/end: this timer has nothing to do
     t = translator(session.locale)
     phase = t(f"phase.{session.phase.value}")
-    lag = deps.clock.now_ms() - session.phase_ends_ms if job.kind is TimerKind.END else 0
+    lag = deps.clock.now_ms() - due_ms(session, job.kind)
+    metrics.timer_ran(job.kind.value, lag)
     if job.kind is TimerKind.REMINDER:
         if await deps.timers.fire_once(job.sid, timer_id):
             minutes = max(1, round(session.settings.reminder_s / 60))
@@ -59,27 +70,34 @@ async def run_timer(deps: Deps, timer_id: str) -> None:
 class TimerRunner:
     """Polls the shared queue; late by at most the poll interval, after a restart too."""
 
-    def __init__(self, deps: Deps, poll_s: float) -> None:
+    def __init__(self, deps: Deps, poll_s: float, metrics: Metrics) -> None:
         self._deps = deps
         self.poll_s = poll_s
+        self._metrics = metrics
 
     async def tick(self) -> int:
         ids = await self._deps.timers.claim(self._deps.clock.now_ms(), LEASE_MS)
         for timer_id in ids:
-            try:
-                await run_timer(self._deps, timer_id)
-            except Exception:
-                logger.exception("timer_failed", extra={"timer": timer_id})
-                continue  # stays in flight: its lease runs out and it is tried again
-            await self._deps.timers.done(timer_id)
+            with correlated():
+                try:
+                    await run_timer(self._deps, timer_id, self._metrics)
+                except Exception:
+                    logger.exception("timer_failed", extra={"timer": timer_id})
+                    continue  # stays in flight: its lease runs out and it is tried again
+                await self._deps.timers.done(timer_id)
         return len(ids)
 
     async def run(self) -> None:
+        backoff = Backoff(logger, "timer")
         while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("timer_tick_failed")
-            await asyncio.sleep(self.poll_s)
+            with correlated():
+                try:
+                    await self.tick()
+                    backoff.succeeded()
+                    delay = self.poll_s
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - logged once per backoff step
+                    self._metrics.loop_failed("timer")
+                    delay = max(self.poll_s, backoff.failed(exc))
+            await asyncio.sleep(delay)

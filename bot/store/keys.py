@@ -22,12 +22,16 @@ Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes
   dk:{sid}:ballots:<r> hash    "<voter tag>" -> dots used; "<voter tag>:<idea id>" -> dots
                                there (voter tag ≠ member and author tags: votes link to nobody);
                                "#voters" -> people with at least one dot placed
+  dk:{sid}:actions     hash    action item id -> JSON {text, owner_name, owner_aad, due}
+                               (owners are named on purpose: a responsible person per action)
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
   dk:{sid}:fired:<id>  string  timer <id>'s message was posted (a rerun posts nothing)
 
 Conversation and global keys:
   dk:conv:<conv key>   string  the conversation's current session id (active or last ended)
+  dk:hist:<conv key>   list    ids of the conversation's ended sessions, newest first
+                               (trimmed to 50; each entry lives only as long as its data)
   dk:outbox:stale      set     session ids whose shared card must be re-rendered
   dk:turn:<aid>        string  a message activity already handled (TTL SEEN_TTL_S)
   dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms)
@@ -81,6 +85,10 @@ def ballots(sid: str, round_: int) -> str:
 VOTE_ROUNDS = (1, 2)
 
 
+def action_items(sid: str) -> str:
+    return _session(sid, "actions")
+
+
 def seen(sid: str, activity_id: str) -> str:
     return _session(sid, f"seen:{activity_id}")
 
@@ -96,7 +104,8 @@ def publish_lease(sid: str) -> str:
 def session_keys(sid: str) -> tuple[str, ...]:
     """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
     rounds = tuple(k for r in VOTE_ROUNDS for k in (tally(sid, r), ballots(sid, r)))
-    return (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid), *rounds)
+    fixed = (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid))
+    return (*fixed, action_items(sid), *rounds)
 
 
 def session_pattern(sid: str) -> str:
@@ -106,6 +115,10 @@ def session_pattern(sid: str) -> str:
 
 def conversation(conv_key: str) -> str:
     return f"dk:conv:{conv_key}"
+
+
+def history(conv_key: str) -> str:
+    return f"dk:hist:{conv_key}"
 
 
 def turn(activity_id: str) -> str:

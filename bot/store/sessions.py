@@ -24,6 +24,7 @@ class RosterEntry:
     department: str
     name: str
     user_id: str
+    aad_id: str = ""  # the roster names people on purpose; no idea or vote points here
 
 
 def _ideas_in_order(raw: Mapping[str, str], only: set[str] | None = None) -> list[StoredIdea]:
@@ -142,7 +143,9 @@ class SessionStore:
         entries = {}
         for tag, record in raw.items():
             data = json.loads(record)
-            entries[tag] = RosterEntry(data["role"], data["dept"], data["name"], data["uid"])
+            entries[tag] = RosterEntry(
+                data["role"], data["dept"], data["name"], data["uid"], data.get("aad", "")
+            )
         return entries
 
     async def roster_entry(self, sid: str, member_tag: str) -> RosterEntry | None:
@@ -150,7 +153,9 @@ class SessionStore:
         if record is None:
             return None
         data = json.loads(record)
-        return RosterEntry(data["role"], data["dept"], data["name"], data["uid"])
+        return RosterEntry(
+            data["role"], data["dept"], data["name"], data["uid"], data.get("aad", "")
+        )
 
     async def ideas(self, sid: str) -> list[StoredIdea]:
         return _ideas_in_order(await self._redis.hgetall(keys.ideas(sid)))
@@ -188,6 +193,7 @@ class SessionStore:
                 "dept": entry.department,
                 "name": entry.name,
                 "uid": entry.user_id,
+                "aad": entry.aad_id,
             },
             ensure_ascii=False,
         )
@@ -283,6 +289,44 @@ class SessionStore:
         key = keys.conversation(conv_key)
         if await self._redis.get(key) == sid:
             await self._redis.expire(key, retention_s)
+
+    async def remember_ended(self, conv_key: str, sid: str, retention_s: int) -> None:
+        """The conversation's history of ended sessions (`history`), newest first."""
+        key = keys.history(conv_key)
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.lrem(key, 0, sid)
+        pipe.lpush(key, sid)
+        pipe.ltrim(key, 0, 49)
+        pipe.expire(key, retention_s)
+        await pipe.execute()
+
+    async def history(self, conv_key: str) -> list[str]:
+        return list(await self._redis.lrange(keys.history(conv_key), 0, 49))
+
+    async def delete_session(self, sid: str, conv_key: str) -> int:
+        """`delete`: every key of the session now, wherever it is listed. Returns keys removed."""
+        found = [k async for k in self._redis.scan_iter(match=keys.session_pattern(sid), count=500)]
+        timers = [
+            t for t in await self._redis.zrange(keys.TIMERS_DUE, 0, -1) if t.startswith(f"{sid}:")
+        ]
+        running = [
+            t
+            for t in await self._redis.zrange(keys.TIMERS_RUNNING, 0, -1)
+            if t.startswith(f"{sid}:")
+        ]
+        pipe = self._redis.pipeline(transaction=True)
+        if found:
+            pipe.delete(*found)
+        if timers:
+            pipe.zrem(keys.TIMERS_DUE, *timers)
+        if running:
+            pipe.zrem(keys.TIMERS_RUNNING, *running)
+        pipe.lrem(keys.history(conv_key), 0, sid)
+        pipe.srem(keys.OUTBOX_STALE, sid)
+        await pipe.execute()
+        if await self._redis.get(keys.conversation(conv_key)) == sid:
+            await self._redis.delete(keys.conversation(conv_key))
+        return len(found)
 
     async def first_turn(self, activity_id: str) -> bool:
         """True the first time a message activity id is seen (Teams redelivers after ~15 s)."""

@@ -1,15 +1,20 @@
-"""Teams in, service call out, answer back. No Digikok rules live here."""
+"""Teams in, service call out, answer back. No Digikok rules live here.
+
+Every activity the SDK let through (token checked) is counted by type; a card action also
+by its verb, and only a verb of the route table is a label value of its own.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.schema import AdaptiveCardInvokeResponse, ChannelAccount
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, ChannelAccount
 
 from bot.i18n import language_for, translator
 from bot.logs import correlation_id
-from bot.service.handlers import Service
+from bot.metrics import OTHER, Metrics
+from bot.service.handlers import ROUTES, Service
 from bot.service.ports import Card
 from bot.teams.translate import actor_from, tenant_of
 from cards import notice
@@ -18,6 +23,7 @@ from cards.text import to_json
 logger = logging.getLogger(__name__)
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_ACTION = "adaptiveCard/action"
 
 
 def card_answer(card: Card) -> InvokeResponse:
@@ -32,10 +38,26 @@ def is_unavailable(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("redis") or isinstance(exc, ConnectionError)
 
 
+def verb_of(activity: Activity) -> str:
+    """`value.action.verb` of a card action, if the route table knows it; never user text."""
+    if activity.type != "invoke" or activity.name != CARD_ACTION:
+        return ""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action") if isinstance(value.get("action"), dict) else {}
+    verb = action.get("verb")
+    return verb if isinstance(verb, str) and verb in ROUTES else OTHER
+
+
 class DigikokHandler(ActivityHandler):
-    def __init__(self, service: Service, allowed_tenants: frozenset[str]) -> None:
+    def __init__(self, service: Service, allowed_tenants: frozenset[str], metrics: Metrics) -> None:
         self._service = service
         self._allowed = allowed_tenants
+        self._metrics = metrics
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        self._metrics.activity(activity.type, activity.name, verb_of(activity))
+        await super().on_turn(turn_context)
 
     def _admitted(self, turn_context: TurnContext) -> bool:
         if not self._allowed or tenant_of(turn_context.activity) in self._allowed:
@@ -67,7 +89,7 @@ class DigikokHandler(ActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         activity = turn_context.activity
-        if activity.name != "adaptiveCard/action":
+        if activity.name != CARD_ACTION:
             return await super().on_invoke_activity(turn_context)
         actor = actor_from(activity)
         t = translator(language_for(activity.locale))

@@ -3,7 +3,8 @@
 The SDK's connector runs calls on a small thread pool, never retries a POST on 429/5xx and
 retries a PUT only when Retry-After is present. Here every call is retried on 429 (after
 Retry-After) and on 5xx or a dropped connection (with backoff), a bounded number of times;
-a 4xx other than 429 is final and raised as SendError.
+a 4xx other than 429 is final and raised as SendError. Every attempt is counted in the
+metrics by operation and status class, and each 429 on its own.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 import aiohttp
 
+from bot.metrics import Metrics
 from bot.service.ports import Card, ConvRef, SendError
 from bot.teams.auth import TokenSource
 
@@ -49,9 +51,10 @@ def _retry_after(response: aiohttp.ClientResponse, attempt: int) -> float:
 
 
 class ConnectorSender:
-    def __init__(self, http: aiohttp.ClientSession, tokens: TokenSource) -> None:
+    def __init__(self, http: aiohttp.ClientSession, tokens: TokenSource, metrics: Metrics) -> None:
         self._http = http
         self._tokens = tokens
+        self._metrics = metrics
 
     async def _call(
         self, method: str, url: str, body: dict[str, Any], operation: str
@@ -59,9 +62,11 @@ class ConnectorSender:
         status = 0
         for attempt in range(ATTEMPTS):
             headers = await self._tokens.header()
+            status = 0
             try:
                 async with self._http.request(method, url, json=body, headers=headers) as resp:
                     status = resp.status
+                    self._metrics.connector_call(operation, status)
                     if status < 300:
                         text = await resp.text()
                         return await resp.json(content_type=None) if text.strip() else {}
@@ -72,6 +77,8 @@ class ConnectorSender:
                     else:
                         raise SendError(status, operation)
             except (aiohttp.ClientConnectionError, asyncio.TimeoutError):
+                if not status:  # no answer at all (a body cut short was counted already)
+                    self._metrics.connector_call(operation, 0)
                 status, delay = 0, 0.25 * 2**attempt
             logger.info(
                 "connector_retry",

@@ -27,6 +27,7 @@ async def data_state(redis: Redis) -> dict[str, Any]:
             "set": redis.smembers,
             "string": redis.get,
             "zset": lambda k: redis.zrange(k, 0, -1, withscores=True),
+            "list": lambda k: redis.lrange(k, 0, -1),
         }
         state[key] = await reads[kind](key)
     return state

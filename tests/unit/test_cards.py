@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from pydantic import BaseModel
 
+from bot.domain.action_items import ActionItem
 from bot.domain.participants import Role
 from bot.domain.phases import DEFAULT_AGENDA, Phase
 from bot.domain.session import Session, settings_meta
@@ -19,7 +20,19 @@ from bot.i18n import LANGUAGES, Translator
 from bot.service.handlers import ROUTES, verbs_in
 from bot.service.views import setup_view
 from bot.templates import TEMPLATES, settings_from
-from cards import idea_round, join, notice, roster, session, setup, summary, timeup, voting
+from cards import (
+    action_items,
+    idea_round,
+    join,
+    notice,
+    records,
+    roster,
+    session,
+    setup,
+    summary,
+    timeup,
+    voting,
+)
 from cards.text import MAX_CARD_BYTES, card_bytes, to_json
 from cards.views import (
     IdeaView,
@@ -31,6 +44,7 @@ from cards.views import (
     VoteItem,
     VoteView,
 )
+from tests.fakes.cards import walk
 
 HOST_UID = "29:1host"
 LONG = "Lang idé med **markdown**, <b>html</b> og <at>Ola</at>. " * 17  # ~1,000 characters
@@ -178,9 +192,86 @@ def all_cards() -> Iterator[tuple[str, Any]]:
             tuple((LONG, 300 - i) for i in range(300)),
         )
         yield f"summary-ranked-{lang}", summary.build(view, t)
+        items_done = tuple(
+            ActionItem(str(i), LONG[:500], f"Person {i}", "", "2026-12-24") for i in range(50)
+        )
+        tops = tuple((str(i), LONG) for i in range(10))
+        for errs in (
+            {},
+            {
+                "text": Notice("action.text_required", good=False),
+                "owner": Notice("action.owner_required", good=False),
+            },
+        ):
+            view = action_items.ActionsView(
+                "s1", 3, items_done[:8], tops, "2", {"text": LONG[:500]}, errs, None, "2026-12-01"
+            )
+            yield f"actions-{lang}-{bool(errs)}", action_items.build(view, t)
+        yield (
+            f"actions-empty-{lang}",
+            action_items.build(action_items.ActionsView("s1", 3, (), ()), t),
+        )
+        full = SummaryView(
+            "Tema",
+            "Hanne",
+            0,
+            3_600_000,
+            31,
+            {Role.CITIZEN: 4},
+            tuple([LONG] * 500),
+            tuple((LONG, 300 - i) for i in range(300)),
+            LONG,
+            items_done,
+        )
+        yield f"summary-full-{lang}", summary.build(full, t)
+        yield (
+            f"export-{lang}",
+            records.export_card(
+                "Tema", "https://x.example/export/a.md?x=1", "https://x.example/export/a.csv", 0, t
+            ),
+        )
+        past = tuple(records.PastSession(f"s{i}", 3, LONG[:200], 0, i) for i in range(30))
+        yield f"history-{lang}", records.history_card(past, t)
+        yield f"history-empty-{lang}", records.history_card((), t)
+        yield f"delete-{lang}", records.delete_check("s1", 3, "Tema", t)
         people = tuple((f"Person {i}", f"tag{i}", "citizen") for i in range(300))
         yield f"roster-{lang}", roster.build(roster.RosterView("s1", 3, people), t)
         yield f"roster-empty-{lang}", roster.build(roster.RosterView("s1", 3, ()), t)
+
+
+def schema_types() -> set[str]:
+    return set(validator().schema["definitions"])
+
+
+def teams_only(node: dict[str, Any]) -> bool:
+    """Elements or properties Teams has and the official 1.5 schema does not."""
+    return (node.get("type") not in schema_types() and node.get("type") != "Data.Query") or (
+        "choices.data" in node
+    )
+
+
+def teams_only_without_fallback(node: Any) -> list[str]:
+    found = []
+    for item in walk(node):
+        if isinstance(item.get("type"), str) and teams_only(item) and "fallback" not in item:
+            found.append(item["type"])
+    return found
+
+
+def with_fallbacks(node: Any) -> Any:
+    """The card as a client without Teams' extras renders it: each fallback in its place."""
+    if isinstance(node, list):
+        out = []
+        for item in node:
+            if isinstance(item, dict) and "fallback" in item and teams_only(item):
+                if item["fallback"] != "drop":
+                    out.append(with_fallbacks(item["fallback"]))
+            else:
+                out.append(with_fallbacks(item))
+        return out
+    if isinstance(node, dict):
+        return {k: with_fallbacks(v) for k, v in node.items()}
+    return node
 
 
 def unknown_fields(model: Any) -> Iterator[str]:
@@ -201,7 +292,11 @@ def unknown_fields(model: Any) -> Iterator[str]:
 )
 def test_card_is_valid_small_and_typo_free(name: str, built: Any) -> None:
     data = to_json(built)
-    errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator().iter_errors(data)]
+    assert teams_only_without_fallback(data) == []
+    checked = with_fallbacks(data)
+    errors = [
+        f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator().iter_errors(checked)
+    ]
     assert not errors, errors
     assert data["version"] == "1.5"
     assert card_bytes(data) <= MAX_CARD_BYTES, card_bytes(data)

@@ -1,0 +1,148 @@
+"""The actions phase (SPEC §3 phase 7, issue 6): hosts add, edit and remove action items.
+
+Every answer is the actions card itself, in the host's invoke response; the store's
+script checks host and phase again, so a forged press writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bot.domain.action_items import ActionItem, decide_action
+from bot.domain.voting import rank
+from bot.service.actions import Click
+from bot.service.answers import REFUSALS, succeeded
+from bot.service.deps import Deps
+from bot.service.ports import Card
+from bot.store.keys import VOTE_ROUNDS
+from cards import action_items
+from cards.text import to_json
+from cards.views import Notice
+
+TOP_IDEAS = 10
+
+
+def today(deps: Deps) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(deps.clock.now_ms() / 1000))
+
+
+async def top_ideas(deps: Deps, sid: str) -> tuple[tuple[str, str], ...]:
+    """The ideas to start from: the last vote's ranking, else the ideas as they came."""
+    ideas = await deps.store.ideas(sid)
+    texts = {i.idea_id: i.text for i in ideas}
+    for round_ in reversed(VOTE_ROUNDS):
+        tally = await deps.ballots.tally(sid, round_)
+        if tally:
+            return tuple((i, texts[i]) for i, _ in rank(tally)[:TOP_IDEAS] if i in texts)
+    return tuple((i.idea_id, i.text) for i in ideas[:TOP_IDEAS])
+
+
+async def _card(
+    deps: Deps,
+    click: Click,
+    *,
+    editing: str = "",
+    draft: dict[str, str] | None = None,
+    errors: dict[str, Notice] | None = None,
+    notice: Notice | None = None,
+) -> Card:
+    view = action_items.ActionsView(
+        sid=click.sid,
+        rev=click.session.rev,
+        items=tuple(await deps.action_items.all(click.sid)),
+        top_ideas=await top_ideas(deps, click.sid),
+        editing=editing,
+        draft=draft or {},
+        errors=errors or {},
+        notice=notice,
+        today=today(deps),
+    )
+    return to_json(action_items.build(view, click.t))
+
+
+def _typed(click: Click) -> dict[str, str]:
+    return {k: v for k in ("text", "owner_text", "due") if isinstance(v := click.data.get(k), str)}
+
+
+def _item_id(click: Click) -> str:
+    item = click.data.get("item")
+    return item if isinstance(item, str) else ""
+
+
+async def open_card(deps: Deps, click: Click) -> Card:
+    return await _card(deps, click)
+
+
+async def prefill(deps: Deps, click: Click) -> Card:
+    chosen = click.data.get("from_idea")
+    texts = dict(await top_ideas(deps, click.sid))
+    draft = _typed(click)
+    if isinstance(chosen, str) and chosen in texts:
+        draft["text"] = texts[chosen]
+    return await _card(deps, click, editing=_item_id(click), draft=draft)
+
+
+async def edit(deps: Deps, click: Click) -> Card:
+    item = next(
+        (i for i in await deps.action_items.all(click.sid) if i.item_id == _item_id(click)), None
+    )
+    if item is None:
+        return await _card(deps, click, notice=Notice("action.unknown_item", good=False))
+    draft = {
+        "text": item.text,
+        "owner_text": "" if item.owner_aad else item.owner_name,
+        "due": item.due,
+    }
+    return await _card(deps, click, editing=item.item_id, draft=draft)
+
+
+async def _owner_name(deps: Deps, click: Click, aad: str, typed: str) -> str:
+    if typed:
+        return typed
+    for entry in (await deps.store.roster(click.sid)).values():
+        if entry.aad_id == aad:
+            return entry.name
+    return click.t("action.owner_picked")
+
+
+async def save(deps: Deps, click: Click) -> Card:
+    decided = decide_action(click.data, today(deps))
+    if isinstance(decided, dict):
+        errors = {f: Notice(r.key, r.params, good=False) for f, r in decided.items()}
+        return await _card(
+            deps,
+            click,
+            editing=_item_id(click),
+            draft=_typed(click),
+            errors=errors,
+            notice=Notice("setup.fix_errors", good=False),
+        )
+    name = await _owner_name(deps, click, decided.owner_aad, decided.owner_text)
+    item = ActionItem("", decided.text, name, decided.owner_aad, decided.due)
+    result = await deps.action_items.save(
+        click.sid, click.actor.activity_id, click.tag, _item_id(click), item
+    )
+    if not succeeded(result):
+        key = (
+            "action.unknown_item"
+            if result == "unknown_item"
+            else REFUSALS.get(result, "action.limit" if result == "limit" else "error.generic")
+        )
+        return await _card(deps, click, draft=_typed(click), notice=Notice(key, good=False))
+    await deps.outbox.mark(click.sid)
+    return await _card(deps, click, notice=Notice("action.saved"))
+
+
+async def remove(deps: Deps, click: Click) -> Card:
+    result = await deps.action_items.save(
+        click.sid, click.actor.activity_id, click.tag, _item_id(click), None
+    )
+    if not succeeded(result):
+        key = (
+            "action.unknown_item"
+            if result == "unknown_item"
+            else REFUSALS.get(result, "error.generic")
+        )
+        return await _card(deps, click, notice=Notice(key, good=False))
+    await deps.outbox.mark(click.sid)
+    return await _card(deps, click, notice=Notice("action.removed"))

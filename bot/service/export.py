@@ -1,0 +1,133 @@
+"""The complete record of a session (issue 6): Markdown minutes (referat) and CSV.
+
+Everything the summary card cuts for size is here. Ideas stay anonymous: no author, no
+voter, only texts and counts; people are named only as the host and as action owners.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass
+
+from bot.domain.action_items import ActionItem
+from bot.domain.participants import ROLES, Role
+from bot.domain.session import Session
+from bot.i18n import translator
+from bot.service.deps import Deps
+from bot.store.keys import VOTE_ROUNDS
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaRow:
+    idea_id: str
+    text: str
+    votes: tuple[int | None, ...]  # per vote round; None when the idea was not in that round
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    session: Session
+    by_role: dict[Role, int]
+    ideas: tuple[IdeaRow, ...]
+    rounds: tuple[int, ...]  # the vote rounds that were held
+    action_items: tuple[ActionItem, ...]
+
+
+async def gather(deps: Deps, sid: str) -> Record:
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    snap = await deps.store.snapshot(sid, "-", "-")
+    tallies = {r: await deps.ballots.tally(sid, r) for r in VOTE_ROUNDS}
+    rounds = tuple(r for r in VOTE_ROUNDS if tallies[r])
+    ideas = tuple(
+        IdeaRow(i.idea_id, i.text, tuple(tallies[r].get(i.idea_id) for r in rounds))
+        for i in await deps.store.ideas(sid)
+    )
+    by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
+    return Record(session, by_role, ideas, rounds, tuple(await deps.action_items.all(sid)))
+
+
+def _when(ms: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.gmtime(ms / 1000))
+
+
+def _span(start_ms: int, end_ms: int) -> str:
+    """'2026-12-01 10:00–10:45', or with both dates when it ran past midnight."""
+    start, end = _when(start_ms), _when(end_ms)
+    return f"{start}–{end[11:] if end[:10] == start[:10] else end}"
+
+
+def _md(text: str) -> str:
+    """Markdown-safe one-liner: user text never becomes markup in the minutes."""
+    escaped = "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in text)
+    return escaped.replace("\n", " ")
+
+
+def markdown(record: Record) -> str:
+    s = record.session
+    t = translator(s.locale)
+    lines = [
+        f"# {t('export.title', topic=_md(s.topic))}",
+        "",
+        f"- {t('export.when', span=_span(s.created_ms, s.ended_ms or s.created_ms))}",
+        f"- {t('session.host', name=_md(s.host_name))}",
+        "",
+    ]
+    if s.settings.need:
+        lines += [f"## {t('session.need')}", "", _md(s.settings.need), ""]
+    lines += [f"## {t('summary.participants', n=sum(record.by_role.values()))}", ""]
+    lines += [
+        f"- {t('role.' + r.value)}: {record.by_role[r]}" for r in ROLES if r in record.by_role
+    ]
+    lines += ["", f"## {t('summary.ideas', n=len(record.ideas))}", ""]
+    for n, idea in enumerate(record.ideas, start=1):
+        votes = "".join(
+            f" ({t('export.votes_round', r=r, n=v)})"
+            for r, v in zip(record.rounds, idea.votes, strict=True)
+            if v is not None
+        )
+        lines.append(f"{n}. {_md(idea.text)}{votes}")
+    if record.rounds:
+        last = len(record.rounds) - 1
+        ranked = sorted(
+            (i for i in record.ideas if i.votes[last] is not None),
+            key=lambda i: (-(i.votes[last] or 0), int(i.idea_id)),
+        )
+        lines += ["", f"## {t('summary.ranking')}", ""]
+        lines += [f"{n}. {_md(i.text)} – {i.votes[last]}" for n, i in enumerate(ranked, 1)]
+    lines += ["", f"## {t('export.actions', n=len(record.action_items))}", ""]
+    if record.action_items:
+        lines += [
+            f"| {t('export.col_action')} | {t('export.col_owner')} | {t('export.col_due')} |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {_md(a.text)} | {_md(a.owner_name)} | {a.due or '–'} |" for a in record.action_items
+        ]
+    else:
+        lines.append(t("action.none_yet"))
+    lines += ["", t("summary.anonymous"), ""]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(record: Record) -> str:
+    """One row per idea, with its votes in each round (actions are in the minutes)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = ["type", "id", "group", "category", "text"] + [
+        f"votes_round_{r}" for r in record.rounds
+    ]
+    writer.writerow(header)
+    for idea in record.ideas:
+        writer.writerow(
+            ["idea", idea.idea_id, "", "", _cell(idea.text)]
+            + ["" if v is None else str(v) for v in idea.votes]
+        )
+    return out.getvalue()

@@ -1,0 +1,104 @@
+"""A session's record after the fact (issue 6): export, history, and deletion on request.
+
+These work on the conversation's current or last session, ended or not, for as long as its
+data is kept (RETENTION_DAYS after it ended).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.links import export_path
+from bot.domain.phases import Phase
+from bot.domain.session import Session
+from bot.i18n import language_for, translator
+from bot.service.actions import Click
+from bot.service.deps import Deps
+from bot.service.ports import Actor, Card
+from bot.service.summary import summary_card
+from bot.service.views import member_tag
+from cards import notice, records
+from cards.text import to_json
+
+logger = logging.getLogger(__name__)
+
+
+async def _latest(deps: Deps, actor: Actor) -> Session | None:
+    sid = await deps.store.current_sid(actor.conv_key)
+    meta = await deps.store.meta(sid) if sid else {}
+    return Session.from_meta(sid, meta) if sid and meta else None
+
+
+async def _as_host(deps: Deps, actor: Actor) -> Session | None:
+    """The conversation's latest session if the actor hosts it; else the reason is sent."""
+    session = await _latest(deps, actor)
+    if session is None:
+        await deps.sender.send(
+            actor.conv, text=translator(language_for(actor.locale))("records.none")
+        )
+        return None
+    if not await deps.store.is_host(session.sid, member_tag(deps, session.sid, actor)):
+        await deps.sender.send(actor.conv, text=translator(session.locale)("host.only"))
+        return None
+    return session
+
+
+async def export_(deps: Deps, actor: Actor, arg: str) -> None:
+    session = await _as_host(deps, actor)
+    if session is None:
+        return
+    t = translator(session.locale)
+    now_s = deps.clock.now_ms() // 1000
+    expires = now_s + deps.rules.export_ttl_s
+    base = deps.rules.export_base_url.rstrip("/")
+    md, csv = (
+        base + export_path(deps.rules.anon_key, session.sid, fmt, expires) for fmt in ("md", "csv")
+    )
+    card = to_json(records.export_card(session.topic, md, csv, expires * 1000, t))
+    if actor.conv.conversation_type == "personal":
+        await deps.sender.send(actor.conv, card=card)
+        return
+    personal = await deps.sender.personal(actor.conv, actor.user_id)
+    await deps.sender.send(personal, card=card)
+    await deps.sender.send(actor.conv, text=t("export.sent"))
+    logger.info("export_linked", extra={"sid": session.sid})
+
+
+async def history(deps: Deps, actor: Actor, arg: str) -> None:
+    t = translator(language_for(actor.locale))
+    past = []
+    for sid in await deps.store.history(actor.conv_key):
+        meta = await deps.store.meta(sid)
+        if not meta:
+            continue  # expired or deleted since
+        session = Session.from_meta(sid, meta)
+        t = translator(session.locale)
+        past.append(
+            records.PastSession(
+                sid, session.rev, session.topic, session.ended_ms, await deps.store.idea_count(sid)
+            )
+        )
+    await deps.sender.send(actor.conv, card=to_json(records.history_card(tuple(past), t)))
+
+
+async def delete(deps: Deps, actor: Actor, arg: str) -> None:
+    session = await _as_host(deps, actor)
+    if session is None:
+        return
+    t = translator(session.locale)
+    card = records.delete_check(session.sid, session.rev, session.topic, t)
+    await deps.sender.send(actor.conv, card=to_json(card))
+
+
+async def show_summary(deps: Deps, click: Click) -> Card:
+    """History's button: the summary, in the answer to the one who asked."""
+    return await summary_card(deps, click.sid, await deps.store.meta(click.sid))
+
+
+async def confirm_delete(deps: Deps, click: Click) -> Card:
+    removed = await deps.store.delete_session(click.sid, click.actor.conv_key)
+    logger.info("session_deleted", extra={"sid": click.sid, "keys": removed})
+    return to_json(notice.message(click.t, "delete.done", topic=click.session.topic))
+
+
+ENDED_ONLY = frozenset({Phase.ENDED})
