@@ -32,6 +32,7 @@ from bot.service.timer_jobs import TimerRunner
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
+from bot.store.groups import GroupStore
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
 from bot.store.timers import TimerStore
@@ -52,6 +53,7 @@ OUTBOX = web.AppKey("outbox", OutboxStore)
 TIMER_STORE = web.AppKey("timer_store", TimerStore)
 BALLOTS = web.AppKey("ballots", BallotStore)
 ACTION_ITEMS = web.AppKey("action_items", ActionItemStore)
+GROUPS = web.AppKey("groups", GroupStore)
 TIMERS = web.AppKey("timers", TimerRunner)
 SERVICE = web.AppKey("service", Service)
 ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
@@ -70,6 +72,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[CENSUS] = SessionCensus(redis)
         app[BALLOTS] = BallotStore(redis)
         app[ACTION_ITEMS] = ActionItemStore(redis)
+        app[GROUPS] = GroupStore(redis)
         yield
 
 
@@ -91,6 +94,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             timers=app[TIMER_STORE],
             ballots=app[BALLOTS],
             action_items=app[ACTION_ITEMS],
+            groups=app[GROUPS],
             sender=sender,
             clock=app[CLOCK],
             rules=rules,

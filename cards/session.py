@@ -87,6 +87,24 @@ def _phase_details(view: SessionView, t: Translator) -> list[Any]:
                 weight="Bolder",
             )
         )
+    if view.phase is Phase.PRESENTATIONS and view.presenting:
+        blocks.append(
+            line(t("groups.presenting", g=view.presenting, n=len(view.groups)), weight="Bolder")
+        )
+    if view.groups:
+        where = t("groups.in_thread") if view.threads else t("groups.in_chat")
+        blocks.append(
+            line(
+                t("groups.title", n=len(view.groups), where=where),
+                weight="Bolder",
+                spacing="Medium",
+            )
+        )
+        for g, names in view.groups:
+            shown = ", ".join(names[:12]) + (
+                f" {t('list.more', n=len(names) - 12)}" if len(names) > 12 else ""
+            )
+            blocks.append(plain(t("groups.line", g=g, n=len(names), names=shown), spacing="None"))
     if view.phase is Phase.IDEAS:
         blocks.append(line(t("ideas.count", n=view.idea_count), weight="Bolder"))
     elif view.idea_count:

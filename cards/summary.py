@@ -124,8 +124,33 @@ def _action_items(view: SummaryView, t: Translator) -> list[Any]:
     return body
 
 
+def _groups(view: SummaryView, t: Translator) -> list[Any]:
+    if not view.groups:
+        return []
+    body: list[Any] = [
+        line(
+            t("summary.groups", n=len(view.groups), inputs=view.inputs),
+            weight="Bolder",
+            spacing="Medium",
+        )
+    ]
+    for number, categories, top in view.groups:
+        body.append(line(t("summary.group", g=number), weight="Bolder", spacing="Small"))
+        if categories:
+            body.append(
+                plain(
+                    ", ".join(f"{name}: {n}" for name, n in categories), subtle=True, spacing="None"
+                )
+            )
+        body += [
+            plain(f"{n}. {text[:SHOWN_CHARS]}", spacing="None")
+            for n, text in enumerate(top, start=1)
+        ]
+    return body
+
+
 def build(view: SummaryView, t: Translator) -> AdaptiveCard:
-    body = _head(view, t) + _ranking(view, t) + _action_items(view, t)
+    body = _head(view, t) + _ranking(view, t) + _groups(view, t) + _action_items(view, t)
     body.append(line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium"))
     if not view.ideas:
         body.append(line(t("summary.no_ideas"), is_subtle=True))

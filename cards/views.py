@@ -43,6 +43,9 @@ class SessionView:
     refresh_user_ids: tuple[str, ...]  # hosts: Teams fetches their host view
     votes_cast: int = 0  # dots cast in the running vote round (never where they went)
     voters: int = 0
+    groups: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (group number, member names)
+    threads: bool = False  # each group works in its own channel thread
+    presenting: int = 0
     # Personal parts: only in an Action.Execute answer for one user.
     is_host: bool = False
     my_role: Role | None = None
@@ -112,6 +115,9 @@ class SummaryView:
     ranking: tuple[tuple[str, int], ...] = ()  # (idea text, dots) of the last vote round
     need: str = ""
     action_items: tuple[ActionItem, ...] = ()
+    # per group: (number, (category, inputs in it) pairs, top-3 texts)
+    groups: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
+    inputs: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +142,33 @@ class VoteView:
     left: int | None = None  # my dots left (personal view only)
     voters: int = 0
     notice: Notice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardInput:
+    input_id: str
+    text: str
+    category: str
+    votes: int | None = None  # shown once question 2 has closed
+    mine: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardView:
+    """One group's shared board: its question, its inputs, and how they are sorted or voted."""
+
+    sid: str
+    rev: int
+    group: int
+    part: int  # 1 = note and categorise, 2 = note and pick the 3 best
+    question: str
+    categories: tuple[str, ...]
+    members: tuple[tuple[str, str], ...]  # (name, Teams user id): mentioned on the first post
+    inputs: tuple[BoardInput, ...]
+    open: bool
+    ends_ms: int
+    top: tuple[str, ...] = ()  # input ids of the group's top 3, once fixed
+    tied: tuple[str, ...] = ()  # input ids tied at the edge of the top 3
+    left: int | None = None  # my top-3 votes left (personal view only)
+    notice: Notice | None = None
+    mention: bool = False  # notify the members (the first post in their thread)

@@ -24,6 +24,8 @@ class Verb(StrEnum):
     COHOST = "cohost"
     LANGUAGE = "language"
     END = "end"
+    GROUPS = "groups"
+    MOVE = "move"
     EXPORT = "export"
     HISTORY = "history"
     DELETE = "delete"
@@ -66,6 +68,10 @@ WORDS: Mapping[str, Verb] = MappingProxyType(
         "språk": Verb.LANGUAGE,
         "sprak": Verb.LANGUAGE,
         "mål": Verb.LANGUAGE,
+        "groups": Verb.GROUPS,
+        "grupper": Verb.GROUPS,
+        "move": Verb.MOVE,
+        "flytt": Verb.MOVE,
         "export": Verb.EXPORT,
         "eksport": Verb.EXPORT,
         "eksporter": Verb.EXPORT,

@@ -59,6 +59,7 @@ class Session:
     ended_ms: int
     conversation_type: str
     cohost_uids: tuple[str, ...] = ()
+    presenting: int = 0  # in the presentations phase: the group presenting now (1..N)
 
     @property
     def active(self) -> bool:
@@ -131,4 +132,5 @@ class Session:
             ended_ms=_int(meta, "ended_ms"),
             conversation_type=meta.get("conversation_type", "channel"),
             cohost_uids=cohosts,
+            presenting=_int(meta, "presenting"),
         )

@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain.grouping import Member
+from bot.domain.grouping import place_late_joiner as where
 from bot.domain.ideas import decide_idea
 from bot.domain.participants import Role, decide_check_in
 from bot.domain.phases import JOINABLE, Phase
@@ -20,6 +22,7 @@ from bot.i18n import Translator
 from bot.service import steering
 from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
+from bot.service.groups import as_groups, board_mark
 from bot.service.ports import Actor, Card
 from bot.service.views import author_tag, idea_view, member_tag, personal_view
 from bot.store.sessions import RosterEntry
@@ -105,10 +108,27 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
         return await open_join(deps, click, refusal_notice(result), typed=True)
     await deps.outbox.mark(click.sid)
     logger.info("participant_joined", extra={"sid": click.sid, "fresh": result == "new"})
+    if result == "new":
+        await place_late_joiner(deps, click)
     role = click.t("role." + decided.role.value)
     # The answer is the form itself, confirmed: the shared card's next update cannot wipe it
     # on the standalone check-in card, and the form is there to change one's mind.
     return await open_join(deps, click, Notice("join.done", {"role": role}))
+
+
+async def place_late_joiner(deps: Deps, click: Click) -> None:
+    """Groups made already: a late joiner goes to the smallest group (ties: lacking role)."""
+    count, placement = await deps.groups.placement(click.sid)
+    if not count or click.tag in placement:
+        return
+    entry = await deps.store.roster_entry(click.sid, click.tag)
+    if entry is None:
+        return
+    index = where(
+        await as_groups(deps, click.sid), Member(click.tag, Role(entry.role), entry.department)
+    )
+    await deps.groups.place(click.sid, click.tag, index + 1)
+    await deps.outbox.mark(board_mark(click.sid, index + 1))
 
 
 async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:

@@ -124,7 +124,7 @@ async def status(deps: Deps, actor: Actor, arg: str) -> None:
     )
 
 
-async def _host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator, str] | None:
+async def host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator, str] | None:
     """The active session, if the actor hosts it; otherwise the polite answer is sent."""
     session = await current(deps, actor)
     if session is None or not session.active:
@@ -139,7 +139,7 @@ async def _host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator, 
 
 
 async def _steer(deps: Deps, actor: Actor, op: str, arg: str = "") -> None:
-    found = await _host_session(deps, actor)
+    found = await host_session(deps, actor)
     if found is None:
         return
     session, t, me = found
@@ -199,7 +199,7 @@ async def end(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def open_setup(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await _host_session(deps, actor)
+    found = await host_session(deps, actor)
     if found is None:
         return
     session, t, _ = found
@@ -210,7 +210,7 @@ async def open_setup(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def cohost(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await _host_session(deps, actor)
+    found = await host_session(deps, actor)
     if found is None:
         return
     session, t, _ = found
@@ -228,7 +228,7 @@ async def cohost(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def language(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await _host_session(deps, actor)
+    found = await host_session(deps, actor)
     if found is None:
         return
     session, t, me = found

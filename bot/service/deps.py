@@ -10,6 +10,7 @@ from bot.domain.ideas import IDEA_MAX
 from bot.service.ports import Clock, Sender
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
+from bot.store.groups import GroupStore
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
 from bot.store.timers import TimerStore
@@ -36,6 +37,7 @@ class Deps:
     timers: TimerStore
     ballots: BallotStore
     action_items: ActionItemStore
+    groups: GroupStore
     sender: Sender
     clock: Clock
     rules: Rules

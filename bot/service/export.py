@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from bot.domain.participants import ROLES, Role
 from bot.domain.session import Session
 from bot.i18n import translator
 from bot.service.deps import Deps
+from bot.store.groups import GroupInput
 from bot.store.keys import VOTE_ROUNDS
 
 
@@ -33,6 +35,9 @@ class Record:
     ideas: tuple[IdeaRow, ...]
     rounds: tuple[int, ...]  # the vote rounds that were held
     action_items: tuple[ActionItem, ...]
+    inputs: tuple[GroupInput, ...] = ()
+    group_votes: dict[str, int] | None = None  # input id -> dots in its group's top-3 vote
+    tops: dict[int, tuple[str, ...]] | None = None
 
 
 async def gather(deps: Deps, sid: str) -> Record:
@@ -46,7 +51,24 @@ async def gather(deps: Deps, sid: str) -> Record:
         for i in await deps.store.ideas(sid)
     )
     by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
-    return Record(session, by_role, ideas, rounds, tuple(await deps.action_items.all(sid)))
+    inputs = tuple(await deps.groups.inputs(sid))
+    count, _ = await deps.groups.placement(sid)
+    places = await deps.groups.places(sid)
+    votes: dict[str, int] = {}
+    tops: dict[int, tuple[str, ...]] = {}
+    for group in range(1, count + 1):
+        votes |= await deps.groups.tally(sid, group)
+        tops[group] = tuple(json.loads(places.get(f"{group}:top", "[]")))
+    return Record(
+        session,
+        by_role,
+        ideas,
+        rounds,
+        tuple(await deps.action_items.all(sid)),
+        inputs,
+        votes,
+        tops,
+    )
 
 
 def _when(ms: int) -> str:
@@ -97,6 +119,21 @@ def markdown(record: Record) -> str:
         )
         lines += ["", f"## {t('summary.ranking')}", ""]
         lines += [f"{n}. {_md(i.text)} – {i.votes[last]}" for n, i in enumerate(ranked, 1)]
+    for group, top in (record.tops or {}).items():
+        mine = [i for i in record.inputs if i.group == group]
+        if not mine:
+            continue
+        lines += ["", f"## {t('summary.group', g=group)}", ""]
+        for part in (1, 2):
+            lines += [
+                f"- {_md(i.text)}" + (f" ({_md(i.category)})" if i.category else "")
+                for i in mine
+                if i.part == part
+            ]
+        texts = {i.input_id: i.text for i in mine}
+        if top:
+            lines += ["", f"{t('groups.top3')}:", ""]
+            lines += [f"{n}. {_md(texts[i])}" for n, i in enumerate(top, 1) if i in texts]
     lines += ["", f"## {t('export.actions', n=len(record.action_items))}", ""]
     if record.action_items:
         lines += [
@@ -118,16 +155,36 @@ def _cell(text: str) -> str:
 
 
 def csv_text(record: Record) -> str:
-    """One row per idea, with its votes in each round (actions are in the minutes)."""
+    """One row per idea (votes per round) and per group input (group, category, and its
+    votes in the group's top-3 vote); the actions are in the minutes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header = ["type", "id", "group", "category", "text"] + [
-        f"votes_round_{r}" for r in record.rounds
-    ]
-    writer.writerow(header)
+    rounds = [f"votes_round_{r}" for r in record.rounds]
+    writer.writerow(["type", "id", "group", "category", "text", *rounds, "group_votes"])
     for idea in record.ideas:
         writer.writerow(
-            ["idea", idea.idea_id, "", "", _cell(idea.text)]
-            + ["" if v is None else str(v) for v in idea.votes]
+            [
+                "idea",
+                idea.idea_id,
+                "",
+                "",
+                _cell(idea.text),
+                *("" if v is None else str(v) for v in idea.votes),
+                "",
+            ]
+        )
+    votes = record.group_votes or {}
+    for item in record.inputs:
+        count = votes.get(item.input_id)
+        writer.writerow(
+            [
+                f"input_q{item.part}",
+                item.input_id,
+                str(item.group),
+                _cell(item.category),
+                _cell(item.text),
+                *([""] * len(rounds)),
+                "" if count is None else str(count),
+            ]
         )
     return out.getvalue()

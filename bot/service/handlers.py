@@ -15,7 +15,18 @@ from bot.domain.commands import Verb, parse_command
 from bot.domain.phases import JOINABLE, LIVE, RUNNING, Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
-from bot.service import action_items, actions, commands, hosts, records, setup, vote_actions
+from bot.service import (
+    action_items,
+    actions,
+    commands,
+    group_actions,
+    group_commands,
+    groups,
+    hosts,
+    records,
+    setup,
+    vote_actions,
+)
 from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card, ConvRef
@@ -45,6 +56,8 @@ COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
         Verb.COHOST: commands.cohost,
         Verb.LANGUAGE: commands.language,
         Verb.END: commands.end,
+        Verb.GROUPS: group_commands.show,
+        Verb.MOVE: group_commands.move,
         Verb.EXPORT: records.export_,
         Verb.HISTORY: records.history,
         Verb.DELETE: records.delete,
@@ -87,6 +100,9 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "action.remove": Route(action_items.remove, frozenset({Phase.ACTIONS}), host_only=True),
         "history.summary": Route(records.show_summary, records.ENDED_ONLY),
         "session.delete": Route(records.confirm_delete, frozenset(Phase), host_only=True),
+        "group.input": Route(group_actions.add_input, frozenset(Phase)),  # answers on its card
+        "group.categorize": Route(group_actions.categorize, frozenset(Phase)),
+        "group.vote": Route(group_actions.vote, frozenset(Phase)),
         "vote.cast": Route(vote_actions.cast, frozenset(Phase)),  # answers on the vote card
         "vote.page": Route(vote_actions.page, frozenset(Phase)),
     }
@@ -137,6 +153,8 @@ class Service:
 
     async def render_shared(self, sid: str) -> tuple[ConvRef, str, Card] | None:
         """The publisher's render: the base card everybody sees, with no personal parts."""
+        if "|g" in sid:
+            return await groups.render_board(self.deps, sid)
         session, view = await shared_view(self.deps, sid)
         meta = await self.deps.store.meta(sid)
         if not meta or not meta.get("card_id"):

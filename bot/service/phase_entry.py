@@ -8,7 +8,7 @@ import logging
 from bot.domain.phases import AgendaItem, Move, Phase
 from bot.domain.session import Session
 from bot.i18n import translator
-from bot.service import voting
+from bot.service import groups, voting
 from bot.service.deps import Deps
 from bot.service.ports import SendError
 from bot.service.views import conv_ref, idea_view
@@ -40,6 +40,8 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
         await close_idea_card(deps, sid)
     elif left.phase is Phase.VOTING:
         await voting.close_round(deps, sid, max(1, left.part))
+    elif left.phase is Phase.GROUPS and left.part >= 2:
+        await groups.finish_groups(deps, sid)
 
 
 async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
@@ -63,3 +65,7 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
         await deps.store.set_card(sid, card_id, field="idea_card_id")
     elif move.phase is Phase.VOTING:
         await voting.open_round(deps, sid)
+    elif move.phase is Phase.GROUPS:
+        await groups.start_part(deps, sid)
+    elif move.phase is Phase.PRESENTATIONS:
+        await groups.present(deps, sid, 1)

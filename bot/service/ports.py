@@ -46,6 +46,10 @@ class Sender(Protocol):
         """The AAD object id of a conversation member, as the Bot Connector reports it."""
         ...
 
+    async def thread(self, ref: ConvRef, channel_id: str, card: Card) -> tuple[ConvRef, str]:
+        """A new thread in a channel, opened with a card: (its conversation, card id)."""
+        ...
+
     async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:
         """The 1:1 chat between the bot and a user of ref's tenant (created if needed)."""
         ...

@@ -16,6 +16,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.session import Session
 from bot.domain.timers import extended_end, plan, remaining_ms
 from bot.i18n import translator
+from bot.service import groups
 from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
 from bot.service.phase_entry import enter_phase, leave_phase
@@ -73,6 +74,7 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
         "phase_started_ms": now,
         "phase_ends_ms": move.ends_ms(now),
         "paused_left_ms": 0,
+        "presenting": 1 if move.phase is Phase.PRESENTATIONS else 0,
     }
     result = await _write(deps, session, steer, rev, fields, bump_rev=True)
     if not succeeded(result):
@@ -88,7 +90,34 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
 
 
 async def go_next(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    if session.phase is Phase.PRESENTATIONS:
+        count, _ = await deps.groups.placement(session.sid)
+        if session.presenting < count:  # the next group presents, with its own timebox
+            return await next_presenter(deps, session, steer, rev, session.presenting + 1)
     return await move_to(deps, session, steer, rev, next_step(session.agenda, session.step))
+
+
+async def next_presenter(
+    deps: Deps, session: Session, steer: Steer, rev: int, group: int
+) -> Notice:
+    now = deps.clock.now_ms()
+    minutes = session.item.minutes if session.item else 0
+    ends = now + minutes * 60_000 if minutes else 0
+    fields = {
+        "presenting": group,
+        "phase_started_ms": now,
+        "phase_ends_ms": ends,
+        "paused_left_ms": 0,
+    }
+    result = await _write(deps, session, steer, rev, fields, bump_rev=True)
+    if not succeeded(result):
+        return _refused(result)
+    if first_time(result):
+        tver = int(result.split(":")[2])
+        await deps.timers.schedule(plan(session.sid, tver, ends, now, session.settings.reminder_s))
+        await deps.outbox.mark(session.sid)
+        await groups.present(deps, session.sid, group)
+    return Notice("groups.now_presenting", {"g": group})
 
 
 async def go_back(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:

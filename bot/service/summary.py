@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from bot.domain.participants import Role
@@ -51,8 +52,30 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
         ranking=ranking,
         need=session.settings.need,
         action_items=tuple(await deps.action_items.all(sid)),
+        groups=await group_results(deps, sid),
+        inputs=len(await deps.groups.inputs(sid)),
     )
     return to_json(summary.build(view, translator(session.locale)))
+
+
+async def group_results(
+    deps: Deps, sid: str
+) -> tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...]:
+    """Each group's categories (with how many inputs each) and its top 3, for the summary."""
+    count, _ = await deps.groups.placement(sid)
+    places = await deps.groups.places(sid)
+    everything = await deps.groups.inputs(sid)
+    results = []
+    for group in range(1, count + 1):
+        mine = [i for i in everything if i.group == group]
+        counts: dict[str, int] = {}
+        for item in mine:
+            if item.category:
+                counts[item.category] = counts.get(item.category, 0) + 1
+        texts = {i.input_id: i.text for i in mine}
+        top = tuple(texts[i] for i in json.loads(places.get(f"{group}:top", "[]")) if i in texts)
+        results.append((group, tuple(counts.items()), top))
+    return tuple(results)
 
 
 async def post_summary(deps: Deps, sid: str, meta: dict[str, str]) -> None:

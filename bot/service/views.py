@@ -132,13 +132,34 @@ async def personal_view(
     session = Session.from_meta(sid, snap.meta)
     is_host = member_tag(deps, sid, actor) in snap.host_tags
     view = session_view(session, snap, personal=True, is_host=is_host, notice=notice)
-    return session, await with_votes(deps, session, view)
+    return session, await with_groups(deps, session, await with_votes(deps, session, view))
 
 
 async def shared_view(deps: Deps, sid: str) -> tuple[Session, SessionView]:
     snap = await deps.store.snapshot(sid, "-", "-")
     session = Session.from_meta(sid, snap.meta)
-    return session, await with_votes(deps, session, session_view(session, snap, personal=False))
+    view = await with_votes(deps, session, session_view(session, snap, personal=False))
+    return session, await with_groups(deps, session, view)
+
+
+async def with_groups(deps: Deps, session: Session, view: SessionView) -> SessionView:
+    """During group work and presentations the card shows who is in which group."""
+    if session.phase not in (Phase.GROUPS, Phase.PRESENTATIONS):
+        return view
+    count, placement = await deps.groups.placement(session.sid)
+    if not count:
+        return view
+    roster = await deps.store.roster(session.sid)
+    names = tuple(
+        (g, tuple(sorted(roster[t].name for t, gg in placement.items() if gg == g and t in roster)))
+        for g in range(1, count + 1)
+    )
+    return dataclasses.replace(
+        view,
+        groups=names,
+        presenting=session.presenting,
+        threads=session.conversation_type == "channel",
+    )
 
 
 async def with_votes(deps: Deps, session: Session, view: SessionView) -> SessionView:

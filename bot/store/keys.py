@@ -22,6 +22,13 @@ Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes
   dk:{sid}:ballots:<r> hash    "<voter tag>" -> dots used; "<voter tag>:<idea id>" -> dots
                                there (voter tag ≠ member and author tags: votes link to nobody);
                                "#voters" -> people with at least one dot placed
+  dk:{sid}:groups      hash    member tag -> group number (1..N); "#n" -> N
+  dk:{sid}:gplace      hash    "<g>:conv" -> the group's conversation (its channel thread);
+                               "<g>:board" / "<g>:form:<part>" -> activity ids of its cards;
+                               "<g>:top" -> JSON top-3 input ids, fixed when question 2 ends
+  dk:{sid}:inputs      hash    input id -> JSON {g, part, text, cat, at}  (no author in it)
+  dk:{sid}:gtally:<g>  hash    question-2 group vote: input id -> dots (inputs preset to 0)
+  dk:{sid}:gballots:<g> hash   like ballots:<r>, inside group g
   dk:{sid}:actions     hash    action item id -> JSON {text, owner_name, owner_aad, due}
                                (owners are named on purpose: a responsible person per action)
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
@@ -85,6 +92,29 @@ def ballots(sid: str, round_: int) -> str:
 VOTE_ROUNDS = (1, 2)
 
 
+def groups(sid: str) -> str:
+    return _session(sid, "groups")
+
+
+def group_places(sid: str) -> str:
+    return _session(sid, "gplace")
+
+
+def inputs(sid: str) -> str:
+    return _session(sid, "inputs")
+
+
+def group_tally(sid: str, group: int) -> str:
+    return _session(sid, f"gtally:{group}")
+
+
+def group_ballots(sid: str, group: int) -> str:
+    return _session(sid, f"gballots:{group}")
+
+
+MAX_GROUP_KEYS = 12  # groups per session at most (settings.MAX_GROUPS): retention covers all
+
+
 def action_items(sid: str) -> str:
     return _session(sid, "actions")
 
@@ -105,7 +135,12 @@ def session_keys(sid: str) -> tuple[str, ...]:
     """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
     rounds = tuple(k for r in VOTE_ROUNDS for k in (tally(sid, r), ballots(sid, r)))
     fixed = (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid))
-    return (*fixed, action_items(sid), *rounds)
+    grouped = (groups(sid), group_places(sid), inputs(sid)) + tuple(
+        k
+        for g in range(1, MAX_GROUP_KEYS + 1)
+        for k in (group_tally(sid, g), group_ballots(sid, g))
+    )
+    return (*fixed, action_items(sid), *rounds, *grouped)
 
 
 def session_pattern(sid: str) -> str:

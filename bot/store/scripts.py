@@ -119,6 +119,7 @@ CAST_VOTE = (
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] tally:<round>  KEYS[4] ballots:<round>
 -- ARGV[1] seen ttl (s)  ARGV[2] voter tag  ARGV[3] idea id  ARGV[4] card rev
 -- ARGV[5] allowance  ARGV[6] cap per idea  ARGV[7] delta (1 = vote, -1 = take back)
+-- ARGV[8] the phase votes belong to: 'voting' (dot voting) or 'groups' (a group's top 3)
 -- Returns 'ok:<votes left>' | 'ended' | 'wrong_phase' | 'stale' | 'gone' | 'unknown_idea'
 --       | 'no_votes_left' | 'idea_full' | 'none_here' | 'bad_input'.
 -- The twin of decide_vote (bot/domain/voting.py): check and count in one step, so 300
@@ -129,7 +130,7 @@ CAST_VOTE = (
 local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
 if not m[1] then return refuse('gone') end
 if m[1] ~= 'active' then return refuse('ended') end
-if m[2] ~= 'voting' then return refuse('wrong_phase') end
+if m[2] ~= (ARGV[8] or 'voting') then return refuse('wrong_phase') end
 if m[3] ~= ARGV[4] then return refuse('stale') end
 local delta = tonumber(ARGV[7])
 if delta ~= 1 and delta ~= -1 then return refuse('bad_input') end
@@ -181,6 +182,57 @@ if id == '' then
 end
 redis.call('HSET', KEYS[4], id, ARGV[4])
 return answer('ok:' .. id)
+"""
+)
+
+SUBMIT_INPUT = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] groups  KEYS[4] hosts  KEYS[5] inputs
+-- KEYS[6] gtally:<g>
+-- ARGV[1] seen ttl (s)  ARGV[2] member tag  ARGV[3] group number  ARGV[4] card rev
+-- ARGV[5] input record (JSON)  ARGV[6] max inputs in the session  ARGV[7] question (1|2)
+-- Returns 'ok:<input id>' | 'ended' | 'wrong_phase' | 'stale' | 'gone' | 'not_member'
+--       | 'limit'.  Only the group's members (and hosts) add to it.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if m[2] ~= 'groups' then return refuse('wrong_phase') end
+if m[3] ~= ARGV[4] then return refuse('stale') end
+if redis.call('HGET', KEYS[3], ARGV[2]) ~= ARGV[3]
+   and redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 0 then return refuse('not_member') end
+if redis.call('HLEN', KEYS[5]) >= tonumber(ARGV[6]) then return refuse('limit') end
+local id = tostring(redis.call('HINCRBY', KEYS[1], 'input_seq', 1))
+redis.call('HSET', KEYS[5], id, ARGV[5])
+if ARGV[7] == '2' then redis.call('HSET', KEYS[6], id, 0) end  -- in the group's top-3 vote
+return answer('ok:' .. id)
+"""
+)
+
+CATEGORIZE = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] groups  KEYS[4] hosts  KEYS[5] inputs
+-- ARGV[1] seen ttl (s)  ARGV[2] member tag  ARGV[3] group number  ARGV[4] input id
+-- ARGV[5] category ('' = none)
+-- Returns 'ok' | 'ended' | 'wrong_phase' | 'gone' | 'not_member' | 'unknown_input'.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'phase')
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if m[2] ~= 'groups' then return refuse('wrong_phase') end
+if redis.call('HGET', KEYS[3], ARGV[2]) ~= ARGV[3]
+   and redis.call('SISMEMBER', KEYS[4], ARGV[2]) == 0 then return refuse('not_member') end
+local raw = redis.call('HGET', KEYS[5], ARGV[4])
+if not raw then return refuse('unknown_input') end
+local record = cjson.decode(raw)
+if tostring(record['g']) ~= ARGV[3] then return refuse('unknown_input') end
+record['cat'] = ARGV[5]
+redis.call('HSET', KEYS[5], ARGV[4], cjson.encode(record))
+return answer('ok')
 """
 )
 

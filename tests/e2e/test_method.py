@@ -116,7 +116,12 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     await bot.settled("Spørsmål 1")
     await bot.say(HOST, "NESTE")
     await bot.settled("Spørsmål 2")
-    for phase in ("Presentasjoner", "Prioritering", "Tiltak"):
+    await bot.say(HOST, "neste")
+    await bot.settled("Nå: Presentasjoner")
+    for group in (2, 3):  # six people make three groups: each presents in turn
+        await bot.say(HOST, "neste")
+        await bot.settled(f"Gruppe {group} av 3 presenterer nå.")
+    for phase in ("Prioritering", "Tiltak"):
         await bot.say(HOST, "neste")
         card = await bot.settled(f"Nå: {phase}")
     assert "Tiden er ute kl." not in all_text(card)  # actions: untimed
@@ -214,6 +219,9 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     await bot.settled("Spørsmål 2")
     clock.advance(15 * 60)
     await bot.settled("Nå: Presentasjoner")
+    for group in (2, 3):  # each group's presentation has its own timebox
+        clock.advance(10 * 60)
+        await bot.settled(f"Gruppe {group} av 3 presenterer nå.")
     clock.advance(10 * 60)
     await bot.settled("Nå: Tiltak")
     clock.advance(60 * 60)  # untimed: nothing more happens

@@ -82,6 +82,13 @@ class Connector:
             if failed := self._failure("create"):
                 return failed
             body = await request.json()
+            channel = (body.get("channelData") or {}).get("channel", {}).get("id")
+            if channel:  # a new thread in a channel, opened with body["activity"]
+                root = f"thread-{next(self._ids)}"
+                cid = f"{channel};messageid={root}"
+                self.sent.append(Sent("create", cid, "", body))
+                self.sent.append(Sent("send", cid, root, body.get("activity") or {}))
+                return web.json_response({"id": cid, "activityId": root})
             cid = f"a:personal-{next(self._ids)}"
             self.sent.append(Sent("create", cid, "", body))
             return web.json_response({"id": cid})

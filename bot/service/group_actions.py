@@ -1,0 +1,124 @@
+"""Clicks on group cards: add an input, sort it into a category, vote for the top 3.
+
+Only the group's members (and hosts) count; the scripts check membership again. Each
+answer is the clicking person's own view of the card they pressed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from bot.domain.ideas import decide_idea
+from bot.domain.phases import Phase
+from bot.domain.refusal import Refusal
+from bot.domain.tags import Purpose, tag
+from bot.service.actions import Click
+from bot.service.deps import Deps
+from bot.service.groups import board_mark, board_view, part_of
+from bot.service.ports import Card
+from cards import groups as group_cards
+from cards.text import to_json
+from cards.views import BoardView, Notice
+
+REFUSED = {
+    "not_member": "groups.not_member",
+    "wrong_phase": "groups.closed",
+    "stale": "groups.closed",
+    "ended": "card.ended",
+    "gone": "card.gone",
+    "limit": "groups.limit",
+    "unknown_input": "groups.unknown_input",
+    "unknown_idea": "groups.unknown_input",
+    "no_votes_left": "groups.votes_spent",
+    "idea_full": "groups.votes_spent",
+    "none_here": "vote.none_here",
+    "bad_input": "vote.bad_input",
+}
+
+
+def _group(click: Click) -> int:
+    g = click.data.get("g")
+    return g if isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 12 else 0
+
+
+def _refused(result: str) -> Notice:
+    return Notice(REFUSED.get(result, "error.generic"), good=False)
+
+
+async def _may(deps: Deps, click: Click, group: int) -> bool:
+    return await deps.groups.group_of(click.sid, click.tag) == group or await deps.store.is_host(
+        click.sid, click.tag
+    )
+
+
+async def add_input(deps: Deps, click: Click) -> Card:
+    group, raw = _group(click), click.data.get("input")
+    part = click.data.get("part") if click.data.get("part") in (1, 2) else 1
+    draft = raw[:2000] if isinstance(raw, str) else ""
+    view = await board_view(deps, click.session, group or 1, part=int(part))
+    if not group or not await _may(deps, click, group):
+        return to_json(group_cards.form(_with(view, _refused("not_member")), click.t, draft))
+    decided = decide_idea(raw, deps.rules.idea_max_len)
+    if isinstance(decided, Refusal):
+        notice = Notice(decided.key, decided.params, good=False)
+        return to_json(group_cards.form(_with(view, notice), click.t, draft))
+    if click.session.phase is not Phase.GROUPS or part_of(click.session) != part:
+        return to_json(group_cards.form(_with(view, _refused("wrong_phase")), click.t, draft))
+    result = await deps.groups.submit(
+        click.sid,
+        click.actor.activity_id,
+        click.tag,
+        group,
+        click.rev,
+        int(part),
+        decided,
+        deps.clock.now_ms(),
+    )
+    if not result.startswith("ok:"):
+        return to_json(group_cards.form(_with(view, _refused(result)), click.t, draft))
+    await deps.outbox.mark(board_mark(click.sid, group))
+    return to_json(group_cards.form(_with(view, Notice("groups.added")), click.t))
+
+
+async def categorize(deps: Deps, click: Click) -> Card:
+    group, item, category = _group(click), click.data.get("input"), click.data.get("category")
+    if not group or not isinstance(item, str) or category not in click.session.settings.categories:
+        notice = _refused("bad_input")
+    elif not await _may(deps, click, group):
+        notice = _refused("not_member")
+    else:
+        result = await deps.groups.categorize(
+            click.sid, click.actor.activity_id, click.tag, group, item, str(category)
+        )
+        notice = Notice("groups.sorted", {"name": category}) if result == "ok" else _refused(result)
+        if result == "ok":
+            await deps.outbox.mark(board_mark(click.sid, group))
+    view = await board_view(deps, click.session, group or 1, part=1, notice=notice)
+    return to_json(group_cards.board(view, click.t))
+
+
+async def vote(deps: Deps, click: Click) -> Card:
+    group, item, delta = _group(click), click.data.get("input"), click.data.get("delta")
+    voter = tag(deps.rules.anon_key, Purpose.VOTER, f"{click.sid}:g", click.actor.aad_id)
+    if not group or not isinstance(item, str) or delta not in (1, -1) or isinstance(delta, bool):
+        notice = _refused("bad_input")
+    elif not await _may(deps, click, group):
+        notice = _refused("not_member")
+    else:
+        result = await deps.groups.vote(
+            click.sid, click.actor.activity_id, voter, group, item, click.rev, int(delta)
+        )
+        if result.startswith("ok:"):
+            notice = Notice(
+                "vote.counted" if delta == 1 else "vote.taken_back",
+                {"n": int(result.split(":")[1])},
+            )
+            await deps.outbox.mark(board_mark(click.sid, group))
+        else:
+            notice = _refused(result)
+    view = await board_view(deps, click.session, group or 1, part=2, voter=voter, notice=notice)
+    return to_json(group_cards.board(view, click.t))
+
+
+def _with(view: BoardView, notice: Notice) -> BoardView:
+    return dataclasses.replace(view, notice=notice)

@@ -1,0 +1,62 @@
+"""`groups` shows who is in which group; `move @person <n>` lets a host move someone."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.grouping import move as decide_move
+from bot.domain.refusal import Refusal
+from bot.i18n import language_for, translator
+from bot.service import commands, hosts
+from bot.service.deps import Deps
+from bot.service.groups import as_groups, board_mark
+from bot.service.ports import Actor
+
+logger = logging.getLogger(__name__)
+
+
+async def show(deps: Deps, actor: Actor, arg: str) -> None:
+    session = await commands.current(deps, actor)
+    t = translator(session.locale if session else language_for(actor.locale))
+    count, placement = await deps.groups.placement(session.sid) if session else (0, {})
+    if not session or not count:
+        await commands.reply(deps, actor, t, "groups.none_yet")
+        return
+    roster = await deps.store.roster(session.sid)
+    lines = [
+        t(
+            "groups.line",
+            g=g,
+            n=sum(1 for x in placement.values() if x == g),
+            names=", ".join(
+                sorted(roster[tag].name for tag, x in placement.items() if x == g and tag in roster)
+            ),
+        )
+        for g in range(1, count + 1)
+    ]
+    await deps.sender.send(actor.conv, text="\n".join(lines))
+
+
+async def move(deps: Deps, actor: Actor, arg: str) -> None:
+    found = await commands.host_session(deps, actor)
+    if found is None:
+        return
+    session, t, _ = found
+    number = arg.split()[-1] if arg.split() else ""
+    if not actor.mentions or not number.isdigit():
+        await commands.reply(deps, actor, t, "groups.move_how")
+        return
+    user_id, name = actor.mentions[0]
+    tag = await hosts.tag_for_mention(deps, session.sid, actor, user_id)
+    groups = await as_groups(deps, session.sid)
+    moved = decide_move(groups, tag or "", int(number) - 1)
+    if isinstance(moved, Refusal):
+        await commands.reply(deps, actor, t, moved.key, **moved.params)
+        return
+    old = await deps.groups.group_of(session.sid, tag or "")
+    await deps.groups.place(session.sid, tag or "", int(number))
+    for group in {old, int(number)}:
+        await deps.outbox.mark(board_mark(session.sid, group))
+    await deps.outbox.mark(session.sid)
+    logger.info("group_member_moved", extra={"sid": session.sid})
+    await commands.reply(deps, actor, t, "groups.moved", name=name, group=int(number))

@@ -1,0 +1,226 @@
+"""Breakout groups (SPEC §3 phase 4, issue 4): assignment, threads, prompts, top 3, plenary.
+
+Groups are made once, when group work begins, from the checked-in roster (hosts run the
+session and stay out). In a channel each group gets its own thread, opened with its board
+and a mention of its members; in a group chat each group's cards go in the chat, addressed
+by name. Inputs are anonymous: they carry their group, never their author.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from bot.domain.grouping import Groups, Member, make_groups, too_few
+from bot.domain.participants import Role
+from bot.domain.phases import Phase
+from bot.domain.session import Session
+from bot.domain.voting import rank
+from bot.i18n import translator
+from bot.service.deps import Deps
+from bot.service.ports import Card, ConvRef
+from bot.service.views import conv_ref
+from cards import groups as group_cards
+from cards.text import to_json
+from cards.views import BoardInput, BoardView, Notice
+
+logger = logging.getLogger(__name__)
+
+TOP = 3
+
+
+def part_of(session: Session) -> int:
+    item = session.item
+    return item.part if item and item.phase is Phase.GROUPS else 0
+
+
+def board_mark(sid: str, group: int) -> str:
+    """The publisher's mark for a group's board (a plain sid marks the session card)."""
+    return f"{sid}|g{group}"
+
+
+async def as_groups(deps: Deps, sid: str) -> Groups:
+    count, placement = await deps.groups.placement(sid)
+    roster = await deps.store.roster(sid)
+    found: list[list[Member]] = [[] for _ in range(count)]
+    for tag, g in placement.items():
+        entry = roster.get(tag)
+        if entry and 1 <= g <= count:
+            found[g - 1].append(Member(tag, Role(entry.role), entry.department))
+    return tuple(tuple(sorted(g, key=lambda m: m.tag)) for g in found)
+
+
+async def _assign(deps: Deps, session: Session) -> None:
+    roster = await deps.store.roster(session.sid)
+    snap = await deps.store.snapshot(session.sid, "-", "-")
+    members = [
+        Member(tag, Role(e.role), e.department)
+        for tag, e in roster.items()
+        if tag not in snap.host_tags
+    ]
+    n = session.settings.groups
+    refused = too_few(len(members), n)
+    ref = conv_ref(snap.meta)
+    t = translator(session.locale)
+    if refused is not None:
+        await deps.sender.send(ref, text=t(refused.key, **refused.params))
+        if not members:  # nobody to group: group work goes on without boards
+            await deps.groups.assign(session.sid, {}, 0)
+            return
+        n = int(refused.params.get("suggest", 1))
+    seed = int(session.sid[:12], 16) if session.sid[:12].isalnum() else 0
+    made = make_groups(members, max(1, n), abs(seed) % (2**31))
+    placement = {m.tag: g for g, group in enumerate(made, start=1) for m in group}
+    if await deps.groups.assign(session.sid, placement, len(made)):
+        logger.info(
+            "groups_made", extra={"sid": session.sid, "groups": len(made), "people": len(members)}
+        )
+
+
+async def board_view(
+    deps: Deps,
+    session: Session,
+    group: int,
+    *,
+    part: int | None = None,
+    voter: str | None = None,
+    notice: Notice | None = None,
+    mention: bool = False,
+) -> BoardView:
+    part = part or max(1, part_of(session) or 2)
+    places = await deps.groups.places(session.sid)
+    top = tuple(json.loads(places.get(f"{group}:top", "[]")))
+    tied = tuple(json.loads(places.get(f"{group}:tied", "[]")))
+    is_open = session.active and session.phase is Phase.GROUPS and part_of(session) == part
+    tally = await deps.groups.tally(session.sid, group) if part == 2 and not is_open else {}
+    used, mine = await deps.groups.mine(session.sid, group, voter) if voter else (0, {})
+    items = tuple(
+        BoardInput(
+            i.input_id,
+            i.text,
+            i.category,
+            tally.get(i.input_id) if tally else None,
+            mine.get(i.input_id, 0),
+        )
+        for i in await deps.groups.inputs(session.sid, group)
+        if i.part == part
+    )
+    members: tuple[tuple[str, str], ...] = ()
+    if mention or voter is None:
+        _, placement = await deps.groups.placement(session.sid)
+        roster = await deps.store.roster(session.sid)
+        members = tuple(
+            sorted(
+                (roster[t].name, roster[t].user_id)
+                for t, g in placement.items()
+                if g == group and t in roster
+            )
+        )
+    question = session.settings.q1 if part == 1 else session.settings.q2
+    return BoardView(
+        sid=session.sid,
+        rev=session.rev,
+        group=group,
+        part=part,
+        question=question,
+        categories=session.settings.categories,
+        members=members,
+        inputs=items,
+        open=is_open,
+        ends_ms=session.phase_ends_ms,
+        top=top,
+        tied=tied,
+        left=(3 - used) if voter and part == 2 and is_open else None,
+        notice=notice,
+        mention=mention,
+    )
+
+
+def group_ref(main: ConvRef, places: dict[str, str], group: int) -> ConvRef:
+    conversation = places.get(f"{group}:conv", main.conversation_id)
+    return ConvRef(
+        main.service_url,
+        conversation,
+        main.conversation_type,
+        main.tenant_id,
+        main.bot_id,
+        main.bot_name,
+    )
+
+
+async def start_part(deps: Deps, sid: str) -> None:
+    """Question 1 begins: groups are made and get their place; every part gets its form."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    part = part_of(session)
+    count, _ = await deps.groups.placement(sid)
+    if not count:
+        await _assign(deps, session)
+        count, _ = await deps.groups.placement(sid)
+    main = conv_ref(meta)
+    t = translator(session.locale)
+    places = await deps.groups.places(sid)
+    for group in range(1, count + 1):
+        view = await board_view(deps, session, group, part=part, mention=True)
+        if f"{group}:board" not in places:
+            board = to_json(group_cards.board(view, t))
+            if main.conversation_type == "channel":
+                channel = main.conversation_id.split(";", 1)[0]
+                thread, card_id = await deps.sender.thread(main, channel, board)
+                await deps.groups.set_place(sid, f"{group}:conv", thread.conversation_id)
+            else:
+                card_id = await deps.sender.send(main, card=board)
+            await deps.groups.set_place(sid, f"{group}:board", card_id)
+            places = await deps.groups.places(sid)
+        else:
+            await deps.outbox.mark(board_mark(sid, group))
+        form_id = await deps.sender.send(
+            group_ref(main, places, group), card=to_json(group_cards.form(view, t))
+        )
+        await deps.groups.set_place(sid, f"{group}:form:{part}", form_id)
+
+
+async def finish_groups(deps: Deps, sid: str) -> None:
+    """Question 2 is over: each group's top 3 is fixed from its vote (ties shown)."""
+    count, _ = await deps.groups.placement(sid)
+    for group in range(1, count + 1):
+        ranked = rank(await deps.groups.tally(sid, group))
+        chosen = [i for i, _ in ranked[:TOP]]
+        edge = ranked[TOP - 1][1] if len(ranked) >= TOP else None
+        tied = [i for i, v in ranked if edge is not None and v == edge and v > 0]
+        await deps.groups.set_place(sid, f"{group}:top", json.dumps(chosen))
+        await deps.groups.set_place(sid, f"{group}:tied", json.dumps(tied if len(tied) > 1 else []))
+        await deps.outbox.mark(board_mark(sid, group))
+    logger.info("groups_finished", extra={"sid": sid, "groups": count})
+
+
+async def present(deps: Deps, sid: str, group: int) -> None:
+    """One group's results in the main thread, for its presentation."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    count, _ = await deps.groups.placement(sid)
+    if not 1 <= group <= count:
+        return
+    t = translator(session.locale)
+    sorting = await board_view(deps, session, group, part=1)
+    picking = await board_view(deps, session, group, part=2)
+    texts = {i.input_id: i.text for i in picking.inputs}
+    top = tuple(texts[i] for i in picking.top if i in texts)
+    card = group_cards.presentation(sorting, top, count, t)
+    await deps.sender.send(conv_ref(meta), card=to_json(card))
+
+
+async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
+    sid, _, group_text = mark.partition("|g")
+    meta = await deps.store.meta(sid)
+    if not meta or not group_text.isdigit():
+        return None
+    group = int(group_text)
+    places = await deps.groups.places(sid)
+    card_id = places.get(f"{group}:board")
+    if not card_id:
+        return None
+    session = Session.from_meta(sid, meta)
+    view = await board_view(deps, session, group)
+    card = to_json(group_cards.board(view, translator(session.locale)))
+    return group_ref(conv_ref(meta), places, group), card_id, card

@@ -1,0 +1,149 @@
+"""Breakout groups in Redis (keys.py groups, gplace, inputs, gtally/gballots)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from bot.store import keys, scripts
+from bot.store.sessions import repeat_as_first
+
+MAX_INPUTS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInput:
+    input_id: str
+    group: int
+    part: int
+    text: str
+    category: str
+
+
+class GroupStore:
+    def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
+        self._redis = redis
+        self._seen_ttl = seen_ttl_s
+        self._submit = redis.register_script(scripts.SUBMIT_INPUT)
+        self._categorize = redis.register_script(scripts.CATEGORIZE)
+        self._cast = redis.register_script(scripts.CAST_VOTE)
+
+    async def assign(self, sid: str, placement: dict[str, int], count: int) -> bool:
+        """Write the groups once: a replica that comes second keeps the first assignment."""
+        key = keys.groups(sid)
+        if not await self._redis.hsetnx(key, "#n", count):
+            return False
+        if placement:
+            await self._redis.hset(key, mapping={t: str(g) for t, g in placement.items()})
+        return True
+
+    async def placement(self, sid: str) -> tuple[int, dict[str, int]]:
+        raw = await self._redis.hgetall(keys.groups(sid))
+        count = int(raw.pop("#n", 0))
+        return count, {tag: int(g) for tag, g in raw.items()}
+
+    async def group_of(self, sid: str, member_tag: str) -> int:
+        return int(await self._redis.hget(keys.groups(sid), member_tag) or 0)
+
+    async def place(self, sid: str, member_tag: str, group: int) -> None:
+        await self._redis.hset(keys.groups(sid), member_tag, str(group))
+
+    async def set_place(self, sid: str, field: str, value: str) -> None:
+        await self._redis.hset(keys.group_places(sid), field, value)
+
+    async def places(self, sid: str) -> dict[str, str]:
+        return await self._redis.hgetall(keys.group_places(sid))
+
+    async def submit(
+        self,
+        sid: str,
+        activity_id: str,
+        member_tag: str,
+        group: int,
+        rev: int,
+        part: int,
+        text: str,
+        now_ms: int,
+    ) -> str:
+        record = json.dumps(
+            {"g": group, "part": part, "text": text, "cat": "", "at": now_ms}, ensure_ascii=False
+        )
+        return repeat_as_first(
+            await self._submit(
+                keys=[
+                    keys.meta(sid),
+                    keys.seen(sid, activity_id),
+                    keys.groups(sid),
+                    keys.hosts(sid),
+                    keys.inputs(sid),
+                    keys.group_tally(sid, group),
+                ],
+                args=[self._seen_ttl, member_tag, group, rev, record, MAX_INPUTS, part],
+            )
+        )
+
+    async def categorize(
+        self, sid: str, activity_id: str, member_tag: str, group: int, input_id: str, category: str
+    ) -> str:
+        return repeat_as_first(
+            await self._categorize(
+                keys=[
+                    keys.meta(sid),
+                    keys.seen(sid, activity_id),
+                    keys.groups(sid),
+                    keys.hosts(sid),
+                    keys.inputs(sid),
+                ],
+                args=[self._seen_ttl, member_tag, group, input_id, category],
+            )
+        )
+
+    async def vote(
+        self,
+        sid: str,
+        activity_id: str,
+        voter: str,
+        group: int,
+        input_id: str,
+        rev: int,
+        delta: int,
+        allowance: int = 3,
+    ) -> str:
+        """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase."""
+        return repeat_as_first(
+            await self._cast(
+                keys=[
+                    keys.meta(sid),
+                    keys.seen(sid, activity_id),
+                    keys.group_tally(sid, group),
+                    keys.group_ballots(sid, group),
+                ],
+                args=[self._seen_ttl, voter, input_id, rev, allowance, allowance, delta, "groups"],
+            )
+        )
+
+    async def inputs(self, sid: str, group: int | None = None) -> list[GroupInput]:
+        found = []
+        for input_id, raw in (await self._redis.hgetall(keys.inputs(sid))).items():
+            data = json.loads(raw)
+            if group is None or int(data["g"]) == group:
+                found.append(
+                    GroupInput(
+                        input_id, int(data["g"]), int(data["part"]), data["text"], data["cat"]
+                    )
+                )
+        return sorted(found, key=lambda i: int(i.input_id))
+
+    async def tally(self, sid: str, group: int) -> dict[str, int]:
+        raw = await self._redis.hgetall(keys.group_tally(sid, group))
+        return {i: int(n) for i, n in raw.items()}
+
+    async def mine(self, sid: str, group: int, voter: str) -> tuple[int, dict[str, int]]:
+        raw = await self._redis.hgetall(keys.group_ballots(sid, group))
+        used = int(raw.get(voter, 0))
+        prefix = f"{voter}:"
+        return used, {
+            f[len(prefix) :]: int(n) for f, n in raw.items() if f.startswith(prefix) and int(n) > 0
+        }

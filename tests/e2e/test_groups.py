@@ -1,0 +1,179 @@
+"""Breakout groups through /api/messages (issue 4): mixed groups, their own threads with
+mentions, group-only inputs, categories, a top-3 vote, and the plenary presentations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import Bot
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text, walk
+
+HOST = Person("Hanne Vert")
+ROLES = (
+    ["citizen"] * 3 + ["employee"] * 4 + ["business"] * 2 + ["student"] * 2 + ["volunteer", "other"]
+)
+PEOPLE = [Person(f"Person{n:02d} {role.title()}") for n, role in enumerate(ROLES)]
+WHO = {p.uid: p for p in PEOPLE}
+
+
+async def to_groups(bot: Bot, people: list[Person] = PEOPLE, roles: list[str] = ROLES) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.click(people[0], actions(bot.session_card())["join.open"])
+    for person, role in zip(people, roles, strict=True):
+        await bot.click(
+            person,
+            actions(form)["join.confirm"],
+            {"role": role, "department": "Skole" if role == "employee" else ""},
+        )
+    for _ in range(3):  # pitch, ideas, groups question 1
+        await bot.say(HOST, "neste")
+    await bot.settled("Spørsmål 1")
+
+
+def boards(bot: Bot) -> dict[int, Any]:
+    """Group number → (conversation, newest board card) as the members see it now."""
+    found = {}
+    for sent in bot.connector.sent:
+        card = sent.card
+        if card and any(
+            n.get("verb") in ("group.categorize", "group.vote")
+            or "Innspill (" in str(n.get("text", ""))
+            for n in walk(card["body"])
+        ):
+            title = card["body"][0]["text"]
+            if title.startswith("Gruppe "):
+                found[int(title.split()[1])] = (sent.conversation_id, card)
+    return found
+
+
+def forms(bot: Bot, part: int) -> dict[int, Any]:
+    found = {}
+    for sent in bot.connector.of("send"):
+        card = sent.card or {}
+        data = actions(card).get("group.input")
+        if data and data["part"] == part:
+            found[data["g"]] = (sent.conversation_id, data)
+    return found
+
+
+async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: Bot) -> None:
+    await to_groups(bot)
+    created = bot.connector.of("create")
+    assert len(created) == 3  # one thread per group, in the session's channel
+    assert {c.body["channelData"]["channel"]["id"] for c in created} == {bot.place.channel}
+    members: dict[int, list[Person]] = {}
+    for create in created:
+        card = create.body["activity"]["attachments"][0]["content"]
+        group = int(card["body"][0]["text"].split()[1])
+        mentioned = [e["mentioned"]["id"] for e in card["msteams"]["entities"]]
+        members[group] = [WHO[uid] for uid in mentioned]
+        for person in members[group]:
+            assert f"<at>{person.name}</at>" in all_text(card)
+    sizes = sorted(len(m) for m in members.values())
+    assert sizes == [4, 4, 5] and HOST.uid not in str(members)
+    for group in members.values():  # every group has a citizen representative
+        assert sum("Citizen" in p.name for p in group) == 1
+    session = all_text(await bot.settled("Grupper (3)"))
+    assert "Grupper (3) – hver gruppe har sin egen tråd" in session
+
+    form = forms(bot, 1)
+    assert {cid for cid, _ in form.values()} == {c.conversation_id for c in created}
+    one, two = members[1][0], members[2][0]
+    answer = await bot.click(one, form[1][1], {"input": "For mange biler ved skolen"})
+    assert "Innspillet er lagt til" in all_text(answer)
+    await bot.click(members[1][1], form[1][1], {"input": "Gode gangveier"})
+    forged = await bot.click(two, form[1][1], {"input": "Kapret innspill"})
+    assert "Bare medlemmene i denne gruppa" in all_text(forged)
+    await bot.click(two, form[2][1], {"input": "Mørke kryss"})
+    board = await bot.connector.wait_for(
+        lambda: "Innspill (2)" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
+    )
+    assert (
+        "Kapret" not in all_text(board)
+        and "Person" not in all_text(board).split("Med i gruppa")[-1].split("Innspill")[-1]
+    )
+    buttons = {
+        (n["data"]["input"], n["data"]["category"]): n["data"]
+        for n in walk(board["body"])
+        if n.get("verb") == "group.categorize"
+    }
+    barrier = next(d for (i, c), d in buttons.items() if c == "Barrierer")
+    sorted_ = await bot.click(members[1][2], barrier)
+    assert "Sortert under «Barrierer»" in all_text(sorted_)
+    outsider = await bot.click(two, barrier)
+    assert "Bare medlemmene" in all_text(outsider)
+
+    await bot.say(HOST, "neste")  # question 2
+    await bot.settled("Spørsmål 2")
+    form2 = forms(bot, 2)
+    for text in ("Gåbuss", "Fartsdumper", "Lys i kryss", "Skolepatrulje"):
+        await bot.click(one, form2[1][1], {"input": text})
+    board = await bot.connector.wait_for(
+        lambda: "Innspill (4)" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
+    )
+    votes = {
+        n["data"]["input"]: n["data"]
+        for n in walk(board["body"])
+        if n.get("verb") == "group.vote" and n["data"]["delta"] == 1
+    }
+    ids = sorted(votes, key=int)
+    for voter in members[1]:
+        for input_id in ids[:3]:
+            await bot.click(voter, votes[input_id])
+    spent = await bot.click(members[1][0], votes[ids[3]])
+    assert "brukt de 3 stemmene" in all_text(spent)
+    assert "ikke med" not in all_text(await bot.click(HOST, votes[ids[3]]))  # hosts may help
+
+    await bot.say(HOST, "neste")  # presentations: group 1 first
+    first = await bot.wait_card("Gruppe 1 av 3 presenterer")
+    text = all_text(first)
+    assert "Barrierer" in text and "For mange biler ved skolen" in text
+    assert "Gruppas topp 3" in text and "1. Gåbuss" in text and "Skolepatrulje" not in text
+    await bot.settled("Gruppe 1 av 3 presenterer nå.")
+    await bot.say(HOST, "neste")
+    await bot.wait_card("Gruppe 2 av 3 presenterer")
+    await bot.say(HOST, "neste")
+    await bot.wait_card("Gruppe 3 av 3 presenterer")
+    await bot.say(HOST, "neste")
+    await bot.settled("Nå: Prioritering")
+    closed = await bot.connector.wait_for(
+        lambda: "Gruppas topp 3" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
+    )
+    assert not [n for n in walk(closed["body"]) if n.get("verb") == "group.vote"]
+
+
+async def test_group_chat_late_joiner_and_host_move(bot: Bot) -> None:
+    bot.place.kind = "groupChat"
+    people, roles = PEOPLE[:7], ROLES[:7]
+    await to_groups(bot, people, roles)
+    assert bot.connector.of("create") == []  # no threads in a chat: cards addressed by name
+    posted = boards(bot)
+    assert len(posted) == 3 and {cid for cid, _ in posted.values()} == {"19:meeting-chat@thread.v2"}
+    late = Person("Sen Innbygger")
+    form = await bot.click(late, actions(bot.session_card())["join.open"])
+    await bot.click(late, actions(form)["join.confirm"], {"role": "citizen"})
+    await bot.say(HOST, "grupper")
+    listing = await bot.wait_text("Gruppe 1 (")
+    placed = next(line for line in listing.splitlines() if "Sen Innbygger" in line)
+    # 7 people make groups of 3/2/2; a late joiner goes to a smallest one, the first on a tie
+    assert placed.startswith("Gruppe 2 (3)")
+    await bot.post(bot.place.message(HOST, f"flytt <at>{late.name}</at> 1", mentions=(late,)))
+    await bot.wait_text("Sen Innbygger er flyttet til gruppe 1.")
+    await bot.say(HOST, "grupper")
+    await bot.connector.wait_for(
+        lambda: any(
+            t.startswith("Gruppe 1 (4)") and "Sen Innbygger" in t.splitlines()[0]
+            for t in bot.connector.texts()
+        )
+    )
+    await bot.post(bot.place.message(HOST, f"flytt <at>{late.name}</at> 9", mentions=(late,)))
+    await bot.wait_text("Det finnes ingen gruppe 9. Velg en gruppe fra 1 til 3.")
+    await bot.post(bot.place.message(people[2], f"flytt <at>{late.name}</at> 1", mentions=(late,)))
+    assert sum("bare verten" in t for t in bot.connector.texts()) == 1
+
+
+async def test_too_few_people_get_fewer_groups_and_a_clear_message(bot: Bot) -> None:
+    await to_groups(bot, PEOPLE[:2], ROLES[:2])
+    await bot.wait_text("Det er bare 2 deltakere til 3 grupper. Prøv 1 grupper.")
+    assert len(bot.connector.of("create")) == 1
