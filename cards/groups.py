@@ -147,8 +147,19 @@ def board(view: BoardView, t: Translator) -> AdaptiveCard:
             for n, i in enumerate(view.top, start=1)
             if i in by_id
         ]
-        if view.tied:
+        if view.tied:  # a tie at the cut: any member settles it, one pick at a time
+            texts = {i.input_id: i.text for i in view.inputs}
             body.append(line(t("groups.tied", n=len(view.tied)), is_subtle=True))
+            picks = [
+                ExecuteAction(
+                    title=t("groups.pick", text=texts[i][:40]),
+                    verb="group.pick",
+                    data=action_data("group.pick", view.sid, view.rev, g=view.group, input=i),
+                )
+                for i in view.tied
+                if i in texts
+            ]
+            body.append(ActionSet(actions=picks))
     body.append(line(t("groups.inputs", n=len(view.inputs)), weight="Bolder", spacing="Medium"))
     if not view.inputs:
         body.append(line(t("groups.no_inputs"), is_subtle=True))

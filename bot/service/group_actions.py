@@ -12,6 +12,7 @@ from bot.domain.ideas import decide_idea
 from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.domain.tags import Purpose, tag
+from bot.service import groups
 from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.groups import board_mark, board_view, part_of
@@ -117,6 +118,23 @@ async def vote(deps: Deps, click: Click) -> Card:
         else:
             notice = _refused(result)
     view = await board_view(deps, click.session, group or 1, part=2, voter=voter, notice=notice)
+    return to_json(group_cards.board(view, click.t))
+
+
+async def pick(deps: Deps, click: Click) -> Card:
+    """Settling a tie at the cut of the top 3: any member of the group (or a host)."""
+    group, item = _group(click), click.data.get("input")
+    if not group or not isinstance(item, str):
+        notice = _refused("bad_input")
+    elif not await _may(deps, click, group):
+        notice = _refused("not_member")
+    elif not click.session.active:
+        notice = _refused("ended")
+    elif await groups.pick(deps, click.sid, group, item):
+        notice = Notice("groups.picked")
+    else:
+        notice = _refused("unknown_input")
+    view = await board_view(deps, click.session, group or 1, part=2, notice=notice)
     return to_json(group_cards.board(view, click.t))
 
 

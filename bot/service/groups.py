@@ -185,13 +185,37 @@ async def finish_groups(deps: Deps, sid: str) -> None:
     count, _ = await deps.groups.placement(sid)
     for group in range(1, count + 1):
         ranked = rank(await deps.groups.tally(sid, group))
-        chosen = [i for i, _ in ranked[:TOP]]
-        edge = ranked[TOP - 1][1] if len(ranked) >= TOP else None
-        tied = [i for i, v in ranked if edge is not None and v == edge and v > 0]
+        above, tied = split_at_cut(ranked)
+        spills = len(above) + len(tied) > TOP
+        chosen = above + ([] if spills else tied)
         await deps.groups.set_place(sid, f"{group}:top", json.dumps(chosen))
-        await deps.groups.set_place(sid, f"{group}:tied", json.dumps(tied if len(tied) > 1 else []))
+        await deps.groups.set_place(sid, f"{group}:tied", json.dumps(tied if spills else []))
         await deps.outbox.mark(board_mark(sid, group))
     logger.info("groups_finished", extra={"sid": sid, "groups": count})
+
+
+def split_at_cut(ranked: list[tuple[str, int]]) -> tuple[list[str], list[str]]:
+    """(inputs surely in the top 3, inputs tied at the cut). The tie only matters when it
+    spills over the third place; then a member picks among the tied ones."""
+    if len(ranked) <= TOP:
+        return [i for i, _ in ranked], []
+    edge = ranked[TOP - 1][1]
+    return [i for i, v in ranked if v > edge], [i for i, v in ranked if v == edge]
+
+
+async def pick(deps: Deps, sid: str, group: int, input_id: str) -> bool:
+    """A member settles a tie: the picked input takes the next free place in the top 3."""
+    places = await deps.groups.places(sid)
+    tied = json.loads(places.get(f"{group}:tied", "[]"))
+    if input_id not in tied:
+        return False
+    top = json.loads(places.get(f"{group}:top", "[]")) + [input_id]
+    left = [i for i in tied if i not in top]
+    done = len(top) >= TOP
+    await deps.groups.set_place(sid, f"{group}:top", json.dumps(top[:TOP]))
+    await deps.groups.set_place(sid, f"{group}:tied", json.dumps([] if done else left))
+    await deps.outbox.mark(board_mark(sid, group))
+    return True
 
 
 async def present(deps: Deps, sid: str, group: int) -> None:

@@ -103,6 +103,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "group.input": Route(group_actions.add_input, frozenset(Phase)),  # answers on its card
         "group.categorize": Route(group_actions.categorize, frozenset(Phase)),
         "group.vote": Route(group_actions.vote, frozenset(Phase)),
+        "group.pick": Route(group_actions.pick, frozenset(Phase)),
         "vote.cast": Route(vote_actions.cast, frozenset(Phase)),  # answers on the vote card
         "vote.page": Route(vote_actions.page, frozenset(Phase)),
     }
@@ -114,11 +115,15 @@ class Service:
         self.deps = deps
 
     async def on_message(self, actor: Actor, text: object) -> None:
-        if actor.activity_id and not await self.deps.store.first_turn(actor.activity_id):
+        if actor.activity_id and not await self.deps.store.first_turn(
+            actor.conv_key, actor.activity_id
+        ):
             logger.info("duplicate_activity_ignored")
             return  # Teams redelivered a message it got no answer to in time
         command = parse_command(text)
         await COMMANDS[command.verb](self.deps, actor, command.arg)
+        if actor.activity_id:
+            await self.deps.store.turn_done(actor.conv_key, actor.activity_id)
 
     async def on_installed(self, actor: Actor) -> None:
         await commands.help_(self.deps, actor, "", lead="help.welcome")

@@ -44,6 +44,22 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
         await groups.finish_groups(deps, sid)
 
 
+async def complete_entry(deps: Deps, sid: str) -> None:
+    """After a crash between a phase move and its cards, a redelivered move posts the cards
+    the phase it led to still lacks (and only those): the move was written once already."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    await deps.outbox.mark(sid)
+    if session.phase is Phase.IDEAS and not meta.get("idea_card_id"):
+        view = idea_view(deps, session, [], None)
+        t = translator(session.locale)
+        card_id = await deps.sender.send(conv_ref(meta), card=to_json(idea_round.build(view, t)))
+        await deps.store.set_card(sid, card_id, field="idea_card_id")
+    elif session.phase is Phase.VOTING and session.item is not None:
+        if not meta.get(f"vote_card_id:{max(1, session.item.part)}"):
+            await voting.open_round(deps, sid)
+
+
 async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
     await deps.outbox.mark(sid)
     meta = await deps.store.meta(sid)

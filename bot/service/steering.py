@@ -19,7 +19,7 @@ from bot.i18n import translator
 from bot.service import groups
 from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.phase_entry import enter_phase, leave_phase
+from bot.service.phase_entry import complete_entry, enter_phase, leave_phase
 from bot.service.summary import finish_session
 from cards.views import Notice
 
@@ -86,6 +86,8 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
         )
         await leave_phase(deps, session.sid, session.item)
         await enter_phase(deps, session.sid, move)
+    else:  # a redelivery: finish what a crash may have cut short, without repeating it
+        await complete_entry(deps, session.sid)
     return Notice("host.moved", {"phase": t(f"phase.{move.phase.value}")})
 
 

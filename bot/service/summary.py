@@ -83,11 +83,11 @@ async def post_summary(deps: Deps, sid: str, meta: dict[str, str]) -> None:
     card = await summary_card(deps, sid, meta)
     ref = conv_ref(meta)
     await deps.sender.send(ref, card=card)
-    host_uid = meta.get("host_uid", "")
-    if ref.conversation_type == "personal" or not host_uid:
+    if ref.conversation_type == "personal":
         return
-    try:
-        personal = await deps.sender.personal(ref, host_uid)
-        await deps.sender.send(personal, card=card)
-    except Exception:  # the channel has the summary; a refused 1:1 must not undo the end
-        logger.warning("summary_personal_failed", extra={"sid": sid}, exc_info=True)
+    for user_id in Session.from_meta(sid, meta).host_uids:  # the host, then co-hosts
+        try:
+            personal = await deps.sender.personal(ref, user_id)
+            await deps.sender.send(personal, card=card)
+        except Exception:  # the channel has the summary; a refused 1:1 must not undo the end
+            logger.warning("summary_personal_failed", extra={"sid": sid}, exc_info=True)

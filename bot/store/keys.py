@@ -40,7 +40,7 @@ Conversation and global keys:
   dk:hist:<conv key>   list    ids of the conversation's ended sessions, newest first
                                (trimmed to 50; each entry lives only as long as its data)
   dk:outbox:stale      set     session ids whose shared card must be re-rendered
-  dk:turn:<aid>        string  a message activity already handled (TTL SEEN_TTL_S)
+  dk:turn:<conv>:<aid> string  a message being handled ("busy", 10 s) or handled ("done")
   dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms)
   dk:{timers}:running  zset    timer id -> lease expiry (epoch ms) while a replica runs it
 """
@@ -156,5 +156,5 @@ def history(conv_key: str) -> str:
     return f"dk:hist:{conv_key}"
 
 
-def turn(activity_id: str) -> str:
-    return f"dk:turn:{activity_id}"
+def turn(conv_key: str, activity_id: str) -> str:
+    return f"dk:turn:{conv_key}:{activity_id}"

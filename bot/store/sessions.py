@@ -52,6 +52,9 @@ def repeat_as_first(answer: str) -> str:
     return answer.removeprefix("again:")
 
 
+TURN_CLAIM_S = 5  # well below Teams' ~15 s redelivery, far above any normal turn
+
+
 class SessionStore:
     """Owns the session keys of keys.py. Scripts are registered once per store."""
 
@@ -328,9 +331,15 @@ class SessionStore:
             await self._redis.delete(keys.conversation(conv_key))
         return len(found)
 
-    async def first_turn(self, activity_id: str) -> bool:
-        """True the first time a message activity id is seen (Teams redelivers after ~15 s)."""
-        return bool(await self._redis.set(keys.turn(activity_id), "1", nx=True, ex=self._seen_ttl))
+    async def first_turn(self, conv_key: str, activity_id: str) -> bool:
+        """True the first time a message is seen in a conversation (Teams redelivers after
+        ~15 s; message ids are unique per conversation only). The claim is short-lived until
+        `turn_done`: a delivery cut off by a crash is run again when Teams redelivers it."""
+        key = keys.turn(conv_key, activity_id)
+        return bool(await self._redis.set(key, "busy", nx=True, ex=TURN_CLAIM_S))
+
+    async def turn_done(self, conv_key: str, activity_id: str) -> None:
+        await self._redis.set(keys.turn(conv_key, activity_id), "done", ex=self._seen_ttl)
 
     async def ping(self) -> bool:
         return bool(await self._redis.ping())

@@ -125,14 +125,41 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     assert "brukt de 3 stemmene" in all_text(spent)
     assert "ikke med" not in all_text(await bot.click(HOST, votes[ids[3]]))  # hosts may help
 
+    for text in ("Alfa", "Beta", "Gamma", "Delta"):  # group 2 ends in a tie at the cut
+        await bot.click(members[2][0], form2[2][1], {"input": text})
+    board2 = await bot.connector.wait_for(
+        lambda: "Innspill (4)" in all_text(boards(bot)[2][1]) and boards(bot)[2][1]
+    )
+    plus2 = {
+        n["data"]["input"]: n["data"]
+        for n in walk(board2["body"])
+        if n.get("verb") == "group.vote" and n["data"]["delta"] == 1
+    }
+    a, b, c, d = sorted(plus2, key=int)
+    for voter, choice in zip(members[2], ([a, b, c], [a, b, d], [a], [])):
+        for input_id in choice:
+            await bot.click(voter, plus2[input_id])
     await bot.say(HOST, "neste")  # presentations: group 1 first
     first = await bot.wait_card("Gruppe 1 av 3 presenterer")
     text = all_text(first)
     assert "Barrierer" in text and "For mange biler ved skolen" in text
     assert "Gruppas topp 3" in text and "1. Gåbuss" in text and "Skolepatrulje" not in text
     await bot.settled("Gruppe 1 av 3 presenterer nå.")
+    tied = await bot.connector.wait_for(
+        lambda: "står likt" in all_text(boards(bot)[2][1]) and boards(bot)[2][1]
+    )
+    picks = {
+        n["data"]["input"]: n["data"] for n in walk(tied["body"]) if n.get("verb") == "group.pick"
+    }
+    assert set(picks) == {c, d}  # Alfa 3 and Beta 2 are in; Gamma and Delta tie at 1
+    outsider = await bot.click(members[1][0], picks[d])
+    assert "Bare medlemmene" in all_text(outsider)
+    picked = await bot.click(members[2][3], picks[d])
+    assert "Valget er registrert" in all_text(picked)
     await bot.say(HOST, "neste")
-    await bot.wait_card("Gruppe 2 av 3 presenterer")
+    second = all_text(await bot.wait_card("Gruppe 2 av 3 presenterer"))
+    assert "1. Alfa" in second and "2. Beta" in second and "3. Delta" in second
+    assert "Gamma" not in second
     await bot.say(HOST, "neste")
     await bot.wait_card("Gruppe 3 av 3 presenterer")
     await bot.say(HOST, "neste")

@@ -249,6 +249,7 @@ async def test_problems_first_settings_cohost_skip_back_language(
     card = await bot.settled("Prioritering 2")
     assert "Prioritering 1" in all_text(card)
 
+    await check_in_everyone(bot)
     bot.connector.members[PER.uid] = PER.aad
     await bot.post(bot.place.message(HOST, f"medvert <at>{PER.name}</at>", mentions=(PER,)))
     await bot.wait_text("Per Medvert er nå medvert")
@@ -272,13 +273,14 @@ async def test_problems_first_settings_cohost_skip_back_language(
     await bot.wait_text("The Digikok now uses English.")
     await bot.settled("Now: Idea round")
     roster = await bot.click(HOST, actions(await bot.host_view(HOST))["cohost.open"])
-    assert "Checked in (0)" in all_text(roster)
+    assert "Checked in (6)" in all_text(roster) and "Kari Innbygger" in all_text(roster)
     await bot.say(HOST, "innstillinger")
     await bot.wait_text("Check-in is over, so the settings can no longer be changed.")
-    for _ in range(7):
-        await bot.say(HOST, "next")
+    await bot.say(HOST, "end")
     summary = await bot.wait_card("Digikok summary")
     assert "Trygg skolevei" in all_text(summary)
+    # the summary goes to the channel and to the host and the co-host in personal chat
+    assert {c.body["members"][0]["id"] for c in bot.connector.of("create")} == {HOST.uid, PER.uid}
 
 
 async def test_a_timer_fires_after_a_restart(

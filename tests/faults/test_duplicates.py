@@ -1,0 +1,114 @@
+"""Teams redelivers an activity it got no answer to in time: same JSON, same id.
+
+Each is processed once: one session, one phase move, one idea, one summary; the second
+HTTP answer is the first one again; no message is sent twice. Sequential redelivery (the
+first turn had finished) and concurrent (it was still running) are both covered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import replace
+
+import aiohttp
+import pytest
+
+from tests.fakes.activities import Conversation, Person
+from tests.fakes.cards import all_text
+from tests.fakes.connector import Connector
+from tests.faults.conftest import Procs
+from tests.faults.teams import Teams, stored_ideas, summary_count, summary_ideas
+
+HOST = Person("Hanne Vert")
+KARI = Person("Kari Innbygger")
+
+
+def texts_with(teams: Teams, fragment: str) -> int:
+    return sum(fragment in s.text for s in teams.sent_here())
+
+
+async def test_a_redelivered_activity_is_processed_once(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    fake, _ = connector
+    redis = await procs.redis()
+    app = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [app.url])
+
+    # A text command, redelivered after the first turn finished.
+    start = place.message(HOST, "start Bedre skolevei")
+    first = await teams.post(start)
+    sends = len(teams.sent_here())
+    assert sends >= 2  # the session card and the check-in card
+    second = await teams.post(start)
+    assert second == first
+    assert len(teams.sent_here()) == sends, "a redelivered start sent messages again"
+    assert not texts_with(teams, "Det pågår allerede en Digikok her")
+
+    # A text command, redelivered while the first turn still runs.
+    neste = place.message(HOST, "neste")
+    one, two = await asyncio.gather(teams.post(neste), teams.post(neste))
+    assert one == two
+    assert texts_with(teams, "Ny fase: Forventninger.") == 1
+    assert not texts_with(teams, "Ny fase: Idémyldring.")  # it did not move twice
+    await teams.session_shows("Nå: Forventninger")
+    await teams.say(HOST, "neste")
+    submit = await teams.idea_submit()
+    assert len(teams.posted_cards("idea.submit")) == 1
+
+    # An idea submit, redelivered after the first answer ...
+    gaa = place.invoke(KARI, submit, {"idea": "Gå-buss"})
+    first_idea = await teams.post(gaa)
+    assert first_idea.received
+    again = await teams.post(gaa)
+    assert again == first_idea, "the second answer differs from the first"
+    # ... and while the first is still running.
+    felt = place.invoke(KARI, submit, {"idea": "Flere fotgjengerfelt"})
+    one, two = await asyncio.gather(teams.post(felt), teams.post(felt))
+    assert one.received and one == two
+    assert "Dine ideer (2)" in one.text
+    assert await stored_ideas(teams, HOST) == 2
+    await teams.session_shows("Ideer sendt inn: 2")
+
+    # The end, redelivered concurrently: one summary in the conversation.
+    avslutt = place.message(HOST, "avslutt")
+    await asyncio.gather(teams.post(avslutt), teams.post(avslutt))
+    summary = await teams.summary()
+    assert len(teams.summaries()) == 1
+    assert len([s for s in fake.of("send") if "Oppsummering av" in all_text(s.card or {})]) == 2
+    assert Counter(summary_ideas(summary)) == Counter(["Gå-buss", "Flere fotgjengerfelt"])
+    assert summary_count(summary) == 2
+
+
+async def test_the_same_message_id_in_two_conversations_is_two_messages(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    """Teams message ids are unique within a conversation only: a channel message's id is
+    its timestamp in ms (the thread root "…;messageid=1700000000000" is one). Two channels
+    with a message in the same millisecond are not a redelivery."""
+    fake, _ = connector
+    redis = await procs.redis()
+    app = await procs.app("a", redis.url)
+    other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
+    here, there = Teams(http, fake, place, [app.url]), Teams(http, fake, other, [app.url])
+
+    same_id = "1764583200123"
+    first = place.message(HOST, "start Bedre skolevei") | {"id": same_id}
+    await here.post(first)
+    await here.session_shows("Bedre skolevei")
+    second = other.message(KARI, "start Trygg skolegård") | {"id": same_id}
+    await there.post(second)
+    await there.session_shows("Trygg skolegård", within=5.0)
+
+
+@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
+async def test_a_redelivered_vote_counts_once() -> None:
+    """To do when voting lands: the same vote invoke twice (after, and during, the first
+    turn) gives identical answers, one dot in the tally and one dot off the allowance."""

@@ -1,0 +1,84 @@
+"""Redis dies (SIGKILL) and comes back on the same AOF files; the app reconnects by itself.
+
+Redis runs as in deploy/ (appendonly yes, appendfsync everysec). Ideas acknowledged more
+than a second before the kill are past the fsync window and must survive even a power
+loss; the ones acknowledged just before it must survive too, because Redis write()s the AOF
+before it replies and SIGKILL (unlike a power loss) keeps what the OS already has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+
+import aiohttp
+import pytest
+
+from tests.fakes.activities import Conversation, Person
+from tests.fakes.connector import Connector
+from tests.faults.conftest import Procs
+from tests.faults.teams import (
+    Teams,
+    open_idea_round,
+    submit_until_received,
+    summary_count,
+    summary_ideas,
+)
+
+logger = logging.getLogger(__name__)
+
+HOST = Person("Hanne Vert")
+PEOPLE = [Person(f"Deltaker {i}") for i in range(5)]
+FSYNC_WINDOW_S = 1.0
+
+
+async def test_app_reconnects_after_redis_restart_and_ideas_survive(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    fake, _ = connector
+    redis = await procs.redis(appendonly=True)
+    app = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [app.url])
+    submit = await open_idea_round(teams, HOST, "Bedre skolevei")
+
+    old = [f"Gammel idé {i}" for i in range(10)]
+    for i, text in enumerate(old):
+        assert (await teams.post(place.invoke(PEOPLE[i % 5], submit, {"idea": text}))).received
+    await asyncio.sleep(FSYNC_WINDOW_S + 1.0)  # now past the AOF fsync window
+    recent = [f"Fersk idé {i}" for i in range(5)]
+    for i, text in enumerate(recent):
+        assert (await teams.post(place.invoke(PEOPLE[i], submit, {"idea": text}))).received
+
+    await redis.kill()
+    await redis.start()  # same config, same dir, same AOF, same socket path
+    assert app.running
+
+    presses = await submit_until_received(teams, PEOPLE[0], submit, "Etter omstart")
+    logger.info("redis restart: the first idea after it took %d press(es)", presses)
+    async with http.get(f"{app.url}/readyz") as resp:
+        assert resp.status == 200
+    after = [f"Etter omstart {i}" for i in range(5)]
+    for i, text in enumerate(after):
+        assert (await teams.post(place.invoke(PEOPLE[i], submit, {"idea": text}))).received
+    # The publisher came back too: the shared card shows every idea.
+    total = len(old) + len(recent) + 1 + len(after)
+    await teams.session_shows(f"Ideer sendt inn: {total}")
+
+    await teams.say(HOST, "avslutt")
+    summary = await teams.summary()
+    listed = summary_ideas(summary)
+    assert not [t for t, n in Counter(listed).items() if n > 1], listed
+    assert set(old) <= set(listed), f"lost past the fsync window: {set(old) - set(listed)}"
+    assert set(recent) <= set(listed), f"lost on a process kill: {set(recent) - set(listed)}"
+    assert {"Etter omstart", *after} <= set(listed)
+    assert summary_count(summary) == len(listed) == total
+
+
+@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
+async def test_acknowledged_votes_survive_a_redis_restart() -> None:
+    """To do when voting lands: votes acknowledged before a Redis SIGKILL are in the tally
+    after the restart (same AOF); the next vote succeeds and the totals are exact."""
