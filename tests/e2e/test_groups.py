@@ -136,7 +136,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
         if n.get("verb") == "group.vote" and n["data"]["delta"] == 1
     }
     a, b, c, d = sorted(plus2, key=int)
-    for voter, choice in zip(members[2], ([a, b, c], [a, b, d], [a], [])):
+    for voter, choice in zip(members[2], ([a, b, c], [a, b, d], [a], []), strict=True):
         for input_id in choice:
             await bot.click(voter, plus2[input_id])
     await bot.say(HOST, "neste")  # presentations: group 1 first
