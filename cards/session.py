@@ -138,6 +138,8 @@ def _host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
         actions.append(act("setup.open", t("setup.open"), secondary=False))
     if view.phase is Phase.ACTIONS:
         actions.append(act("action.open", t("action.open"), secondary=False))
+    if view.next_phase is Phase.VOTING and view.phase is not Phase.VOTING:
+        actions.append(act("vote.prepare", t("prep.open"), secondary=False))
     if view.phase_ends_ms or view.paused_left_ms:
         actions.append(
             act("timer.extend", t("timer.extend_button", n=EXTEND_MINUTES), minutes=EXTEND_MINUTES)

@@ -10,6 +10,7 @@ import time
 
 from bot.domain.action_items import ActionItem, decide_action
 from bot.domain.voting import rank
+from bot.service import voting
 from bot.service.actions import Click
 from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
@@ -33,7 +34,8 @@ async def top_ideas(deps: Deps, sid: str) -> tuple[tuple[str, str], ...]:
     for round_ in reversed(VOTE_ROUNDS):
         tally = await deps.ballots.tally(sid, round_)
         if tally:
-            return tuple((i, texts[i]) for i, _ in rank(tally)[:TOP_IDEAS] if i in texts)
+            names = texts | await voting.texts_for(deps, sid, list(tally))
+            return tuple((i, names[i]) for i, _ in rank(tally)[:TOP_IDEAS] if i in names)
     return tuple((i.idea_id, i.text) for i in ideas[:TOP_IDEAS])
 
 
@@ -75,7 +77,7 @@ async def open_card(deps: Deps, click: Click) -> Card:
 
 async def prefill(deps: Deps, click: Click) -> Card:
     chosen = click.data.get("from_idea")
-    texts = dict(await top_ideas(deps, click.sid))
+    texts = dict(await top_ideas(deps, click.sid))  # ideas and group top-3 inputs
     draft = _typed(click)
     if isinstance(chosen, str) and chosen in texts:
         draft["text"] = texts[chosen]

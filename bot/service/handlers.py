@@ -104,6 +104,8 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "group.categorize": Route(group_actions.categorize, frozenset(Phase)),
         "group.vote": Route(group_actions.vote, frozenset(Phase)),
         "group.pick": Route(group_actions.pick, frozenset(Phase)),
+        "vote.prepare": Route(vote_actions.prepare, RUNNING, host_only=True),
+        "vote.toggle": Route(vote_actions.toggle, RUNNING, host_only=True),
         "vote.cast": Route(vote_actions.cast, frozenset(Phase)),  # answers on the vote card
         "vote.page": Route(vote_actions.page, frozenset(Phase)),
     }

@@ -9,6 +9,7 @@ from bot.domain.participants import Role
 from bot.domain.session import Session
 from bot.domain.voting import rank
 from bot.i18n import translator
+from bot.service import voting
 from bot.service.deps import Deps
 from bot.service.views import conv_ref
 from bot.store.keys import VOTE_ROUNDS
@@ -39,7 +40,8 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
     for round_ in reversed(VOTE_ROUNDS):  # the last round held decides the ranking
         tally = await deps.ballots.tally(sid, round_)
         if tally:
-            ranking = tuple((texts[i], n) for i, n in rank(tally) if i in texts)
+            names = texts | await voting.texts_for(deps, sid, list(tally))
+            ranking = tuple((names[i], n) for i, n in rank(tally) if i in names)
             break
     view = SummaryView(
         topic=session.topic,

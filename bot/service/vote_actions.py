@@ -3,15 +3,19 @@ own view of the vote card (bot/service/voting.py builds it)."""
 
 from __future__ import annotations
 
+import json
 from types import MappingProxyType
 from typing import Mapping
 
 from bot.domain.phases import Phase
-from bot.service.actions import Click
+from bot.domain.session import Session
+from bot.service.actions import Click, view_card
+from bot.service.answers import REFUSALS as ANSWERS
+from bot.service.answers import succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Card
-from bot.service.voting import round_of, view, voter_tag
-from cards import voting
+from bot.service.voting import candidates, round_of, texts_for, view, voter_tag
+from cards import vote_prep, voting
 from cards.text import to_json
 from cards.views import Notice
 
@@ -74,3 +78,52 @@ async def page(deps: Deps, click: Click) -> Card:
     voter = voter_tag(deps, click.sid, click.actor.aad_id)
     mine = await view(deps, click.session, round_, _int(click.data.get("start"), 0), voter=voter)
     return to_json(voting.build(mine, click.t))
+
+
+def upcoming_round(click: Click) -> int | None:
+    """The vote round that opens next, if the next phase is a vote."""
+    step = click.session.step + 1
+    agenda = click.session.agenda
+    if click.session.phase is Phase.VOTING or not 0 <= step < len(agenda):
+        return None
+    item = agenda[step]
+    return max(1, item.part) if item.phase is Phase.VOTING else None
+
+
+async def _prep_card(deps: Deps, click: Click, round_: int, notice: Notice | None = None) -> Card:
+    meta = await deps.store.meta(click.sid)
+    session = Session.from_meta(click.sid, meta)
+    left_out = set(json.loads(meta.get(f"vote_out:{round_}", "[]")))
+    ids = await candidates(deps, session, round_)
+    texts = await texts_for(deps, click.sid, ids)
+    items = tuple((i, texts[i], i not in left_out) for i in ids if i in texts)
+    view = vote_prep.PrepView(click.sid, session.rev, round_, items, notice)
+    return to_json(vote_prep.build(view, click.t))
+
+
+async def prepare(deps: Deps, click: Click) -> Card:
+    round_ = upcoming_round(click)
+    if round_ is None:
+        return await view_card(deps, click, Notice("prep.not_now", good=False))
+    return await _prep_card(deps, click, round_)
+
+
+async def toggle(deps: Deps, click: Click) -> Card:
+    round_, item = upcoming_round(click), click.data.get("item")
+    if round_ is None or not isinstance(item, str) or click.data.get("round") != round_:
+        return await view_card(deps, click, Notice("prep.not_now", good=False))
+    meta = await deps.store.meta(click.sid)
+    left_out = json.loads(meta.get(f"vote_out:{round_}", "[]"))
+    left_out = [i for i in left_out if i != item] if item in left_out else [*left_out, item]
+    result = await deps.store.update(
+        click.sid,
+        click.actor.activity_id,
+        click.tag,
+        click.rev,
+        {f"vote_out:{round_}": json.dumps(left_out)},
+    )
+    if not succeeded(result):
+        notice = Notice(ANSWERS.get(result, "error.generic"), good=False)
+    else:
+        notice = Notice("prep.saved")
+    return await _prep_card(deps, click, round_, notice)

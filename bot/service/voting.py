@@ -7,6 +7,7 @@ posted once and updated once, at close, to the ranking.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from bot.domain.phases import Phase
@@ -34,9 +35,28 @@ def voter_tag(deps: Deps, sid: str, aad_id: str) -> str:
     return tag(deps.rules.anon_key, Purpose.VOTER, sid, aad_id)
 
 
-async def _in_play_for(deps: Deps, session: Session, round_: int) -> list[str]:
+GROUP_PICK = "g"  # a group's top-3 input in the vote: "g<input id>" beside idea ids
+
+
+async def texts_for(deps: Deps, sid: str, ids: list[str]) -> dict[str, str]:
+    """Texts of what is in a vote: ideas by id, group top-3 inputs by "g<input id>"."""
+    texts = await deps.store.idea_texts(sid, [i for i in ids if not i.startswith(GROUP_PICK)])
+    if any(i.startswith(GROUP_PICK) for i in ids):
+        inputs = {f"{GROUP_PICK}{i.input_id}": i.text for i in await deps.groups.inputs(sid)}
+        texts |= {i: inputs[i] for i in ids if i in inputs}
+    return texts
+
+
+async def candidates(deps: Deps, session: Session, round_: int) -> list[str]:
+    """SPEC §3: by default every group's top 3 plus the idea round's ideas; round 2 takes
+    the top K of round 1. Hosts may leave some out before the round opens."""
     if round_ == 1:
-        return [idea.idea_id for idea in await deps.store.ideas(session.sid)]
+        found = [idea.idea_id for idea in await deps.store.ideas(session.sid)]
+        count, _ = await deps.groups.placement(session.sid)
+        places = await deps.groups.places(session.sid)
+        for group in range(1, count + 1):
+            found += [f"{GROUP_PICK}{i}" for i in json.loads(places.get(f"{group}:top", "[]"))]
+        return found
     template = TEMPLATES.get(session.settings.template)
     k = int(template.data.get("top_k", DEFAULT_TOP_K)) if template else DEFAULT_TOP_K
     return top(await deps.ballots.tally(session.sid, round_ - 1), k)
@@ -61,7 +81,7 @@ async def view(
         page = ids[start : start + PAGE_SIZE]
     else:
         start, page = 0, [i for i, _ in rank(info.tally)]
-    texts = await deps.store.idea_texts(session.sid, page)
+    texts = await texts_for(deps, session.sid, page)
     mine = await deps.ballots.mine(session.sid, round_, voter, page) if voter and is_open else {}
     items = tuple(
         VoteItem(i, texts[i], mine.get(i, 0), info.tally.get(i) if show_totals else None)
@@ -88,7 +108,9 @@ async def open_round(deps: Deps, sid: str) -> None:
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     round_ = round_of(session)
-    await deps.ballots.open_round(sid, round_, await _in_play_for(deps, session, round_))
+    left_out = set(json.loads(meta.get(f"vote_out:{round_}", "[]")))
+    in_play = [i for i in await candidates(deps, session, round_) if i not in left_out]
+    await deps.ballots.open_round(sid, round_, in_play)
     shared = await view(deps, session, round_, 0, voter=None)
     t = translator(session.locale)
     card_id = await deps.sender.send(conv_ref(meta), card=to_json(voting.build(shared, t)))

@@ -164,6 +164,10 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     await bot.wait_card("Gruppe 3 av 3 presenterer")
     await bot.say(HOST, "neste")
     await bot.settled("Nå: Prioritering")
+    vote = all_text(await bot.wait_card("Prioritering: gi stemmene dine"))
+    for text in ("Gåbuss", "Alfa", "Beta", "Delta"):  # every group's top 3 is in the vote
+        assert text in vote, text
+    assert "Gamma" not in vote
     closed = await bot.connector.wait_for(
         lambda: "Gruppas topp 3" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
     )

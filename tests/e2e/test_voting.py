@@ -139,3 +139,30 @@ async def test_problems_first_second_round_takes_the_top_ones(bot: Bot) -> None:
         await bot.say(HOST, "neste")
     second = await bot.wait_card("Prioritering, runde 2")
     assert len({i for i, _ in vote_buttons(second)}) == 6  # the six problems that got a vote
+
+
+async def test_hosts_choose_what_is_voted_on_before_the_round_opens(bot: Bot) -> None:
+    ideas = ["Behold", "Ta ut", "Også med"]
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    for n, text in enumerate(ideas):
+        await bot.click(VOTERS[n], submit, {"idea": text})
+    for _ in range(3):  # groups 1 and 2, presentations: the vote is next
+        await bot.say(HOST, "neste")
+    await bot.settled("Nå: Presentasjoner")
+    host = await bot.host_view(HOST)
+    prep = await bot.click(HOST, actions(host)["vote.prepare"])
+    assert "Ideer til avstemningen (3 av 3)" in all_text(prep)
+    refused = await bot.click(VOTERS[0], actions(host)["vote.prepare"])
+    assert "bare verten" in all_text(refused).lower()
+    toggles = {
+        n["data"]["item"]: n["data"] for n in walk(prep["body"]) if n.get("verb") == "vote.toggle"
+    }
+    out = await bot.click(HOST, toggles["2"])
+    assert "Ideer til avstemningen (2 av 3)" in all_text(out)
+    await bot.say(HOST, "neste")
+    card = await bot.wait_card("Prioritering: gi stemmene dine")
+    assert "Behold" in all_text(card) and "Også med" in all_text(card)
+    assert "Ta ut" not in all_text(card) and len(vote_buttons(card)) == 4
