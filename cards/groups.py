@@ -23,10 +23,11 @@ from microsoft_teams.cards.core import Mention, MentionedEntity, TeamsCardProper
 
 from bot.domain.ideas import IDEA_MAX
 from bot.i18n import Translator
-from cards.text import action_data, card, line, local_time, notice_block, plain
+from cards.text import action_data, card, card_bytes, line, local_time, notice_block, plain
 from cards.views import BoardInput, BoardView
 
 SHOWN = 40
+ROWS_BUDGET = 20_000  # bytes of input rows: the card stays under 28 KB
 SHOWN_CHARS = 300
 
 
@@ -163,9 +164,18 @@ def board(view: BoardView, t: Translator) -> AdaptiveCard:
     body.append(line(t("groups.inputs", n=len(view.inputs)), weight="Bolder", spacing="Medium"))
     if not view.inputs:
         body.append(line(t("groups.no_inputs"), is_subtle=True))
-    body += [_row(view, item, t) for item in view.inputs[-SHOWN:]]
-    if len(view.inputs) > SHOWN:
-        body.append(line(t("list.more", n=len(view.inputs) - SHOWN), is_subtle=True))
+    rows: list[Any] = []
+    budget = ROWS_BUDGET  # the newest inputs that fit; the export has them all
+    for item in reversed(view.inputs[-SHOWN:]):
+        row = _row(view, item, t)
+        cost = card_bytes(row.model_dump(exclude_none=True))
+        if cost > budget:
+            break
+        budget -= cost
+        rows.insert(0, row)
+    if len(view.inputs) > len(rows):
+        body.append(line(t("list.more", n=len(view.inputs) - len(rows)), is_subtle=True))
+    body += rows
     built = card(body, t)
     built.msteams = msteams
     return built

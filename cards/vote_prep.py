@@ -11,8 +11,8 @@ from bot.i18n import Translator
 from cards.text import action_data, card, line, notice_block, plain
 from cards.views import Notice
 
-SHOWN = 40
-SHOWN_CHARS = 200
+SHOWN = 25
+SHOWN_CHARS = 150
 
 
 @dataclass(frozen=True, slots=True)
