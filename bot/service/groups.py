@@ -153,10 +153,9 @@ async def start_part(deps: Deps, sid: str) -> None:
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     part = part_of(session)
-    count, _ = await deps.groups.placement(sid)
-    if not count:
+    if not await deps.groups.assigned(sid):
         await _assign(deps, session)
-        count, _ = await deps.groups.placement(sid)
+    count, _ = await deps.groups.placement(sid)
     main = conv_ref(meta)
     t = translator(session.locale)
     places = await deps.groups.places(sid)

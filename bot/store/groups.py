@@ -39,6 +39,9 @@ class GroupStore:
             await self._redis.hset(key, mapping={t: str(g) for t, g in placement.items()})
         return True
 
+    async def assigned(self, sid: str) -> bool:
+        return bool(await self._redis.hexists(keys.groups(sid), "#n"))
+
     async def placement(self, sid: str) -> tuple[int, dict[str, int]]:
         raw = await self._redis.hgetall(keys.groups(sid))
         count = int(raw.pop("#n", 0))

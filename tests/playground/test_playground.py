@@ -39,6 +39,9 @@ IDEAS_STARTED = text("New phase: Idea round", "Ny fase: Idémyldring")
 SEND_IDEA = label("Send idea", "Send idé")
 SUMMARY = text("Digikok summary", "Oppsummering av Digikok")
 IDEAS_2 = text("Ideas: 2", "Ideer: 2")
+VOTE_TITLE = text("Prioritising: give your votes", "Prioritering: gi stemmene dine")
+VOTE_COUNTED = text("Vote counted. You have 2 left.", "Stemmen er registrert. Du har 2 igjen.")
+RANKED = text("Ranked by votes", "Rangert etter stemmer")
 
 
 def mine(n: int) -> re.Pattern[str]:
@@ -88,10 +91,15 @@ def test_a_digikok_in_the_agents_playground(page: Page, screenshots: Path) -> No
         expect(receipt).to_contain_text(one_line(idea))
         chat.shot(f"06-idea-{n}-received", receipt)
 
-    # TODO(voting): enable when the prioritising phase exists (SPEC §3 phase 6). Move on to
-    # voting with text commands (`neste` until "New phase: Prioritising" / "Ny fase:
-    # Prioritering"), vote on IDEAS[0] from the voting card, assert the voter's receipt, and
-    # below assert the votes in the summary. Nothing here pretends to vote until then.
+    for _ in range(4):  # group work (questions 1 and 2), presentations, then the vote
+        chat.say("neste")
+    vote = chat.card(has_text=VOTE_TITLE)
+    expect(vote).to_be_visible()
+    chat.shot("07-vote-card", vote)
+    vote.get_by_role("button").first.click()  # the "+" beside the first idea
+    receipt = chat.card(has_text=VOTE_COUNTED)
+    expect(receipt).to_be_visible()
+    chat.shot("08-vote-counted", receipt)
 
     chat.say("avslutt")
     summary = chat.card(has_text=SUMMARY)
@@ -100,4 +108,5 @@ def test_a_digikok_in_the_agents_playground(page: Page, screenshots: Path) -> No
     expect(summary).to_contain_text(IDEAS_2)
     for idea in IDEAS:
         expect(summary).to_contain_text(one_line(idea))
-    chat.shot("07-summary", summary)
+    expect(summary).to_contain_text(RANKED)
+    chat.shot("09-summary", summary)
