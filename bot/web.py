@@ -143,6 +143,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
         activity = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _problem(400, "body is not valid JSON")
+    except RecursionError:  # 256 KB of "[[[[…" parses no deeper than the interpreter allows
+        return _problem(400, "body is nested too deeply")
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         return _problem(400, "body is not a Bot Framework activity")
     auth = request.headers.get("Authorization")
