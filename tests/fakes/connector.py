@@ -48,7 +48,7 @@ class Connector:
     def texts(self) -> list[str]:
         return [s.text for s in self.sent if s.text]
 
-    async def wait_for(self, check: Callable[[], Any], within: float = 10.0) -> Any:
+    async def wait_for(self, check: Callable[[], Any], within: float = 30.0) -> Any:
         """Poll until check() is truthy; generous deadline, never a speed assertion."""
         deadline = asyncio.get_running_loop().time() + within
         while True:
