@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 from typing import AsyncIterator
@@ -42,6 +43,9 @@ async def open_redis(url: str | None, data_dir: Path) -> AsyncIterator[Redis]:
     try:
         yield client
     finally:
-        await client.aclose()
+        try:  # bounded: a connection stuck mid-call must not hold up shutdown
+            await asyncio.wait_for(client.aclose(), timeout=5)
+        except (asyncio.TimeoutError, OSError):
+            pass
         if embedded is not None:
             embedded.stop()
