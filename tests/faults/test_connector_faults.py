@@ -71,7 +71,8 @@ async def test_ideas_are_acknowledged_and_the_card_lands_despite_the_connector(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known bug: a publish tick awaits every card update, so one conversation held at the connector (429 waits, retries) holds up the others on that replica; fix: a task per card update",
+    reason="known bug: one held card update holds up the others on a replica; "
+    "fix: a task per card update",
 )
 async def test_one_slow_conversation_does_not_hold_up_another(
     procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
@@ -102,7 +103,8 @@ async def test_one_slow_conversation_does_not_hold_up_another(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known bug: the per-card lease lasts one interval, not the whole update call, so after a 429 wait another replica's newer card can be overwritten by an older one; fix: hold the lease for the call",
+    reason="known bug: the card lease lasts one interval, not the whole call, so "
+    "after a 429 wait an older card can land last; fix: hold the lease for the call",
 )
 async def test_the_newest_card_update_lands_last(
     procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
