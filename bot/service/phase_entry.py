@@ -85,3 +85,4 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
         await groups.start_part(deps, sid)
     elif move.phase is Phase.PRESENTATIONS:
         await groups.present(deps, sid, 1)
+    await deps.outbox.mark(sid)  # again: what the phase's cards added (groups, their threads)

@@ -43,6 +43,8 @@ Conversation and global keys:
   dk:turn:<conv>:<aid> string  a message being handled ("busy", 10 s) or handled ("done")
   dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms)
   dk:{timers}:running  zset    timer id -> lease expiry (epoch ms) while a replica runs it
+  dk:{pace}:<conv id>  zset    booking id -> its connector slot (epoch ms, Redis clock);
+                               bot/store/pacing.py, PEXPIRE'd so idle ones vanish
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ SEEN_TTL_S = 24 * 3600
 OUTBOX_STALE = "dk:outbox:stale"
 TIMERS_DUE = "dk:{timers}:due"
 TIMERS_RUNNING = "dk:{timers}:running"
+
+
+def pace(conversation_id: str) -> str:
+    """Connector slots booked for one conversation (its URL id, thread suffix kept)."""
+    return f"dk:{{pace}}:{conversation_id}"
 
 
 def _session(sid: str, name: str) -> str:

@@ -41,6 +41,8 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.store import keys
+
 logger = logging.getLogger(__name__)
 
 TEAMS_LIMITS: tuple[tuple[float, int], ...] = ((1.0, 7), (2.0, 8), (30.0, 60))  # reference
@@ -81,10 +83,6 @@ return {1, wait, at}
 """
 
 
-def pace_key(conversation_id: str) -> str:
-    return f"dk:{{pace}}:{conversation_id}"
-
-
 @dataclass(frozen=True, slots=True)
 class Booking:
     booked: bool
@@ -112,7 +110,7 @@ class ConversationPacer:
     async def book(self, conversation_id: str) -> Booking:
         """One script call: the earliest slot that keeps every window, booked if near enough."""
         args = [uuid.uuid4().hex, self._max_wait_ms, *self._windows]
-        booked, wait, at = await self._script(keys=[pace_key(conversation_id)], args=args)
+        booked, wait, at = await self._script(keys=[keys.pace(conversation_id)], args=args)
         return Booking(bool(booked), int(wait), int(at))
 
     async def reserve(self, conversation_id: str) -> float | None:

@@ -15,7 +15,7 @@ from bot.i18n import language_for, translator
 from bot.logs import correlation_id
 from bot.metrics import OTHER, Metrics
 from bot.service.handlers import ROUTES, Service
-from bot.service.ports import Card
+from bot.service.ports import Card, SendError
 from bot.teams.translate import actor_from, tenant_of
 from cards import notice
 from cards.text import to_json
@@ -69,6 +69,10 @@ class DigikokHandler(ActivityHandler):
         if is_unavailable(exc):
             logger.warning("store_unavailable", extra={"ref": ref})
             return "error.unavailable"
+        if isinstance(exc, SendError) and 400 <= exc.status < 500:
+            # Teams refused us (bot removed, conversation gone): no fault of ours to trace
+            logger.warning("turn_refused_by_connector", extra={"ref": ref, "status": exc.status})
+            return "error.generic"
         logger.exception("turn_failed", extra={"ref": ref})
         return "error.generic"
 
@@ -109,7 +113,7 @@ class DigikokHandler(ActivityHandler):
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
         bot = turn_context.activity.recipient
-        if not bot or not any(m.id == bot.id for m in members_added):
+        if not bot or not any(m is not None and m.id == bot.id for m in members_added):
             return
         actor = actor_from(turn_context.activity)
         if actor is None or not self._admitted(turn_context):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from botbuilder.schema import Activity
 
@@ -15,17 +16,43 @@ def _channel_data(activity: Activity) -> dict[str, Any]:
 
 
 def tenant_of(activity: Activity) -> str:
+    """The tenant Teams names in `conversation.tenantId` and `channelData.tenant.id`; ""
+    when neither is there or they disagree (so ALLOWED_TENANTS refuses it).
+
+    The SDK's model maps `tenantID`, so Teams' `tenantId` lands in additional_properties."""
     conv = activity.conversation
-    tenant = (conv.tenant_id if conv else None) or _channel_data(activity).get("tenant", {})
-    if isinstance(tenant, dict):
-        return str(tenant.get("id") or "")
-    return str(tenant or "")
+    extra = (getattr(conv, "additional_properties", None) or {}) if conv else {}
+    named = _text(conv.tenant_id if conv else None) or _text(extra.get("tenantId"))
+    tenant = _channel_data(activity).get("tenant")
+    in_data = _text(tenant.get("id") if isinstance(tenant, dict) else tenant)
+    if named and in_data and named != in_data:
+        return ""
+    return named or in_data
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def is_service_url(value: object) -> bool:
+    """An http(s) URL with a host: where replies can go. With a token it is also the one
+    the token names (the SDK checks); without (anonymous mode) anything could come in."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("https", "http") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad port or IPv6 literal
+        return False
 
 
 def actor_from(activity: Activity) -> Actor | None:
-    """None when the activity lacks who or where: such an activity is politely ignored."""
+    """None when the activity lacks who or where (or where to answer): such an activity is
+    politely ignored."""
     sender, conv, bot = activity.from_property, activity.conversation, activity.recipient
     if sender is None or conv is None or not sender.id or not conv.id:
+        return None
+    if not is_service_url(activity.service_url):
         return None
     data = _channel_data(activity)
     conv_type = conv.conversation_type or ("channel" if data.get("channel") else "personal")

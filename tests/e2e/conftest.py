@@ -27,6 +27,7 @@ def app_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
         "DATA_DIR": str(data_dir),
         "CARD_UPDATE_INTERVAL_SECONDS": "0.05",
         "TIMER_POLL_SECONDS": "0.02",
+        "CONNECTOR_PACING": "off",  # on in tests/e2e/test_pacing.py: waits would slow every test
         **extra,
     }
     return load_config(env)

@@ -69,11 +69,6 @@ async def test_ideas_are_acknowledged_and_the_card_lands_despite_the_connector(
     assert len(teams.summaries()) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: one held card update holds up the others on a replica; "
-    "fix: a task per card update",
-)
 async def test_one_slow_conversation_does_not_hold_up_another(
     procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
 ) -> None:
@@ -101,11 +96,6 @@ async def test_one_slow_conversation_does_not_hold_up_another(
     await slow.session_shows("Ideer sendt inn: 1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: the card lease lasts one interval, not the whole call, so "
-    "after a 429 wait an older card can land last; fix: hold the lease for the call",
-)
 async def test_the_newest_card_update_lands_last(
     procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
 ) -> None:
