@@ -6,6 +6,7 @@ Plain dicts, so run.py can print them (bench/report.py) and write them as JSON.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import platform
@@ -109,6 +110,8 @@ def burst_figures(
             "update_times_s": [round(u.at - result.started, 3) for u in updates],
             "burst_wall_s": round(result.wall_s, 3),
             "counts_on_updates": [burst.shared_count(u.card or {}) for u in updates],
+            # updates whose card is the same as the one before it: operations Teams did not need
+            "same_as_previous": sum(1 for a, b in itertools.pairwise(updates) if a.card == b.card),
         },
     }
 
@@ -140,6 +143,7 @@ def log_figures(path: Path) -> dict[str, Any]:
     levels: Counter[str] = Counter()
     events: Counter[str] = Counter()
     retries: Counter[str] = Counter()
+    paced: list[float] = []  # connector_paced: waits of 1 s or more for a pacing slot
     other: list[str] = []
     try:
         lines = path.read_text(errors="replace").splitlines()
@@ -160,12 +164,16 @@ def log_figures(path: Path) -> dict[str, Any]:
             events[f"{level} {event}"] += 1
         if event == "connector_retry":
             retries[f"{rec.get('op')} {rec.get('status')}"] += 1
+        if event == "connector_paced" and isinstance(rec.get("delay_s"), (int, float)):
+            paced.append(float(rec["delay_s"]))
         if event in ("idea_submitted",):
             events[f"INFO {event}"] += 1
     return {
         "levels": dict(levels),
         "events": dict(events),
         "connector_retries": dict(retries),
+        "paced_waits_over_1s": len(paced),
+        "paced_longest_wait_s": round(max(paced), 3) if paced else None,
         "non_json_lines": len(other),
         "non_json_sample": other[:5],
     }

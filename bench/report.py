@@ -82,7 +82,7 @@ def render(fig: dict[str, Any]) -> str:
         f"Digikok bench, {a['burst']} burst: {a['participants']} participants × "
         f"{a['per_person']} at concurrency {a['concurrency']}   ({fig['date']})",
         f"machine: {m['nproc']} cpu, {m['cpu']}, Python {m['python']}, {m['system']}",
-        f"app: {fig.get('app_source')}",
+        f"app: {fig.get('app_source')}; pacing: {fig.get('pacing', 'app')}",
         "",
         "throughput and latency (same requests, same concurrency):",
         _timing_line("ours", fig["ours"]),
@@ -92,6 +92,7 @@ def render(fig: dict[str, Any]) -> str:
         f"  ratio ours / sdk floor: {fig['sdk_floor']['ratio']}   (sdk floor rounds "
         f"{fig['sdk_floor']['rounds_rps']} req/s; sdk floor / ceiling "
         f"{_ratio(fig['sdk_floor']['median']['rps'], ceil['median']['rps'])})",
+        f"  the answer card the SDK floor replays: {fig.get('answer_card_bytes')} bytes of JSON",
         "",
         f"items: sent {c['sent']}, accepted {c['accepted']}, refused {c['refused'] or 0}",
         f"  shared card shows {c['shared_card']}; summary says {s['count']} "
@@ -102,6 +103,7 @@ def render(fig: dict[str, Any]) -> str:
         f" s; updates during burst {u['updates_during_burst']}, after {u['updates_after_burst']})",
         f"  updates at {u['update_times_s']} s from the burst's start (it took "
         f"{u['burst_wall_s']} s), showing {u['counts_on_updates']}",
+        f"  updates identical to the one before: {u.get('same_as_previous')}",
         "",
         "connector operations per conversation (peak in any window / limit):",
     ]
@@ -109,6 +111,11 @@ def render(fig: dict[str, Any]) -> str:
         peaks = "  ".join(f"{w} {p}" for w, p in v["peaks"].items())
         out.append(
             f"  {label:<15} {v['operations']:>3} ops {v['by_kind']}   {peaks}   429s {v['429']}"
+        )
+    if fig["connector"].get("429_at_s"):
+        out.append(
+            f"  429s at {fig['connector']['429_at_s']} s from the burst's start"
+            " (< 0: during the setup's phase changes)"
         )
     if fig["connector"]["unexpected_calls"]:
         out.append(f"  unexpected calls: {fig['connector']['unexpected_calls']}")
@@ -118,6 +125,8 @@ def render(fig: dict[str, Any]) -> str:
         f"app: exit code {fig.get('app_exit_code')}, embedded redis left running: "
         f"{fig.get('redis_left_running')}; log levels {log['levels']}",
         f"  log events {log['events']}; connector retries {log['connector_retries'] or 0}",
+        f"  pacing waits of 1 s or more: {log.get('paced_waits_over_1s', 0)} (longest "
+        f"{log.get('paced_longest_wait_s')} s)",
     ]
     if log["non_json_lines"]:
         out.append(f"  {log['non_json_lines']} non-JSON log lines, e.g. {log['non_json_sample']}")

@@ -8,7 +8,9 @@ waits for the shared card to settle, ends the session, stops the app; then fires
 requests at the same concurrency at a JSON-only aiohttp handler (bench/ceiling.py, its own
 process) and at the SDK alone (bench/sdk_floor.py: CloudAdapter and a fixed answer), and
 prints ours / ceiling and ours / SDK floor. Everything it starts is stopped, also on error.
-bench/README.md explains each figure. Voting is not built yet: `--burst ideas` only.
+bench/README.md explains each figure. `--burst ideas` or `--burst votes`; `--pacing on|off`
+sets CONNECTOR_PACING for the app (the per-conversation pacer; on is the app's default),
+for a before/after on the same tree.
 """
 
 from __future__ import annotations
@@ -64,6 +66,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="run the app from a clean `git archive` of this ref (e.g. HEAD) "
         "instead of the working tree",
     )
+    p.add_argument(
+        "--pacing",
+        choices=("on", "off"),
+        default="on",
+        help="CONNECTOR_PACING for the app: the per-conversation pacer (default on, "
+        "as the app's own default)",
+    )
     p.add_argument("--json", type=Path, default=None, help="also write the figures here")
     p.add_argument("--keep", action="store_true", help="keep the temp folder (logs, data)")
     args = p.parse_args(argv)
@@ -99,6 +108,7 @@ async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str
             "PORT": str(port),
             "HOST": "127.0.0.1",
             "LOG_LEVEL": "INFO",
+            "CONNECTOR_PACING": args.pacing,
         }
         if args.interval is not None:
             env["CARD_UPDATE_INTERVAL_SECONDS"] = str(args.interval)
@@ -109,6 +119,7 @@ async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str
             if args.app_ref
             else f"working tree (on {procs.commit_of('HEAD')}, uncommitted edits included)"
         )
+        figures["pacing"] = args.pacing
         nb = catalogue(app_dir)
         app = await procs.start(
             "app", ["app.py"], procs.child_env(env), tmp / "app.log", port, cwd=app_dir
@@ -132,6 +143,9 @@ async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str
             played = await play(drive, args, quiet_s, figures)
         await stack.aclose()  # stop the app (and its redis) now, before the ceiling runs
     figures["connector"] = readings.connector_figures(connector, place.conversation_id)
+    figures["connector"]["429_at_s"] = [  # from the burst's start: < 0 is during the setup
+        round(r.at - figures["burst_started_at"], 2) for r in connector.refused
+    ]
     figures["app_log"] = readings.log_figures(tmp / "app.log")
     return Played(app_dir, *played)
 
@@ -155,6 +169,7 @@ async def play(
     burst = BUILDERS[args.burst](place, people, args.per_person, card, nb)
     before = len(connector.calls)
     result = await fire(drive.url, burst.activities, args.concurrency, burst_timeout_s=args.timeout)
+    figures["burst_started_at"] = result.started
 
     def last_update() -> float | None:
         ups = drive.count_updates(burst.shared_count, before)
@@ -168,6 +183,7 @@ async def play(
     figures.update(readings.burst_figures(burst, result, final, updates))
     answers = [answer_card(o.answer()) for o in result.ok]
     sample = next((a for a in reversed(answers) if a), {})
+    figures["answer_card_bytes"] = len(json.dumps(sample, ensure_ascii=False).encode())
 
     await drive.say(host, "avslutt")
     summary = await drive.wait_for(

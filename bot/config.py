@@ -10,11 +10,14 @@ private cloud, or in tests that sign their own tokens (plain http only for a loo
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from bot.domain.screening import Screening, build_screening
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -47,6 +50,7 @@ class Config:
     timer_poll_s: float
     max_ideas_per_person: int
     connector_pacing: bool  # pace Bot Connector calls per conversation (Teams' windows)
+    screening: Screening  # SCREENING_FILE: words refused at submit; empty = off
 
     @property
     def anonymous(self) -> bool:
@@ -85,6 +89,38 @@ def _seconds(env: Mapping[str, str], name: str, default: float, problems: list[s
     if not 0.01 <= value <= 60:
         problems.append(f"{name} must be between 0.01 and 60 seconds, got {value}")
     return value
+
+
+SCREEN_LANGUAGES = ("nb", "nn", "en")
+
+
+def _screening(env: Mapping[str, str], problems: list[str]) -> Screening:
+    """SCREENING_FILE: JSON {"min_chars": 0, "words": {"nb": ["…"], "nn": [], "en": []}}."""
+    raw = env.get("SCREENING_FILE", "").strip()
+    if not raw:
+        return Screening()
+    try:
+        data = json.loads(Path(raw).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(f"SCREENING_FILE {raw!r} cannot be read as JSON: {exc}")
+        return Screening()
+    words = data.get("words", {}) if isinstance(data, dict) else None
+    min_chars = data.get("min_chars", 0) if isinstance(data, dict) else None
+    lists = words.values() if isinstance(words, dict) else [None]
+    if (
+        not isinstance(words, dict)
+        or not set(words) <= set(SCREEN_LANGUAGES)
+        or not all(isinstance(w, list) and all(isinstance(x, str) for x in w) for w in lists)
+    ):
+        problems.append(
+            'SCREENING_FILE must hold {"words": {"nb": [...], "nn": [...], "en": [...]}} '
+            "with lists of words"
+        )
+        return Screening()
+    if type(min_chars) is not int or not 0 <= min_chars <= 500:
+        problems.append("SCREENING_FILE min_chars must be a whole number from 0 to 500")
+        return Screening()
+    return build_screening(words, min_chars)
 
 
 def _switch(env: Mapping[str, str], name: str, default: bool, problems: list[str]) -> bool:
@@ -186,6 +222,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         timer_poll_s=_seconds(env, "TIMER_POLL_SECONDS", 1.0, problems),
         max_ideas_per_person=_whole(env, "MAX_IDEAS_PER_PERSON", 50, 1, 1000, problems),
         connector_pacing=_switch(env, "CONNECTOR_PACING", True, problems),
+        screening=_screening(env, problems),
     )
     if problems:
         raise ConfigError("Digikok cannot start:\n- " + "\n- ".join(problems))

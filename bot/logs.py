@@ -9,6 +9,7 @@ because a message may quote data (a pydantic error quotes its input, a KeyError 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import json
@@ -118,6 +119,15 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             line["stack"] = record.stack_info
         return json.dumps(line, ensure_ascii=False)
+
+
+def raise_if_cancelled(exc: BaseException | None = None) -> None:
+    """Call from a background loop's `except Exception`. A cancel can be swallowed on the way
+    (on Python 3.11 a timeout inside redis-py may turn it into TimeoutError); the request
+    still stands on the task, so honour it: else shutdown waits for a loop that never ends."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError from exc
 
 
 class Backoff:

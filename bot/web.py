@@ -32,6 +32,7 @@ from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
 from bot.store.groups import GroupStore
+from bot.store.moderation import ModerationStore
 from bot.store.outbox import OutboxStore
 from bot.store.pacing import ConversationPacer
 from bot.store.sessions import SessionStore
@@ -61,6 +62,7 @@ REFRESHER = web.AppKey("refresher", CardRefresher)
 METRICS = web.AppKey("metrics", Metrics)  # its own CollectorRegistry: one per app
 CENSUS = web.AppKey("census", SessionCensus)
 PACER = web.AppKey("pacer", ConversationPacer)
+MODERATION = web.AppKey("moderation", ModerationStore)
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -75,6 +77,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[ACTION_ITEMS] = ActionItemStore(redis)
         app[GROUPS] = GroupStore(redis)
         app[PACER] = ConversationPacer(redis)
+        app[MODERATION] = ModerationStore(redis)
         yield
 
 
@@ -90,6 +93,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             retention_s=config.retention_s,
             max_ideas_per_person=config.max_ideas_per_person,
             export_base_url=config.public_base_url or f"http://localhost:{config.port}",
+            screening=config.screening,
         )
         deps = Deps(
             store=app[STORE],
@@ -98,6 +102,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             ballots=app[BALLOTS],
             action_items=app[ACTION_ITEMS],
             groups=app[GROUPS],
+            moderation=app[MODERATION],
             sender=sender,
             clock=app[CLOCK],
             rules=rules,

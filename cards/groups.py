@@ -138,6 +138,10 @@ def board(view: BoardView, t: Translator) -> AdaptiveCard:
         body.append(notice_block(view.notice, t))
     if view.open and view.part == 2:
         body.append(line(t("groups.vote_rules"), is_subtle=True))
+        if view.voted and view.voted[1]:
+            done, total = min(view.voted[0], view.voted[1]), view.voted[1]
+            color = "Good" if done == total else None
+            body.append(line(t("ready.group", done=done, total=total), color=color))
         if view.left is not None:
             body.append(line(t("vote.left", n=view.left, total=3), weight="Bolder"))
     if view.top:

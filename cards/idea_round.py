@@ -27,9 +27,13 @@ def build(view: IdeaView, t: Translator) -> AdaptiveCard:
     if view.notice:
         body.append(notice_block(view.notice, t))
     if view.my_ideas:
-        shown = view.my_ideas[-MY_IDEAS_SHOWN:]
+        hidden = view.my_hidden or (False,) * len(view.my_ideas)
+        shown = list(zip(view.my_ideas, hidden, strict=True))[-MY_IDEAS_SHOWN:]
         items: list[Any] = [line(t("ideas.mine", n=len(view.my_ideas)), weight="Bolder")]
-        items += [plain("• " + text, spacing="Small") for text in shown]
+        for text, was_hidden in shown:
+            items.append(plain("• " + text, spacing="Small"))
+            if was_hidden:
+                items.append(line(t("moderation.hidden_mine"), color="Warning", spacing="None"))
         if len(view.my_ideas) > len(shown):
             items.append(line(t("list.more", n=len(view.my_ideas) - len(shown)), is_subtle=True))
         body.append(Container(items=items, style="emphasis"))

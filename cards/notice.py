@@ -15,6 +15,7 @@ HELP_COMMANDS: tuple[str, ...] = (
     "skip",
     "extend",
     "pause",
+    "adjourn",
     "cohost",
     "language",
     "setup",

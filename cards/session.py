@@ -22,6 +22,7 @@ from microsoft_teams.cards import (
 from bot.domain.participants import ROLES
 from bot.domain.phases import JOINABLE, Phase
 from bot.i18n import Translator
+from cards import adjournment
 from cards.text import action_data, card, line, local_time, notice_block, plain
 from cards.timeup import EXTEND_MINUTES
 from cards.views import SessionView
@@ -32,7 +33,7 @@ MAX_REFRESH_USERS = 60  # Teams refreshes a card for at most 60 listed users
 def _agenda(view: SessionView, t: Translator) -> FactSet:
     facts = []
     for index, item in enumerate(view.agenda):
-        marker = "▶ " if view.active and index == view.step else ""
+        marker = "▶ " if (view.active or view.adjourned) and index == view.step else ""
         name = t(f"phase.{item.phase.value}")
         if item.part:
             name = t("agenda.part", phase=name, n=item.part)
@@ -87,6 +88,8 @@ def _phase_details(view: SessionView, t: Translator) -> list[Any]:
                 weight="Bolder",
             )
         )
+        if view.joined:
+            blocks.append(_readiness(view, "ready.votes", t))
     if view.phase is Phase.PRESENTATIONS and view.presenting:
         blocks.append(
             line(t("groups.presenting", g=view.presenting, n=len(view.groups)), weight="Bolder")
@@ -107,12 +110,28 @@ def _phase_details(view: SessionView, t: Translator) -> list[Any]:
             blocks.append(plain(t("groups.line", g=g, n=len(names), names=shown), spacing="None"))
     if view.phase is Phase.IDEAS:
         blocks.append(line(t("ideas.count", n=view.idea_count), weight="Bolder"))
+        if view.joined:
+            blocks.append(_readiness(view, "ready.ideas", t))
     elif view.idea_count:
         blocks.append(line(t("ideas.count", n=view.idea_count)))
     return blocks
 
 
+def everyone_done(view: SessionView) -> bool:
+    """Every checked-in person has sent an idea (idea round) or used all votes (vote)."""
+    return view.phase in (Phase.IDEAS, Phase.VOTING) and 0 < view.joined <= view.ready
+
+
+def _readiness(view: SessionView, key: str, t: Translator) -> Any:
+    """A count, never names: who is missing stays unknown to everyone."""
+    done = min(view.ready, view.joined)
+    color = "Good" if done == view.joined else None
+    return line(t(key, done=done, total=view.joined), color=color, spacing="None")
+
+
 def _phase(view: SessionView, t: Translator) -> list[Any]:
+    if view.adjourned:
+        return adjournment.session_blocks(view, t)
     if not view.active:
         return [line(t("session.ended_banner"), weight="Bolder", color="Accent")]
     name = t(f"phase.{view.phase.value}")
@@ -123,7 +142,7 @@ def _phase(view: SessionView, t: Translator) -> list[Any]:
     return blocks + _timer(view, t) + _phase_details(view, t)
 
 
-def _host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
+def _host_actions(view: SessionView, t: Translator) -> list[Any]:
     def act(verb: str, title: str, secondary: bool = True, **extra: Any) -> ExecuteAction:
         return ExecuteAction(
             title=title,
@@ -133,11 +152,14 @@ def _host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
         )
 
     target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
-    actions = [act("phase.next", t("host.next", phase=target), secondary=False)]
+    label = t("host.all_done" if everyone_done(view) else "host.next", phase=target)
+    actions: list[Any] = [act("phase.next", label, secondary=False)]
     if view.phase is Phase.CHECKIN:
         actions.append(act("setup.open", t("setup.open"), secondary=False))
     if view.phase is Phase.ACTIONS:
         actions.append(act("action.open", t("action.open"), secondary=False))
+    if view.phase not in (Phase.SETUP, Phase.CHECKIN, Phase.PITCH) or view.idea_count:
+        actions.append(act("moderate.open", t("moderation.open")))
     if view.next_phase is Phase.VOTING and view.phase is not Phase.VOTING:
         actions.append(act("vote.prepare", t("prep.open"), secondary=False))
     if view.phase_ends_ms or view.paused_left_ms:
@@ -153,12 +175,16 @@ def _host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
         actions.append(act("phase.back", t("host.back")))
     actions.append(act("phase.skip", t("host.skip")))
     actions.append(act("cohost.open", t("cohost.open")))
+    if view.phase is not Phase.SETUP:
+        actions.append(adjournment.adjourn_action(view, t))
     end = act("session.end", t("host.end"))
     end.style = "destructive"
     return actions + [end]
 
 
-def _actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
+def _actions(view: SessionView, t: Translator) -> list[Any]:
+    if view.adjourned:
+        return list(adjournment.host_actions(view, t)) if view.is_host else []
     if not view.active:
         return []
     actions = []
@@ -191,7 +217,7 @@ def build(view: SessionView, t: Translator) -> AdaptiveCard:
     body.append(line(t("agenda.title"), weight="Bolder", spacing="Medium"))
     body.append(_agenda(view, t))
     refresh = None
-    if view.active and view.refresh_user_ids:
+    if (view.active or view.adjourned) and view.refresh_user_ids:
         refresh = RefreshDefinition(
             action=ExecuteAction(
                 verb="card.refresh", data=action_data("card.refresh", view.sid, view.rev)

@@ -127,6 +127,15 @@ def build(view: SetupView, t: Translator) -> AdaptiveCard:
             value_off="false",
         )
     )
+    body.append(
+        ToggleInput(
+            id="suggest_move_on",
+            title=t("setup.field.suggest_move_on"),
+            value="true" if s.suggest_move_on else "false",
+            value_on="true",
+            value_off="false",
+        )
+    )
     body.append(line(t("setup.timeboxes"), weight="Bolder", spacing="Medium"))
     for index, item in enumerate(s.agenda):
         name = t(f"phase.{item.phase.value}")

@@ -43,9 +43,15 @@ class SessionView:
     refresh_user_ids: tuple[str, ...]  # hosts: Teams fetches their host view
     votes_cast: int = 0  # dots cast in the running vote round (never where they went)
     voters: int = 0
+    ready: int = 0  # checked-in people done with this phase (ideas sent, all votes used)
     groups: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (group number, member names)
     threads: bool = False  # each group works in its own channel thread
     presenting: int = 0
+    adjourned: bool = False  # continues another day (active is False meanwhile)
+    resume_ms: int = 0  # when it continues, if the host said (0 = not said)
+    resume_day_only: bool = False
+    resume_note: str = ""  # the host's words when they were not a date (user text)
+    adjourned_left_ms: int = 0
     # Personal parts: only in an Action.Execute answer for one user.
     is_host: bool = False
     my_role: Role | None = None
@@ -64,6 +70,7 @@ class IdeaView:
     my_ideas: tuple[str, ...] = ()
     notice: Notice | None = None
     draft: str = ""  # the refused text is given back so nothing typed is lost
+    my_hidden: tuple[bool, ...] = ()  # per own idea: a host hid it (only its author sees)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,3 +179,4 @@ class BoardView:
     left: int | None = None  # my top-3 votes left (personal view only)
     notice: Notice | None = None
     mention: bool = False  # notify the members (the first post in their thread)
+    voted: tuple[int, int] | None = None  # (members who voted, members): open question 2

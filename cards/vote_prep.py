@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from microsoft_teams.cards import ActionSet, AdaptiveCard, Column, ColumnSet, ExecuteAction
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    Column,
+    ColumnSet,
+    ExecuteAction,
+    TextInput,
+)
 
 from bot.i18n import Translator
 from cards.text import action_data, card, line, notice_block, plain
@@ -22,6 +29,8 @@ class PrepView:
     round: int
     candidates: tuple[tuple[str, str, bool], ...]  # (id, text, in play)
     notice: Notice | None = None
+    max_len: int = 1000  # of an idea the host adds
+    draft: str = ""  # a refused text comes back
 
 
 def build(view: PrepView, t: Translator) -> AdaptiveCard:
@@ -60,4 +69,20 @@ def build(view: PrepView, t: Translator) -> AdaptiveCard:
         )
     if len(view.candidates) > SHOWN:
         body.append(line(t("list.more", n=len(view.candidates) - SHOWN), is_subtle=True))
+    body.append(
+        TextInput(
+            id="idea",
+            label=t("prep.add_label"),
+            is_multiline=True,
+            max_length=view.max_len,
+            value=view.draft or None,
+            spacing="Medium",
+        )
+    )
+    add = ExecuteAction(
+        title=t("prep.add"),
+        verb="vote.add",
+        data=action_data("vote.add", view.sid, view.rev, round=view.round),
+    )
+    body.append(ActionSet(actions=[add]))
     return card(body, t)

@@ -21,6 +21,7 @@ class Verb(StrEnum):
     EXTEND = "extend"
     PAUSE = "pause"
     RESUME = "resume"
+    ADJOURN = "adjourn"
     COHOST = "cohost"
     LANGUAGE = "language"
     END = "end"
@@ -61,6 +62,9 @@ WORDS: Mapping[str, Verb] = MappingProxyType(
         "resume": Verb.RESUME,
         "fortsett": Verb.RESUME,
         "gjenoppta": Verb.RESUME,
+        "adjourn": Verb.ADJOURN,
+        "utsett": Verb.ADJOURN,
+        "utset": Verb.ADJOURN,
         "cohost": Verb.COHOST,
         "co-host": Verb.COHOST,
         "medvert": Verb.COHOST,

@@ -11,6 +11,7 @@ from bot.domain.settings import Settings
 
 ACTIVE = "active"
 ENDED = "ended"
+ADJOURNED = "adjourned"  # continues another day: bot/domain/adjournment.py
 
 
 def settings_meta(settings: Settings) -> dict[str, str]:
@@ -32,6 +33,7 @@ def settings_meta(settings: Settings) -> dict[str, str]:
         "reminder_s": str(settings.reminder_s),
         "agenda": encode_agenda(settings.agenda),
         "show_live": "1" if settings.show_live else "0",
+        "suggest_move_on": "1" if settings.suggest_move_on else "0",
     }
 
 
@@ -60,10 +62,23 @@ class Session:
     conversation_type: str
     cohost_uids: tuple[str, ...] = ()
     presenting: int = 0  # in the presentations phase: the group presenting now (1..N)
+    adjourned_left_ms: int = 0  # while adjourned: what the phase had left
+    resume_ms: int = 0  # while adjourned: when the host said it continues (0 = not said)
+    resume_day_only: bool = False
+    resume_note: str = ""  # while adjourned: the host's words when they were not a date
 
     @property
     def active(self) -> bool:
         return self.status == ACTIVE
+
+    @property
+    def adjourned(self) -> bool:
+        return self.status == ADJOURNED
+
+    @property
+    def live(self) -> bool:
+        """Not ended: running, or adjourned to continue another day."""
+        return self.status in (ACTIVE, ADJOURNED)
 
     @property
     def topic(self) -> str:
@@ -114,6 +129,7 @@ class Session:
             reminder_s=_int(meta, "reminder_s", 60),
             show_live=meta.get("show_live") == "1",
             agenda=decode_agenda(meta.get("agenda", "")),
+            suggest_move_on=meta.get("suggest_move_on", "1") == "1",
         )
         cohosts = tuple(u for u in meta.get("cohost_uids", "").split(",") if u)
         return cls(
@@ -133,4 +149,8 @@ class Session:
             conversation_type=meta.get("conversation_type", "channel"),
             cohost_uids=cohosts,
             presenting=_int(meta, "presenting"),
+            adjourned_left_ms=_int(meta, "adjourned_left_ms"),
+            resume_ms=_int(meta, "resume_ms"),
+            resume_day_only=meta.get("resume_day_only") == "1",
+            resume_note=meta.get("resume_note", ""),
         )

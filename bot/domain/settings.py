@@ -46,6 +46,7 @@ class Settings:
     reminder_s: int
     show_live: bool  # vote totals visible while voting (default hidden: no herding)
     agenda: Agenda
+    suggest_move_on: bool = True  # tell the host when every checked-in person is done
 
 
 FieldErrors = dict[str, Refusal]
@@ -125,6 +126,10 @@ def decide_settings(form: Mapping[str, Any], current: Settings) -> Settings | Fi
     if live not in ("true", "false", True, False):
         errors["show_live"] = Refusal.of("setup.yes_no")
         live = current.show_live
+    suggest = form.get("suggest_move_on", "true" if current.suggest_move_on else "false")
+    if suggest not in ("true", "false", True, False):
+        errors["suggest_move_on"] = Refusal.of("setup.yes_no")
+        suggest = current.suggest_move_on
     votes_n = _number(form, "votes_per_person", current.votes_per_person, 1, 20, errors)
     votes_m = _number(form, "votes_per_idea", current.votes_per_idea, 1, 20, errors)
     if "votes_per_idea" not in errors and "votes_per_person" not in errors and votes_m > votes_n:
@@ -146,6 +151,7 @@ def decide_settings(form: Mapping[str, Any], current: Settings) -> Settings | Fi
         reminder_s=current.reminder_s,
         show_live=live in ("true", True),
         agenda=agenda,
+        suggest_move_on=suggest in ("true", True),
     )
     if (problem := check_agenda(agenda)) is not None:
         errors["agenda"] = problem

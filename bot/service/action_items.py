@@ -6,9 +6,10 @@ script checks host and phase again, so a forged press writes nothing.
 
 from __future__ import annotations
 
+import logging
 import time
 
-from bot.domain.action_items import ActionItem, decide_action
+from bot.domain.action_items import OWNER_MAX, ActionItem, decide_action
 from bot.domain.voting import rank
 from bot.service import voting
 from bot.service.actions import Click
@@ -19,6 +20,8 @@ from bot.store.keys import VOTE_ROUNDS
 from cards import action_items
 from cards.text import to_json
 from cards.views import Notice
+
+logger = logging.getLogger(__name__)
 
 TOP_IDEAS = 10
 
@@ -104,7 +107,12 @@ async def _owner_name(deps: Deps, click: Click, aad: str, typed: str) -> str:
     for entry in (await deps.store.roster(click.sid)).values():
         if entry.aad_id == aad:
             return entry.name
-    return click.t("action.owner_picked")
+    try:  # not checked in: Teams knows the name (the follow-up names them to the host)
+        name = await deps.sender.member_name(click.actor.conv, aad)
+    except Exception:  # noqa: BLE001 - a name is nice to have; saving must not fail on it
+        logger.warning("owner_name_lookup_failed", extra={"sid": click.sid})
+        name = None
+    return " ".join(name.split())[:OWNER_MAX] if name else click.t("action.owner_picked")
 
 
 async def save(deps: Deps, click: Click) -> Card:

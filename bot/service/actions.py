@@ -16,15 +16,17 @@ from bot.domain.ideas import decide_idea
 from bot.domain.participants import Role, decide_check_in
 from bot.domain.phases import JOINABLE, Phase
 from bot.domain.refusal import Refusal
+from bot.domain.screening import screen
 from bot.domain.session import Session
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator
-from bot.service import steering
+from bot.service import readiness, steering
 from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
 from bot.service.groups import as_groups, board_mark
 from bot.service.ports import Actor, Card
 from bot.service.views import author_tag, idea_view, member_tag, personal_view
+from bot.service.voting import round_of, voter_tag
 from bot.store.sessions import RosterEntry
 from cards import idea_round, join
 from cards import notice as notice_card
@@ -97,12 +99,21 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
         click.actor.user_id,
         click.actor.aad_id,
     )
+    voting_now = click.session.phase is Phase.VOTING
     result = await deps.store.join(
         click.sid,
         click.actor.activity_id,
         member_tag(deps, click.sid, click.actor),
         entry,
         frozenset(p.value for p in JOINABLE),
+        author_tag=author_tag(deps, click.sid, click.actor),  # readiness: ideas sent before
+        vote=(
+            round_of(click.session),
+            voter_tag(deps, click.sid, click.actor.aad_id),
+            click.session.settings.votes_per_person,
+        )
+        if voting_now
+        else None,
     )
     if result not in ("new", "updated"):
         return await open_join(deps, click, refusal_notice(result), typed=True)
@@ -110,6 +121,7 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
     logger.info("participant_joined", extra={"sid": click.sid, "fresh": result == "new"})
     if result == "new":
         await place_late_joiner(deps, click)
+        await readiness.tell_when_everyone_is_done(deps, click.sid)
     role = click.t("role." + decided.role.value)
     # The answer is the form itself, confirmed: the shared card's next update cannot wipe it
     # on the standalone check-in card, and the form is there to change one's mind.
@@ -144,6 +156,8 @@ async def submit_idea(deps: Deps, click: Click) -> Card:
     if click.session.phase is not Phase.IDEAS:
         return await _idea_card(deps, click, Notice("ideas.over", good=False), draft)
     decided = decide_idea(raw, deps.rules.idea_max_len)
+    if not isinstance(decided, Refusal):  # the author alone hears why; nothing is stored
+        decided = screen(decided, deps.rules.screening, click.session.locale) or decided
     if isinstance(decided, Refusal):
         return await _idea_card(deps, click, Notice(decided.key, decided.params, good=False), draft)
     result = await deps.store.submit_idea(
@@ -154,12 +168,14 @@ async def submit_idea(deps: Deps, click: Click) -> Card:
         click.rev,
         deps.clock.now_ms(),
         deps.rules.max_ideas_per_person,
+        member_tag=click.tag,
     )
     if not result.startswith("ok:"):
         notice = refusal_notice(result, max=deps.rules.max_ideas_per_person)
         return await _idea_card(deps, click, notice, draft)
     await deps.outbox.mark(click.sid)
     logger.info("idea_submitted", extra={"sid": click.sid})
+    await readiness.tell_when_everyone_is_done(deps, click.sid)
     return await _idea_card(deps, click, Notice("idea.received"))
 
 

@@ -12,7 +12,7 @@ from bot.domain.settings import LANGUAGE_CODES
 from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import hosts, steering
+from bot.service import adjournment, follow_up, hosts, steering
 from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor
@@ -47,6 +47,9 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
     lang = language_for(actor.locale)
     t = translator(lang)
     running = await current(deps, actor)
+    if running and running.adjourned:
+        await reply(deps, actor, t, "start.adjourned", topic=running.topic)
+        return
     if running and running.active:
         await reply(deps, actor, t, "start.already", topic=running.topic)
         return
@@ -107,6 +110,12 @@ async def unknown(deps: Deps, actor: Actor, arg: str) -> None:
 
 async def status(deps: Deps, actor: Actor, arg: str) -> None:
     session = await current(deps, actor)
+    if session is not None and session.phase is Phase.ENDED:
+        if await follow_up.show_status(deps, actor, session):
+            return  # after the end: how its actions stand (issue 10 §3)
+    if session is not None and session.adjourned:
+        await adjournment.status(deps, actor, session)
+        return
     if session is None or not session.active:
         await reply(deps, actor, translator(language_for(actor.locale)), "status.none")
         return
@@ -124,10 +133,12 @@ async def status(deps: Deps, actor: Actor, arg: str) -> None:
     )
 
 
-async def host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator, str] | None:
+async def host_session(
+    deps: Deps, actor: Actor, adjourned_ok: bool = False
+) -> tuple[Session, Translator, str] | None:
     """The active session, if the actor hosts it; otherwise the polite answer is sent."""
     session = await current(deps, actor)
-    if session is None or not session.active:
+    if session is None or not (session.active or session.adjourned):
         await reply(deps, actor, translator(language_for(actor.locale)), "status.none")
         return None
     t = translator(session.locale)
@@ -135,11 +146,14 @@ async def host_session(deps: Deps, actor: Actor) -> tuple[Session, Translator, s
     if not await deps.store.is_host(session.sid, me):
         await reply(deps, actor, t, "host.only")
         return None
+    if session.adjourned and not adjourned_ok:  # only `resume` and `end` move it now
+        await reply(deps, actor, t, "adjourn.resume_first")
+        return None
     return session, t, me
 
 
 async def _steer(deps: Deps, actor: Actor, op: str, arg: str = "") -> None:
-    found = await host_session(deps, actor)
+    found = await host_session(deps, actor, adjourned_ok=op == "end")
     if found is None:
         return
     session, t, me = found
@@ -191,6 +205,8 @@ async def pause(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def resume(deps: Deps, actor: Actor, arg: str) -> None:
+    if await adjournment.resume_command(deps, actor):  # an adjourned session, or nothing to do
+        return
     await _steer(deps, actor, "resume")
 
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.domain.ideas import IDEA_MAX
+from bot.domain.screening import Screening
 from bot.service.ports import Clock, Sender
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.groups import GroupStore
+from bot.store.moderation import ModerationStore
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
 from bot.store.timers import TimerStore
@@ -28,6 +30,7 @@ class Rules:
     idea_max_len: int = IDEA_MAX
     export_base_url: str = "http://localhost:3978"  # PUBLIC_BASE_URL: where links point
     export_ttl_s: int = 24 * 3600
+    screening: Screening = field(default_factory=Screening)  # off unless SCREENING_FILE
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class Deps:
     ballots: BallotStore
     action_items: ActionItemStore
     groups: GroupStore
+    moderation: ModerationStore
     sender: Sender
     clock: Clock
     rules: Rules

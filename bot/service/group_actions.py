@@ -11,6 +11,7 @@ import dataclasses
 from bot.domain.ideas import decide_idea
 from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
+from bot.domain.screening import screen
 from bot.domain.tags import Purpose, tag
 from bot.service import groups
 from bot.service.actions import Click
@@ -60,6 +61,8 @@ async def add_input(deps: Deps, click: Click) -> Card:
     if not group or not await _may(deps, click, group):
         return to_json(group_cards.form(_with(view, _refused("not_member")), click.t, draft))
     decided = decide_idea(raw, deps.rules.idea_max_len)
+    if not isinstance(decided, Refusal):  # the author alone hears why; nothing is stored
+        decided = screen(decided, deps.rules.screening, click.session.locale) or decided
     if isinstance(decided, Refusal):
         notice = Notice(decided.key, decided.params, good=False)
         return to_json(group_cards.form(_with(view, notice), click.t, draft))
@@ -107,7 +110,14 @@ async def vote(deps: Deps, click: Click) -> Card:
         notice = _refused("not_member")
     else:
         result = await deps.groups.vote(
-            click.sid, click.actor.activity_id, voter, group, item, click.rev, int(delta)
+            click.sid,
+            click.actor.activity_id,
+            voter,
+            group,
+            item,
+            click.rev,
+            int(delta),
+            member_tag=click.tag,
         )
         if result.startswith("ok:"):
             notice = Notice(

@@ -91,7 +91,7 @@ async def board_view(
     places = await deps.groups.places(session.sid)
     top = tuple(json.loads(places.get(f"{group}:top", "[]")))
     tied = tuple(json.loads(places.get(f"{group}:tied", "[]")))
-    is_open = session.active and session.phase is Phase.GROUPS and part_of(session) == part
+    is_open = session.live and session.phase is Phase.GROUPS and part_of(session) == part
     tally = await deps.groups.tally(session.sid, group) if part == 2 and not is_open else {}
     used, mine = await deps.groups.mine(session.sid, group, voter) if voter else (0, {})
     items = tuple(
@@ -117,6 +117,11 @@ async def board_view(
             )
         )
     question = session.settings.q1 if part == 1 else session.settings.q2
+    voted = None
+    if part == 2 and is_open:  # how many of the group voted: a count, never who
+        _, placement = await deps.groups.placement(session.sid)
+        size = sum(1 for g in placement.values() if g == group)
+        voted = (await deps.groups.ready(session.sid, group), size)
     return BoardView(
         sid=session.sid,
         rev=session.rev,
@@ -133,6 +138,7 @@ async def board_view(
         left=(3 - used) if voter and part == 2 and is_open else None,
         notice=notice,
         mention=mention,
+        voted=voted,
     )
 
 

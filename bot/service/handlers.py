@@ -18,14 +18,19 @@ from bot.i18n import language_for, translator
 from bot.service import (
     action_items,
     actions,
+    adjournment,
     commands,
+    follow_up,
+    follow_up_actions,
     group_actions,
     group_commands,
     groups,
     hosts,
+    moderation,
     records,
     setup,
     vote_actions,
+    voting,
 )
 from bot.service.actions import Click
 from bot.service.deps import Deps
@@ -53,6 +58,7 @@ COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
         Verb.EXTEND: commands.extend,
         Verb.PAUSE: commands.pause,
         Verb.RESUME: commands.resume,
+        Verb.ADJOURN: adjournment.adjourn_command,
         Verb.COHOST: commands.cohost,
         Verb.LANGUAGE: commands.language,
         Verb.END: commands.end,
@@ -73,6 +79,7 @@ class Route:
     handler: ActionHandler
     phases: frozenset[Phase]  # a button from another phase → "this step is over"
     host_only: bool = False  # checked against the caller's tag, never card data
+    anywhere: bool = False  # pressed outside the session's conversation (a 1:1 follow-up)
 
 
 ROUTES: Mapping[str, Route] = MappingProxyType(
@@ -88,6 +95,8 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "timer.pause": Route(actions.pause, RUNNING, host_only=True),
         "timer.resume": Route(actions.resume, RUNNING, host_only=True),
         "session.end": Route(actions.end, LIVE, host_only=True),
+        "session.adjourn": Route(adjournment.adjourn_click, RUNNING, host_only=True),
+        "session.resume": Route(adjournment.resume_click, RUNNING, host_only=True),
         "setup.open": Route(setup.open_setup, SETTING_UP, host_only=True),
         "setup.template": Route(setup.use_template, SETTING_UP, host_only=True),
         "setup.save": Route(setup.save, SETTING_UP, host_only=True),
@@ -106,8 +115,16 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "group.pick": Route(group_actions.pick, frozenset(Phase)),
         "vote.prepare": Route(vote_actions.prepare, RUNNING, host_only=True),
         "vote.toggle": Route(vote_actions.toggle, RUNNING, host_only=True),
+        "vote.add": Route(vote_actions.add, RUNNING, host_only=True),
         "vote.cast": Route(vote_actions.cast, frozenset(Phase)),  # answers on the vote card
         "vote.page": Route(vote_actions.page, frozenset(Phase)),
+        "moderate.open": Route(moderation.open_card, RUNNING, host_only=True),
+        "moderate.hide": Route(moderation.hide, RUNNING, host_only=True),
+        "moderate.restore": Route(moderation.restore, RUNNING, host_only=True),
+        # the owner's 1:1 after the end; the owner is checked against from.aadObjectId
+        "followup.done": Route(follow_up_actions.done, frozenset(Phase), anywhere=True),
+        "followup.later": Route(follow_up_actions.later, frozenset(Phase), anywhere=True),
+        "followup.not_me": Route(follow_up_actions.not_me, frozenset(Phase), anywhere=True),
     }
 )
 
@@ -140,11 +157,13 @@ class Service:
         if route is None or not isinstance(sid, str) or type(rev) is not int:
             return to_json(notice.message(t, "card.unknown", good=False))
         meta = await self.deps.store.meta(sid)
-        if not meta or meta.get("conv_key") != actor.conv_key:
+        if not meta or (meta.get("conv_key") != actor.conv_key and not route.anywhere):
             return to_json(notice.message(t, "card.gone", good=False))
         session = Session.from_meta(sid, meta)
         me = member_tag(self.deps, sid, actor)
         click = Click(actor, sid, rev, data, session, translator(session.locale), me)
+        if session.adjourned and verb not in adjournment.OPEN_WHILE_ADJOURNED:
+            return await adjournment.refuse_click(self.deps, click)  # continues another day
         if session.phase not in route.phases:
             key = "card.ended" if not session.active else "card.stale"
             return await self._stale(click, Notice(key, good=False))
@@ -162,6 +181,10 @@ class Service:
         """The publisher's render: the base card everybody sees, with no personal parts."""
         if "|g" in sid:
             return await groups.render_board(self.deps, sid)
+        if voting.VOTE_MARK in sid:
+            return await voting.render_card(self.deps, sid)
+        if sid.endswith(follow_up.HOST_MARK):
+            return await follow_up.render_host_card(self.deps, sid)
         session, view = await shared_view(self.deps, sid)
         meta = await self.deps.store.meta(sid)
         if not meta or not meta.get("card_id"):

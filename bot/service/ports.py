@@ -33,6 +33,8 @@ class Actor:
     conv: ConvRef
     conv_key: str  # the channel or chat a session belongs to (thread suffix removed)
     mentions: tuple[tuple[str, str], ...] = ()  # (Teams user id, name) of people @mentioned
+    tz_name: str = ""  # the client's IANA zone (localTimezone), to read typed dates
+    utc_offset_min: int | None = None  # the client's offset (localTimestamp), the fallback
 
 
 class Sender(Protocol):
@@ -48,6 +50,10 @@ class Sender(Protocol):
 
     async def thread(self, ref: ConvRef, channel_id: str, card: Card) -> tuple[ConvRef, str]:
         """A new thread in a channel, opened with a card: (its conversation, card id)."""
+        ...
+
+    async def member_name(self, ref: ConvRef, member_id: str) -> str | None:
+        """A conversation member's display name (by Teams user id or AAD object id)."""
         ...
 
     async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:

@@ -9,7 +9,7 @@ from bot.domain.participants import Role
 from bot.domain.session import Session
 from bot.domain.voting import rank
 from bot.i18n import translator
-from bot.service import voting
+from bot.service import follow_up, voting
 from bot.service.deps import Deps
 from bot.service.views import conv_ref
 from bot.store.keys import VOTE_ROUNDS
@@ -28,6 +28,7 @@ async def finish_session(deps: Deps, sid: str) -> None:
     await deps.store.expire_pointer(meta.get("conv_key", ""), sid, deps.rules.retention_s)
     await deps.store.remember_ended(meta.get("conv_key", ""), sid, deps.rules.retention_s)
     await post_summary(deps, sid, meta)
+    await follow_up.schedule_start(deps, sid)  # issue 10 §3: each owner, then the host
 
 
 async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, object]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from bot.domain.follow_up import FollowJob
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.domain.timers import TimerJob, TimerKind
 from bot.i18n import translator
-from bot.logs import Backoff, correlated
+from bot.logs import Backoff, correlated, raise_if_cancelled
 from bot.metrics import Metrics
-from bot.service import steering
+from bot.service import follow_up_jobs, steering
 from bot.service.deps import Deps
 from bot.service.views import conv_ref, following
 from cards import timeup
@@ -37,6 +38,9 @@ def due_ms(session: Session, kind: TimerKind) -> int:
 
 
 async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
+    if (follow_job := FollowJob.parse(timer_id)) is not None:
+        await follow_up_jobs.run_job(deps, follow_job)  # after the end: reminders (issue 10 §3)
+        return
     job = TimerJob.parse(timer_id)
     if job is None:
         return
@@ -81,7 +85,8 @@ class TimerRunner:
             with correlated():
                 try:
                     await run_timer(self._deps, timer_id, self._metrics)
-                except Exception:
+                except Exception as exc:
+                    raise_if_cancelled(exc)
                     logger.exception("timer_failed", extra={"timer": timer_id})
                     continue  # stays in flight: its lease runs out and it is tried again
                 await self._deps.timers.done(timer_id)
@@ -98,6 +103,8 @@ class TimerRunner:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - logged once per backoff step
+                    raise_if_cancelled(exc)
                     self._metrics.loop_failed("timer")
                     delay = max(self.poll_s, backoff.failed(exc))
+            raise_if_cancelled()  # also when a swallowed cancel let the tick return normally
             await asyncio.sleep(delay)

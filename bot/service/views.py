@@ -76,8 +76,14 @@ def session_view(
         joined=sum(by_role.values()),
         by_role=by_role,
         idea_count=snap.idea_count,
+        ready=int(snap.meta.get("ready_ideas", 0)) if session.phase is Phase.IDEAS else 0,
         next_phase=following(session),
         refresh_user_ids=session.host_uids,
+        adjourned=session.adjourned,
+        resume_ms=session.resume_ms,
+        resume_day_only=session.resume_day_only,
+        resume_note=session.resume_note,
+        adjourned_left_ms=session.adjourned_left_ms,
         is_host=personal and is_host,
         my_role=Role(snap.my_role) if personal and snap.my_role else None,
         notice=notice if personal else None,
@@ -96,6 +102,7 @@ def idea_view(
         open=session.active and session.phase is Phase.IDEAS,
         ends_ms=session.phase_ends_ms,
         my_ideas=tuple(i.text for i in mine),
+        my_hidden=tuple(i.hidden for i in mine),
         notice=notice,
         draft=draft,
     )
@@ -169,4 +176,5 @@ async def with_votes(deps: Deps, session: Session, view: SessionView) -> Session
     round_ = max(1, session.item.part)
     tally = await deps.ballots.tally(session.sid, round_)
     voters = await deps.ballots.voters(session.sid, round_)
-    return dataclasses.replace(view, votes_cast=sum(tally.values()), voters=voters)
+    ready = await deps.ballots.ready(session.sid, round_)
+    return dataclasses.replace(view, votes_cast=sum(tally.values()), voters=voters, ready=ready)

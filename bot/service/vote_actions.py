@@ -7,8 +7,11 @@ import json
 from types import MappingProxyType
 from typing import Mapping
 
+from bot.domain.ideas import decide_idea
 from bot.domain.phases import Phase
+from bot.domain.refusal import Refusal
 from bot.domain.session import Session
+from bot.service import readiness
 from bot.service.actions import Click, view_card
 from bot.service.answers import REFUSALS as ANSWERS
 from bot.service.answers import succeeded
@@ -58,11 +61,14 @@ async def cast(deps: Deps, click: Click) -> Card:
             click.session.settings.votes_per_person,
             click.session.settings.votes_per_idea,
             int(delta),
+            member_tag=click.tag,
         )
         if result.startswith("ok:"):
             left = int(result.split(":")[1])
             notice = Notice("vote.counted" if delta == 1 else "vote.taken_back", {"n": left})
             await deps.outbox.mark(click.sid)
+            if left == 0:
+                await readiness.tell_when_everyone_is_done(deps, click.sid)
         else:
             params = {
                 "n": click.session.settings.votes_per_person,
@@ -90,14 +96,21 @@ def upcoming_round(click: Click) -> int | None:
     return max(1, item.part) if item.phase is Phase.VOTING else None
 
 
-async def _prep_card(deps: Deps, click: Click, round_: int, notice: Notice | None = None) -> Card:
+SESSION_IDEAS_MAX = 5000  # hosts' added ideas included
+
+
+async def _prep_card(
+    deps: Deps, click: Click, round_: int, notice: Notice | None = None, draft: str = ""
+) -> Card:
     meta = await deps.store.meta(click.sid)
     session = Session.from_meta(click.sid, meta)
     left_out = set(json.loads(meta.get(f"vote_out:{round_}", "[]")))
     ids = await candidates(deps, session, round_)
     texts = await texts_for(deps, click.sid, ids)
     items = tuple((i, texts[i], i not in left_out) for i in ids if i in texts)
-    view = vote_prep.PrepView(click.sid, session.rev, round_, items, notice)
+    view = vote_prep.PrepView(
+        click.sid, session.rev, round_, items, notice, deps.rules.idea_max_len, draft
+    )
     return to_json(vote_prep.build(view, click.t))
 
 
@@ -106,6 +119,31 @@ async def prepare(deps: Deps, click: Click) -> Card:
     if round_ is None:
         return await view_card(deps, click, Notice("prep.not_now", good=False))
     return await _prep_card(deps, click, round_)
+
+
+async def add(deps: Deps, click: Click) -> Card:
+    """A host adds an idea of their own to the coming vote (it is in play unless left out)."""
+    round_, raw = upcoming_round(click), click.data.get("idea")
+    if round_ is None or click.data.get("round") != round_:
+        return await view_card(deps, click, Notice("prep.not_now", good=False))
+    draft = raw[: 2 * deps.rules.idea_max_len] if isinstance(raw, str) else ""
+    decided = decide_idea(raw, deps.rules.idea_max_len)
+    if isinstance(decided, Refusal):
+        notice = Notice(decided.key, decided.params, good=False)
+        return await _prep_card(deps, click, round_, notice, draft)
+    result = await deps.store.add_host_idea(
+        click.sid,
+        click.actor.activity_id,
+        click.tag,
+        decided,
+        deps.clock.now_ms(),
+        SESSION_IDEAS_MAX,
+    )
+    if not succeeded(result):
+        notice = Notice(ANSWERS.get(result, "error.generic"), good=False)
+        return await _prep_card(deps, click, round_, notice, draft)
+    await deps.outbox.mark(click.sid)  # the idea count
+    return await _prep_card(deps, click, round_, Notice("prep.added"))
 
 
 async def toggle(deps: Deps, click: Click) -> Card:

@@ -16,8 +16,9 @@ from bot.domain.tags import Purpose, tag
 from bot.domain.voting import DEFAULT_TOP_K, PAGE_SIZE, rank, top
 from bot.i18n import translator
 from bot.service.deps import Deps
-from bot.service.ports import SendError
+from bot.service.ports import Card, ConvRef, SendError
 from bot.service.views import conv_ref
+from bot.store.moderation import GROUP_ITEM
 from bot.templates import TEMPLATES
 from cards import voting
 from cards.text import to_json
@@ -35,7 +36,12 @@ def voter_tag(deps: Deps, sid: str, aad_id: str) -> str:
     return tag(deps.rules.anon_key, Purpose.VOTER, sid, aad_id)
 
 
-GROUP_PICK = "g"  # a group's top-3 input in the vote: "g<input id>" beside idea ids
+GROUP_PICK = GROUP_ITEM  # a group's top-3 input in the vote: "g<input id>" beside idea ids
+VOTE_MARK = "|v"  # an outbox mark "<sid>|v<round>": the shared vote card is re-rendered
+
+
+def vote_mark(sid: str, round_: int) -> str:
+    return f"{sid}{VOTE_MARK}{round_}"
 
 
 async def texts_for(deps: Deps, sid: str, ids: list[str]) -> dict[str, str]:
@@ -49,7 +55,13 @@ async def texts_for(deps: Deps, sid: str, ids: list[str]) -> dict[str, str]:
 
 async def candidates(deps: Deps, session: Session, round_: int) -> list[str]:
     """SPEC §3: by default every group's top 3 plus the idea round's ideas; round 2 takes
-    the top K of round 1. Hosts may leave some out before the round opens."""
+    the top K of round 1. Hosts may leave some out before the round opens; what a host hid
+    is never a candidate."""
+    hidden = await deps.moderation.hidden(session.sid)
+    return [i for i in await _candidates(deps, session, round_) if i not in hidden]
+
+
+async def _candidates(deps: Deps, session: Session, round_: int) -> list[str]:
     if round_ == 1:
         found = [idea.idea_id for idea in await deps.store.ideas(session.sid)]
         count, _ = await deps.groups.placement(session.sid)
@@ -72,7 +84,7 @@ async def view(
     notice: Notice | None = None,
 ) -> VoteView:
     """One person's view (voter given) or the shared one: two round trips to Redis."""
-    is_open = session.active and session.phase is Phase.VOTING and round_of(session) == round_
+    is_open = session.live and session.phase is Phase.VOTING and round_of(session) == round_
     show_totals = not is_open or session.settings.show_live
     info = await deps.ballots.overview(session.sid, round_, voter, with_tally=show_totals)
     ids = info.in_play
@@ -116,6 +128,19 @@ async def open_round(deps: Deps, sid: str) -> None:
     card_id = await deps.sender.send(conv_ref(meta), card=to_json(voting.build(shared, t)))
     await deps.store.set_card(sid, card_id, field=f"vote_card_id:{round_}")
     logger.info("vote_opened", extra={"sid": sid, "round": round_, "ideas": shared.total_ideas})
+
+
+async def render_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
+    """The publisher's render of a shared vote card (after a host hid or restored an idea)."""
+    sid, _, number = mark.partition(VOTE_MARK)
+    round_ = int(number) if number in ("1", "2") else 1
+    meta = await deps.store.meta(sid)
+    card_id = meta.get(f"vote_card_id:{round_}")
+    if not card_id:
+        return None
+    session = Session.from_meta(sid, meta)
+    shared = await view(deps, session, round_, 0, voter=None)
+    return conv_ref(meta), card_id, to_json(voting.build(shared, translator(session.locale)))
 
 
 async def close_round(deps: Deps, sid: str, round_: int) -> None:

@@ -8,6 +8,7 @@ from redis.asyncio import Redis
 
 from bot.domain.action_items import MAX_ITEMS, ActionItem
 from bot.store import keys, scripts
+from bot.store.follow_ups import FollowUpStore
 from bot.store.sessions import repeat_as_first
 
 
@@ -16,6 +17,7 @@ class ActionItemStore:
         self._redis = redis
         self._seen_ttl = seen_ttl_s
         self._save = redis.register_script(scripts.SAVE_ACTION_ITEM)
+        self.follow_ups = FollowUpStore(redis, seen_ttl_s)  # after the end (issue 10 §3)
 
     async def save(
         self, sid: str, activity_id: str, actor_tag: str, item_id: str, item: ActionItem | None

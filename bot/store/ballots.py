@@ -36,7 +36,9 @@ class BallotStore:
         allowance: int,
         cap: int,
         delta: int,
+        member_tag: str = "",
     ) -> str:
+        """A checked-in voter (member tag in the roster) who uses every dot is "ready"."""
         return repeat_as_first(
             await self._cast(
                 keys=[
@@ -44,8 +46,21 @@ class BallotStore:
                     keys.seen(sid, activity_id),
                     keys.tally(sid, round_),
                     keys.ballots(sid, round_),
+                    keys.roster(sid),
                 ],
-                args=[self._seen_ttl, voter, idea_id, rev, allowance, cap, delta],
+                args=[
+                    self._seen_ttl,
+                    voter,
+                    idea_id,
+                    rev,
+                    allowance,
+                    cap,
+                    delta,
+                    "voting",
+                    member_tag,
+                    "",
+                    allowance,
+                ],
             )
         )
 
@@ -78,6 +93,10 @@ class BallotStore:
 
     async def used(self, sid: str, round_: int, voter: str) -> int:
         return int(await self._redis.hget(keys.ballots(sid, round_), voter) or 0)
+
+    async def ready(self, sid: str, round_: int) -> int:
+        """Checked-in people who have used all their votes (kept by CAST_VOTE and JOIN)."""
+        return int(await self._redis.hget(keys.ballots(sid, round_), "#ready") or 0)
 
     async def voters(self, sid: str, round_: int) -> int:
         """How many people have at least one dot placed (kept by CAST_VOTE)."""

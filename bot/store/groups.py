@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
+from bot.store.moderation import GROUP_ITEM
 from bot.store.sessions import repeat_as_first
 
 MAX_INPUTS = 2000
@@ -113,8 +114,10 @@ class GroupStore:
         rev: int,
         delta: int,
         allowance: int = 3,
+        member_tag: str = "",
     ) -> str:
-        """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase."""
+        """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase.
+        A member of this group with a dot placed counts as having voted ('#ready')."""
         return repeat_as_first(
             await self._cast(
                 keys=[
@@ -122,15 +125,37 @@ class GroupStore:
                     keys.seen(sid, activity_id),
                     keys.group_tally(sid, group),
                     keys.group_ballots(sid, group),
+                    keys.groups(sid),
                 ],
-                args=[self._seen_ttl, voter, input_id, rev, allowance, allowance, delta, "groups"],
+                args=[
+                    self._seen_ttl,
+                    voter,
+                    input_id,
+                    rev,
+                    allowance,
+                    allowance,
+                    delta,
+                    "groups",
+                    member_tag,
+                    str(group),
+                    1,
+                ],
             )
         )
 
-    async def inputs(self, sid: str, group: int | None = None) -> list[GroupInput]:
+    async def inputs(
+        self, sid: str, group: int | None = None, *, with_hidden: bool = False
+    ) -> list[GroupInput]:
+        """A group's inputs (all groups' when None); those a host hid only when asked for."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hgetall(keys.inputs(sid))
+        pipe.hkeys(keys.hidden(sid))
+        records, hidden = await pipe.execute()
         found = []
-        for input_id, raw in (await self._redis.hgetall(keys.inputs(sid))).items():
+        for input_id, raw in records.items():
             data = json.loads(raw)
+            if not with_hidden and GROUP_ITEM + input_id in hidden:
+                continue
             if group is None or int(data["g"]) == group:
                 found.append(
                     GroupInput(
@@ -142,6 +167,10 @@ class GroupStore:
     async def tally(self, sid: str, group: int) -> dict[str, int]:
         raw = await self._redis.hgetall(keys.group_tally(sid, group))
         return {i: int(n) for i, n in raw.items()}
+
+    async def ready(self, sid: str, group: int) -> int:
+        """Members of the group with at least one dot in its vote (kept by CAST_VOTE)."""
+        return int(await self._redis.hget(keys.group_ballots(sid, group), "#ready") or 0)
 
     async def mine(self, sid: str, group: int, voter: str) -> tuple[int, dict[str, int]]:
         raw = await self._redis.hgetall(keys.group_ballots(sid, group))

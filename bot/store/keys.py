@@ -1,36 +1,54 @@
 """Every Redis key Digikok writes. `{sid}` is a hash tag: one session, one cluster slot.
 
-Session keys (all expire RETENTION_DAYS after the session ends; `delete` removes them):
-  dk:{sid}:meta        hash    status (active|ended), phase, step (agenda index), rev (bumps
-                               on phase moves), tver (bumps on timer changes), created_ms,
-                               phase_started_ms, phase_ends_ms, paused_left_ms, ended_ms,
+Session keys (all expire RETENTION_DAYS after the session ends, not while it is adjourned;
+`delete` removes them):
+  dk:{sid}:meta        hash    status (active|adjourned|ended), phase, step (agenda index),
+                               rev (bumps on phase moves), tver (bumps on timer changes),
+                               created_ms, phase_started_ms, phase_ends_ms, paused_left_ms,
+                               ended_ms,
                                host_name, host_uid, cohost_uids ("29:a,29:b"), conv_key,
                                service_url, conversation_id, conversation_type, tenant_id,
                                bot_id, bot_name, card_id (activity id of the session card),
-                               idea_seq (last idea number); the settings: template, topic,
+                               idea_seq (last idea number), ready_ideas (checked-in people
+                               with an idea sent); the settings: template, topic,
                                need, pitchers, idea_prompt, q1, q2, categories (JSON),
                                groups, votes_n, votes_m, locale, auto_advance, reminder_s,
-                               agenda ("checkin:0:0,pitch:10:0,…")
+                               agenda ("checkin:0:0,pitch:10:0,…"); while adjourned
+                               (status adjourned, bot/domain/adjournment.py): adjourned_ms,
+                               adjourned_left_ms, resume_ms, resume_day_only, resume_note;
+                               resumed_ms after a resume
   dk:{sid}:hosts       set     member tags of the host and co-hosts
   dk:{sid}:roster      hash    member tag -> JSON {role, dept, name, uid, aad}
                                (the roster names people on purpose; ideas never point here)
   dk:{sid}:roles       hash    role -> number checked in with it (kept by the JOIN script)
   dk:{sid}:ideas       hash    idea id -> JSON {text, at}           (no author in it)
   dk:{sid}:by_author   hash    author tag -> "3,7,12" idea ids      (author tag ≠ member tag)
+  dk:{sid}:hidden      hash    item id as in a vote ("12" an idea, "g7" a group input) ->
+                               JSON {at, from: [vote pairs it was taken out of]}: hidden by
+                               a host (never who wrote it); "#ideas" -> hidden ideas
   dk:{sid}:tally:<r>   hash    vote round r (1|2): idea id -> dots; the ideas in play are
                                exactly its fields (preset to 0 when the round opens)
   dk:{sid}:ballots:<r> hash    "<voter tag>" -> dots used; "<voter tag>:<idea id>" -> dots
                                there (voter tag ≠ member and author tags: votes link to nobody);
-                               "#voters" -> people with at least one dot placed
+                               "#voters" -> people with at least one dot placed;
+                               "#ready" -> checked-in people who used all their dots, each
+                               marked "<voter tag>#r" (readiness: counts, never who)
   dk:{sid}:groups      hash    member tag -> group number (1..N); "#n" -> N
   dk:{sid}:gplace      hash    "<g>:conv" -> the group's conversation (its channel thread);
                                "<g>:board" / "<g>:form:<part>" -> activity ids of its cards;
                                "<g>:top" -> JSON top-3 input ids, fixed when question 2 ends
   dk:{sid}:inputs      hash    input id -> JSON {g, part, text, cat, at}  (no author in it)
   dk:{sid}:gtally:<g>  hash    question-2 group vote: input id -> dots (inputs preset to 0)
-  dk:{sid}:gballots:<g> hash   like ballots:<r>, inside group g
+  dk:{sid}:gballots:<g> hash   like ballots:<r>, inside group g ("#ready": its members
+                               with a dot placed)
   dk:{sid}:actions     hash    action item id -> JSON {text, owner_name, owner_aad, due}
                                (owners are named on purpose: a responsible person per action)
+  dk:{sid}:follow      hash    after the end, action item id -> JSON {owner (AAD id), due,
+                               state (open|done|moved|back|unreached), ver}; opened with the
+                               session data's remaining TTL
+  dk:{sid}:fplace      hash    where follow-up cards went: "host" -> the host's 1:1 id,
+                               "host_card" -> its status card's activity id, "<item id>" ->
+                               the owner's 1:1 id; same TTL as follow
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
   dk:{sid}:fired:<id>  string  timer <id>'s message was posted (a rerun posts nothing)
@@ -39,9 +57,17 @@ Conversation and global keys:
   dk:conv:<conv key>   string  the conversation's current session id (active or last ended)
   dk:hist:<conv key>   list    ids of the conversation's ended sessions, newest first
                                (trimmed to 50; each entry lives only as long as its data)
-  dk:outbox:stale      set     session ids whose shared card must be re-rendered
+  dk:{outbox}:due      zset    publisher mark (a session id, "<sid>|g<n>" for a group's
+                               board, "<sid>|f" for the host's follow-up card) -> when a
+                               replica may take it (epoch ms, Redis clock); a taken mark ->
+                               when its claim runs out (its replica died)
+  dk:{outbox}:ver      hash    mark -> version, bumped by every mark; a publish removes the
+                               mark only if the version is still the one it claimed
+  dk:{outbox}:fails    hash    mark -> its publishes failed in a row (bounded retries)
   dk:turn:<conv>:<aid> string  a message being handled ("busy", 10 s) or handled ("done")
-  dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms)
+  dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms); after
+                               the end, follow-up jobs "<sid>:<item>-<ver>:followup|handback"
+                               and "<sid>:0-0:start" (bot/domain/follow_up.py)
   dk:{timers}:running  zset    timer id -> lease expiry (epoch ms) while a replica runs it
   dk:{pace}:<conv id>  zset    booking id -> its connector slot (epoch ms, Redis clock);
                                bot/store/pacing.py, PEXPIRE'd so idle ones vanish
@@ -50,7 +76,10 @@ Conversation and global keys:
 from __future__ import annotations
 
 SEEN_TTL_S = 24 * 3600
-OUTBOX_STALE = "dk:outbox:stale"
+OUTBOX_DUE = "dk:{outbox}:due"
+OUTBOX_VERSIONS = "dk:{outbox}:ver"
+OUTBOX_FAILS = "dk:{outbox}:fails"
+OUTBOX = (OUTBOX_DUE, OUTBOX_VERSIONS, OUTBOX_FAILS)
 TIMERS_DUE = "dk:{timers}:due"
 TIMERS_RUNNING = "dk:{timers}:running"
 
@@ -86,6 +115,10 @@ def ideas(sid: str) -> str:
 
 def by_author(sid: str) -> str:
     return _session(sid, "by_author")
+
+
+def hidden(sid: str) -> str:
+    return _session(sid, "hidden")
 
 
 def tally(sid: str, round_: int) -> str:
@@ -126,6 +159,14 @@ def action_items(sid: str) -> str:
     return _session(sid, "actions")
 
 
+def follow_ups(sid: str) -> str:
+    return _session(sid, "follow")
+
+
+def follow_places(sid: str) -> str:
+    return _session(sid, "fplace")
+
+
 def seen(sid: str, activity_id: str) -> str:
     return _session(sid, f"seen:{activity_id}")
 
@@ -141,13 +182,22 @@ def publish_lease(sid: str) -> str:
 def session_keys(sid: str) -> tuple[str, ...]:
     """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
     rounds = tuple(k for r in VOTE_ROUNDS for k in (tally(sid, r), ballots(sid, r)))
-    fixed = (meta(sid), hosts(sid), roster(sid), roles(sid), ideas(sid), by_author(sid))
+    fixed = (
+        meta(sid),
+        hosts(sid),
+        roster(sid),
+        roles(sid),
+        ideas(sid),
+        by_author(sid),
+        hidden(sid),
+    )
     grouped = (groups(sid), group_places(sid), inputs(sid)) + tuple(
         k
         for g in range(1, MAX_GROUP_KEYS + 1)
         for k in (group_tally(sid, g), group_ballots(sid, g))
     )
-    return (*fixed, action_items(sid), *rounds, *grouped)
+    follow = (follow_ups(sid), follow_places(sid))
+    return (*fixed, action_items(sid), *follow, *rounds, *grouped)
 
 
 def session_pattern(sid: str) -> str:

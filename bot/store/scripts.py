@@ -14,10 +14,15 @@ local function refuse(r) return r end  -- a refusal writes nothing, not even its
 
 JOIN = (
     """
--- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] roster  KEYS[4] roles
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] roster  KEYS[4] roles  KEYS[5] by_author
+-- KEYS[6] ballots of the running vote round (any ballots key when no vote runs)
 -- ARGV[1] seen ttl (s)  ARGV[2] member tag  ARGV[3] roster record (JSON)
 -- ARGV[4] joinable phases, comma-wrapped (",checkin,pitch,")  ARGV[5] the record's role
+-- ARGV[6] the joiner's author tag  ARGV[7] their voter tag ('' = no vote runs)
+-- ARGV[8] votes per person
 -- Returns 'new' | 'updated' | 'ended' | 'wrong_phase' | 'gone'.
+-- Readiness counts checked-in people only: someone who sent ideas or used their votes
+-- before checking in is counted now (the tags meet here only, and are stored apart).
 """
     + _SEEN
     + """
@@ -28,7 +33,16 @@ if not string.find(ARGV[4], ',' .. m[2] .. ',', 1, true) then return refuse('wro
 local old = redis.call('HGET', KEYS[3], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
-if not old then return answer('new') end
+if not old then
+  if redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)
+  end
+  if ARGV[7] ~= '' and tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0') >= tonumber(ARGV[8])
+     and redis.call('HSETNX', KEYS[6], ARGV[7] .. '#r', 1) == 1 then
+    redis.call('HINCRBY', KEYS[6], '#ready', 1)
+  end
+  return answer('new')
+end
 redis.call('HINCRBY', KEYS[4], cjson.decode(old)['role'], -1)
 return answer('updated')
 """
@@ -36,9 +50,9 @@ return answer('updated')
 
 SUBMIT_IDEA = (
     """
--- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] ideas  KEYS[4] by_author
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] ideas  KEYS[4] by_author  KEYS[5] roster
 -- ARGV[1] seen ttl (s)  ARGV[2] author tag  ARGV[3] idea record (JSON)  ARGV[4] card rev
--- ARGV[5] max ideas per author
+-- ARGV[5] max ideas per author  ARGV[6] the author's member tag (readiness only)
 -- Returns 'ok:<idea id>' | 'ended' | 'wrong_phase' | 'stale' | 'limit' | 'gone'.
 """
     + _SEEN
@@ -54,6 +68,9 @@ for _ in string.gmatch(mine, '[^,]+') do count = count + 1 end
 if count >= tonumber(ARGV[5]) then return refuse('limit') end
 local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
 redis.call('HSET', KEYS[3], id, ARGV[3])
+if mine == '' and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)  -- checked-in people who sent an idea
+end
 if mine == '' then mine = id else mine = mine .. ',' .. id end
 redis.call('HSET', KEYS[4], ARGV[2], mine)
 return answer('ok:' .. id)
@@ -75,7 +92,10 @@ HOST_UPDATE = (
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'tver')
 if not m[1] then return refuse('gone') end
-if m[1] ~= 'active' then return refuse('ended') end
+-- An adjourned session only ends (bot/domain/adjournment.py); nothing else moves it.
+if m[1] ~= 'active' and not (m[1] == 'adjourned' and ARGV[6] == '1') then
+  return refuse('ended')
+end
 if ARGV[2] ~= '' and redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then
   return refuse('not_host')
 end
@@ -120,6 +140,10 @@ CAST_VOTE = (
 -- ARGV[1] seen ttl (s)  ARGV[2] voter tag  ARGV[3] idea id  ARGV[4] card rev
 -- ARGV[5] allowance  ARGV[6] cap per idea  ARGV[7] delta (1 = vote, -1 = take back)
 -- ARGV[8] the phase votes belong to: 'voting' (dot voting) or 'groups' (a group's top 3)
+-- KEYS[5] who counts for readiness: roster (voting) or groups (a group's vote)
+-- ARGV[9] the voter's member tag  ARGV[10] the value KEYS[5] must hold for them ('' = any)
+-- ARGV[11] dots that make a voter "ready": all of them (voting), one (a group's vote).
+-- '#ready' counts ready voters who count; "<voter>#r" marks each one counted.
 -- Returns 'ok:<votes left>' | 'ended' | 'wrong_phase' | 'stale' | 'gone' | 'unknown_idea'
 --       | 'no_votes_left' | 'idea_full' | 'none_here' | 'bad_input'.
 -- The twin of decide_vote (bot/domain/voting.py): check and count in one step, so 300
@@ -151,6 +175,16 @@ if used + delta == 0 or (used == 0 and delta == 1) then
   redis.call('HINCRBY', KEYS[4], '#voters', delta)  -- people with at least one dot placed
 end
 redis.call('HINCRBY', KEYS[3], ARGV[3], delta)
+local ready_at = tonumber(ARGV[11])
+if delta == 1 and used + 1 == ready_at then
+  local v = redis.call('HGET', KEYS[5], ARGV[9])
+  if v and (ARGV[10] == '' or v == ARGV[10]) then
+    redis.call('HSET', KEYS[4], ARGV[2] .. '#r', 1)
+    redis.call('HINCRBY', KEYS[4], '#ready', 1)
+  end
+elseif delta == -1 and used == ready_at and redis.call('HDEL', KEYS[4], ARGV[2] .. '#r') == 1 then
+  redis.call('HINCRBY', KEYS[4], '#ready', -1)
+end
 return answer('ok:' .. (allowance - used - delta))
 """
 )
@@ -258,4 +292,282 @@ local cur = redis.call('GET', KEYS[1]) or ''
 if cur ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
+"""
+
+MODERATE = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] hidden  KEYS[5] ideas or inputs
+-- KEYS[6], KEYS[7], … tally/ballots pairs the item may be in play in
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] item id as in a vote ("12", "g7")
+-- ARGV[4] its field in KEYS[5] ("12", "7")  ARGV[5] 'hide' | 'restore'  ARGV[6] now ms
+-- ARGV[7], ARGV[8], … per pair: dots that make a voter ready there ('0' = that vote is not
+--   open: a closed round keeps its dots, reads leave the hidden item out), and the item's
+--   id in that vote (a group's own vote knows input 7 as "7", the dot vote as "g7")
+-- Returns 'ok:hidden' | 'ok:restored' | 'already' | 'not_hidden' | 'unknown_item'
+--       | 'not_host' | 'ended' | 'gone'.
+-- Hiding takes the item out of every open vote and gives its dots back to their voters
+-- (the vote scripts then refuse it as unknown); restoring puts it back there with none.
+-- Nothing here names or stores an author: the host learns the text, never who wrote it.
+"""
+    + _SEEN
+    + """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return refuse('gone') end
+if status == 'ended' then return refuse('ended') end  -- adjourned: a host may still tidy up
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if redis.call('HEXISTS', KEYS[5], ARGV[4]) == 0 then return refuse('unknown_item') end
+local item, is_idea = ARGV[3], string.sub(ARGV[3], 1, 1) ~= 'g'
+if ARGV[5] == 'restore' then
+  local raw = redis.call('HGET', KEYS[4], item)
+  if not raw then return refuse('not_hidden') end
+  for _, p in ipairs(cjson.decode(raw)['from'] or {}) do
+    redis.call('HSETNX', KEYS[6 + 2 * p], ARGV[8 + 2 * p], 0)
+  end
+  redis.call('HDEL', KEYS[4], item)
+  if is_idea then redis.call('HINCRBY', KEYS[4], '#ideas', -1) end
+  return answer('ok:restored')
+end
+if redis.call('HEXISTS', KEYS[4], item) == 1 then return refuse('already') end
+local from = {}
+for p = 0, (#KEYS - 5) / 2 - 1 do  -- the pairs start at KEYS[6]
+  local tally, ballots, ready_at = KEYS[6 + 2 * p], KEYS[7 + 2 * p], tonumber(ARGV[7 + 2 * p])
+  local here = ARGV[8 + 2 * p]
+  local suffix = ':' .. here
+  if ready_at > 0 and redis.call('HEXISTS', tally, here) == 1 then
+    local all = redis.call('HGETALL', ballots)
+    for i = 1, #all, 2 do
+      local field, dots = all[i], tonumber(all[i + 1])
+      if #field > #suffix and string.sub(field, -#suffix) == suffix and dots > 0 then
+        local voter = string.sub(field, 1, #field - #suffix)
+        local used = tonumber(redis.call('HGET', ballots, voter) or '0')
+        redis.call('HINCRBY', ballots, voter, -dots)
+        redis.call('HDEL', ballots, field)
+        if used - dots <= 0 then redis.call('HINCRBY', ballots, '#voters', -1) end
+        if used >= ready_at and used - dots < ready_at
+           and redis.call('HDEL', ballots, voter .. '#r') == 1 then
+          redis.call('HINCRBY', ballots, '#ready', -1)
+        end
+      end
+    end
+    redis.call('HDEL', tally, here)
+    table.insert(from, p)
+  end
+end
+redis.call('HSET', KEYS[4], item, cjson.encode({at = tonumber(ARGV[6]), from = from}))
+if is_idea then redis.call('HINCRBY', KEYS[4], '#ideas', 1) end
+return answer('ok:hidden')
+"""
+)
+
+OPEN_FOLLOW_UP = """
+-- KEYS[1] meta  KEYS[2] follow  ARGV[1] item id  ARGV[2] record (JSON)
+-- Returns 1 for the call that opened the item's follow-up, 0 if it was open already.
+-- Opened after the end: the follow-up keys take the session data's remaining TTL, so
+-- they expire with it (retention counts from the end).
+local new = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return new
+"""
+
+ANSWER_FOLLOW_UP = (
+    """
+-- KEYS[1] follow  KEYS[2] seen:<aid>
+-- ARGV[1] seen ttl (s)  ARGV[2] item id  ARGV[3] the clicker's AAD id (from Teams)
+-- ARGV[4] done|later|not_me|unreached  ARGV[5] new due date (later)  ARGV[6] version
+-- Returns 'ok:<ver>' | 'unknown_item' | 'not_owner' | 'closed' | 'stale'.
+-- The twin of bot/domain/follow_up.py: only the named owner answers, once per version.
+"""
+    + _SEEN
+    + """
+local raw = redis.call('HGET', KEYS[1], ARGV[2])
+if not raw then return refuse('unknown_item') end
+local r = cjson.decode(raw)
+if r.owner == '' or r.owner ~= ARGV[3] then return refuse('not_owner') end
+if r.state == 'done' or r.state == 'back' or r.state == 'unreached' then
+  return refuse('closed')
+end
+if tostring(r.ver) ~= ARGV[6] then return refuse('stale') end
+if ARGV[4] == 'done' then r.state = 'done'
+elseif ARGV[4] == 'later' then r.state = 'moved'; r.due = ARGV[5]
+elseif ARGV[4] == 'not_me' then r.state = 'back'
+elseif ARGV[4] == 'unreached' then r.state = 'unreached'  -- the bot itself: the 1:1 failed
+else return refuse('unknown_item') end
+r.ver = r.ver + 1
+redis.call('HSET', KEYS[1], ARGV[2], cjson.encode(r))
+return answer('ok:' .. r.ver)
+"""
+)
+
+# The publisher's marks (bot/store/outbox.py), all on the Redis clock. KEYS[1] dk:{outbox}:due
+# zset: mark -> when a replica may take it (epoch ms; a taken mark: when its claim runs out),
+# KEYS[2] dk:{outbox}:ver hash: mark -> version, KEYS[3] dk:{outbox}:fails hash: mark ->
+# publishes failed in a row. A mark goes only once a publish of its version is through.
+_OUTBOX_NOW = """
+redis.replicate_commands()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function at(ms) return string.format('%.0f', now + tonumber(ms)) end
+"""
+
+OUTBOX_MARK = (
+    """
+-- KEYS[1] dk:{outbox}:due  KEYS[2] dk:{outbox}:ver  ARGV[1], ARGV[2], … marks
+-- A new mark is due now. One already there keeps its time (taken, waiting for the lease or
+-- for a retry) and only its version moves on: whoever holds it publishes once more.
+"""
+    + _OUTBOX_NOW
+    + """
+for _, m in ipairs(ARGV) do
+  redis.call('HINCRBY', KEYS[2], m, 1)
+  redis.call('ZADD', KEYS[1], 'NX', at(0), m)
+end
+return #ARGV
+"""
+)
+
+OUTBOX_CLAIM = (
+    """
+-- KEYS[1] dk:{outbox}:due  KEYS[2] dk:{outbox}:ver  ARGV[1] most marks  ARGV[2] claim ms
+-- ARGV[3], … marks the caller is still publishing: their claims run ARGV[2] ms more
+-- Returns {mark, version, mark, version, …}: the due marks, oldest first, each claimed by
+-- the caller for ARGV[2] ms. A claim that runs out (its replica died) makes it due again.
+"""
+    + _OUTBOX_NOW
+    + """
+local until_ms = at(ARGV[2])
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
+local out = {}
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[1])) do
+  redis.call('ZADD', KEYS[1], until_ms, m)
+  table.insert(out, m); table.insert(out, redis.call('HGET', KEYS[2], m) or '0')
+end
+return out
+"""
+)
+
+OUTBOX_SETTLE = (
+    """
+-- KEYS[1] dk:{outbox}:due  KEYS[2] dk:{outbox}:ver  KEYS[3] dk:{outbox}:fails
+-- ARGV[1] mark  ARGV[2] the version claimed  ARGV[3] 'done' | 'failed' | 'later'
+-- ARGV[4] ms until it is due again  ARGV[5] failures in a row allowed  ARGV[6] most ms
+-- done: published (or nothing to publish). Gone if still at the version claimed; marked
+--   again meanwhile: due in ARGV[4] ms (after the lease). A failure count is reset.
+-- failed: failure n in a row is due in ARGV[4] * 2^(n-1) ms, at most ARGV[6]; failure
+--   ARGV[5] in a row gives up: gone, whatever its version (the next mark starts afresh).
+-- later: due in ARGV[4] ms, version kept (the lease is held, or the publish was cut short).
+-- Returns 'gone' (the mark was not there) | 'done' | 'again' | 'gave_up'.
+"""
+    + _OUTBOX_NOW
+    + """
+local m, after = ARGV[1], tonumber(ARGV[4])
+if not redis.call('ZSCORE', KEYS[1], m) then
+  redis.call('HDEL', KEYS[2], m); redis.call('HDEL', KEYS[3], m); return 'gone'
+end
+local function drop()
+  redis.call('ZREM', KEYS[1], m); redis.call('HDEL', KEYS[2], m); redis.call('HDEL', KEYS[3], m)
+end
+if ARGV[3] == 'done' then
+  redis.call('HDEL', KEYS[3], m)
+  if (redis.call('HGET', KEYS[2], m) or '0') == ARGV[2] then drop(); return 'done' end
+elseif ARGV[3] == 'failed' then
+  local n = redis.call('HINCRBY', KEYS[3], m, 1)
+  if n >= tonumber(ARGV[5]) then drop(); return 'gave_up' end
+  after = math.min(tonumber(ARGV[6]), after * 2 ^ (n - 1))
+end
+redis.call('ZADD', KEYS[1], 'XX', at(after), m)
+return 'again'
+"""
+)
+
+ADJOURN = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] expected rev  ARGV[4] now ms
+-- ARGV[5] planned resume ms ('0' = not said)  ARGV[6] '1' = a day without a time
+-- ARGV[7] the host's note ('' = none)
+-- Returns 'ok:<rev>:<tver>' | 'adjourned' | 'ended' | 'setup' | 'not_host' | 'stale' | 'gone'.
+-- Status 'adjourned' makes every participant script refuse (they require 'active') and
+-- HOST_UPDATE refuse all but the end; the tver bump turns every planned timer into a no-op.
+-- The time left is taken here, in the same step (twin of adjournment.time_left_ms).
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'phase', 'phase_ends_ms',
+  'paused_left_ms')
+if not m[1] then return refuse('gone') end
+if m[1] == 'adjourned' then return refuse('adjourned') end
+if m[1] ~= 'active' or m[3] == 'ended' then return refuse('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if m[2] ~= ARGV[3] then return refuse('stale') end
+if m[3] == 'setup' then return refuse('setup') end
+local paused, ends, now = tonumber(m[5] or '0'), tonumber(m[4] or '0'), tonumber(ARGV[4])
+local left = 0
+if paused > 0 then left = paused elseif ends > 0 then left = math.max(0, ends - now) end
+local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
+redis.call('HSET', KEYS[1], 'status', 'adjourned', 'adjourned_ms', ARGV[4],
+  'adjourned_left_ms', string.format('%.0f', left), 'phase_ends_ms', '0', 'paused_left_ms', '0',
+  'resume_ms', ARGV[5], 'resume_day_only', ARGV[6], 'resume_note', ARGV[7])
+return answer('ok:' .. m[2] .. ':' .. tver)
+"""
+)
+
+RESUME_ADJOURNED = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] now ms  ARGV[4] least time left ms
+-- Returns 'ok:<rev>:<tver>:<phase ends ms>' | 'not_adjourned' | 'ended' | 'not_host' | 'gone'.
+-- The phase goes on where it was, with the time it had left (twin of
+-- adjournment.resumed_end_ms); the rev stays, so every card drawn before still works.
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'adjourned_left_ms')
+if not m[1] then return refuse('gone') end
+if m[1] == 'active' then return refuse('not_adjourned') end
+if m[1] ~= 'adjourned' then return refuse('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+local left = tonumber(m[3] or '0')
+local ends = '0'
+if left > 0 then
+  ends = string.format('%.0f', tonumber(ARGV[3]) + math.max(left, tonumber(ARGV[4])))
+end
+local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
+redis.call('HSET', KEYS[1], 'status', 'active', 'phase_ends_ms', ends, 'paused_left_ms', '0',
+  'adjourned_left_ms', '0', 'resume_ms', '0', 'resume_day_only', '0', 'resume_note', '',
+  'resumed_ms', ARGV[3])
+return answer('ok:' .. m[2] .. ':' .. tver .. ':' .. ends)
+"""
+)
+
+ADD_HOST_IDEA = (
+    """
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] ideas
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] idea record (JSON)
+-- ARGV[4] most ideas in the session
+-- Returns 'ok:<idea id>' | 'ended' | 'not_host' | 'limit' | 'gone'.
+-- A host adds an idea to the coming vote (issue 5): an idea like the others, with no author
+-- (by_author is not touched), so it counts for nobody's readiness or limit.
+"""
+    + _SEEN
+    + """
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return refuse('gone') end
+if status ~= 'active' then return refuse('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if redis.call('HLEN', KEYS[4]) >= tonumber(ARGV[4]) then return refuse('limit') end
+local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
+redis.call('HSET', KEYS[4], id, ARGV[3])
+return answer('ok:' .. id)
+"""
+)
+
+OUTBOX_LEASE = """
+-- KEYS[1] dk:{sid}:pub, the card's publisher lease  KEYS[2] dk:{sid}:meta (a session card;
+-- absent for other cards, whose leases are not in the session's slot)  ARGV[1] interval ms
+-- Returns 0: the caller holds the lease now; n > 0: another publish holds it n ms more;
+-- -1: the session was deleted, nothing written (so `delete` leaves no lease behind).
+if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
+return math.max(1, redis.call('PTTL', KEYS[1]))
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Collection, Mapping
 
 from redis.asyncio import Redis
 
@@ -16,6 +16,7 @@ class StoredIdea:
     idea_id: str
     text: str
     created_ms: int
+    hidden: bool = False  # by a host: off every shared card, the vote and the summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +28,15 @@ class RosterEntry:
     aad_id: str = ""  # the roster names people on purpose; no idea or vote points here
 
 
-def _ideas_in_order(raw: Mapping[str, str], only: set[str] | None = None) -> list[StoredIdea]:
+def _ideas_in_order(
+    raw: Mapping[str, str], only: set[str] | None = None, hidden: Collection[str] = ()
+) -> list[StoredIdea]:
     ideas = []
     for idea_id, record in raw.items():
         if only is not None and idea_id not in only:
             continue
         data = json.loads(record)
-        ideas.append(StoredIdea(idea_id, data["text"], int(data["at"])))
+        ideas.append(StoredIdea(idea_id, data["text"], int(data["at"]), idea_id in hidden))
     return sorted(ideas, key=lambda idea: int(idea.idea_id))
 
 
@@ -62,10 +65,13 @@ class SessionStore:
         self._redis = redis
         self._seen_ttl = seen_ttl_s
         self._join = redis.register_script(scripts.JOIN)
+        self._add_host_idea = redis.register_script(scripts.ADD_HOST_IDEA)
         self._submit = redis.register_script(scripts.SUBMIT_IDEA)
         self._update = redis.register_script(scripts.HOST_UPDATE)
         self._add_host = redis.register_script(scripts.ADD_HOST)
         self._point = redis.register_script(scripts.POINT_CONVERSATION)
+        self._adjourn = redis.register_script(scripts.ADJOURN)
+        self._resume = redis.register_script(scripts.RESUME_ADJOURNED)
 
     # -- conversations -------------------------------------------------------------------
 
@@ -118,17 +124,14 @@ class SessionStore:
         pipe.hlen(keys.ideas(sid))
         pipe.hget(keys.roster(sid), member_tag)
         pipe.hget(keys.by_author(sid), author_tag)
-        meta, hosts, roles, count, entry, mine = await pipe.execute()
-        my_ideas: list[StoredIdea] = []
-        if mine:
-            ids = mine.split(",")
-            records = await self._redis.hmget(keys.ideas(sid), ids)
-            my_ideas = _ideas_in_order({i: r for i, r in zip(ids, records, strict=True) if r})
+        pipe.hget(keys.hidden(sid), "#ideas")
+        meta, hosts, roles, count, entry, mine, hidden = await pipe.execute()
+        my_ideas = await self.my_ideas(sid, author_tag) if mine else []
         return Snapshot(
             meta=meta,
             host_tags=frozenset(hosts),
             roles={role: int(n) for role, n in roles.items() if int(n) > 0},
-            idea_count=int(count),
+            idea_count=int(count) - int(hidden or 0),  # hidden by a host: not shown
             my_role=json.loads(entry)["role"] if entry else None,
             my_ideas=my_ideas,
         )
@@ -160,25 +163,47 @@ class SessionStore:
             data["role"], data["dept"], data["name"], data["uid"], data.get("aad", "")
         )
 
-    async def ideas(self, sid: str) -> list[StoredIdea]:
-        return _ideas_in_order(await self._redis.hgetall(keys.ideas(sid)))
+    async def _hidden(self, sid: str) -> set[str]:
+        return set(await self._redis.hkeys(keys.hidden(sid)))
+
+    async def ideas(self, sid: str, *, with_hidden: bool = False) -> list[StoredIdea]:
+        """The ideas in order; those a host hid only when asked for (moderation)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hgetall(keys.ideas(sid))
+        pipe.hkeys(keys.hidden(sid))
+        raw, hidden = await pipe.execute()
+        ideas = _ideas_in_order(raw, hidden=set(hidden))
+        return ideas if with_hidden else [i for i in ideas if not i.hidden]
 
     async def idea_texts(self, sid: str, idea_ids: list[str]) -> dict[str, str]:
+        """Texts of the given ideas that exist and are not hidden."""
         if not idea_ids:
             return {}
         records = await self._redis.hmget(keys.ideas(sid), idea_ids)
-        return {i: json.loads(r)["text"] for i, r in zip(idea_ids, records, strict=True) if r}
+        hidden = await self._hidden(sid)
+        return {
+            i: json.loads(r)["text"]
+            for i, r in zip(idea_ids, records, strict=True)
+            if r and i not in hidden
+        }
 
     async def idea_count(self, sid: str) -> int:
-        return int(await self._redis.hlen(keys.ideas(sid)))
+        """Ideas not hidden by a host."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hlen(keys.ideas(sid))
+        pipe.hget(keys.hidden(sid), "#ideas")
+        count, hidden = await pipe.execute()
+        return int(count) - int(hidden or 0)
 
     async def my_ideas(self, sid: str, author_tag: str) -> list[StoredIdea]:
+        """An author's own ideas, those a host hid marked so (only the author sees this)."""
         mine = await self._redis.hget(keys.by_author(sid), author_tag)
         if not mine:
             return []
         ids = mine.split(",")
         records = await self._redis.hmget(keys.ideas(sid), ids)
-        return _ideas_in_order({i: r for i, r in zip(ids, records, strict=True) if r})
+        found = {i: r for i, r in zip(ids, records, strict=True) if r}
+        return _ideas_in_order(found, hidden=await self._hidden(sid))
 
     # -- writes --------------------------------------------------------------------------
 
@@ -189,7 +214,11 @@ class SessionStore:
         member_tag: str,
         entry: RosterEntry,
         joinable: frozenset[str],
+        *,
+        author_tag: str = "",
+        vote: tuple[int, str, int] | None = None,  # running round, voter tag, votes per person
     ) -> str:
+        round_, voter, allowance = vote or (1, "", 0)
         record = json.dumps(
             {
                 "role": entry.role,
@@ -208,8 +237,19 @@ class SessionStore:
                     keys.seen(sid, activity_id),
                     keys.roster(sid),
                     keys.roles(sid),
+                    keys.by_author(sid),
+                    keys.ballots(sid, round_),
                 ],
-                args=[self._seen_ttl, member_tag, record, wrapped, entry.role],
+                args=[
+                    self._seen_ttl,
+                    member_tag,
+                    record,
+                    wrapped,
+                    entry.role,
+                    author_tag,
+                    voter,
+                    allowance,
+                ],
             )
         )
 
@@ -222,6 +262,7 @@ class SessionStore:
         rev: int,
         now_ms: int,
         max_per_author: int,
+        member_tag: str = "",
     ) -> str:
         record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
         return repeat_as_first(
@@ -231,8 +272,26 @@ class SessionStore:
                     keys.seen(sid, activity_id),
                     keys.ideas(sid),
                     keys.by_author(sid),
+                    keys.roster(sid),
                 ],
-                args=[self._seen_ttl, author_tag, record, rev, max_per_author],
+                args=[self._seen_ttl, author_tag, record, rev, max_per_author, member_tag],
+            )
+        )
+
+    async def add_host_idea(
+        self, sid: str, activity_id: str, host_tag: str, text: str, now_ms: int, most: int
+    ) -> str:
+        """A host's own idea for the coming vote: stored like any idea, with no author."""
+        record = json.dumps({"text": text, "at": now_ms, "by": "host"}, ensure_ascii=False)
+        return repeat_as_first(
+            await self._add_host_idea(
+                keys=[
+                    keys.meta(sid),
+                    keys.seen(sid, activity_id),
+                    keys.hosts(sid),
+                    keys.ideas(sid),
+                ],
+                args=[self._seen_ttl, host_tag, record, most],
             )
         )
 
@@ -273,6 +332,40 @@ class SessionStore:
                 now_ms,
                 *pairs,
             ],
+        )
+
+    async def adjourn(
+        self,
+        sid: str,
+        activity_id: str,
+        actor_tag: str,
+        expected_rev: int,
+        now_ms: int,
+        resume_ms: int,
+        day_only: bool,
+        note: str,
+    ) -> str:
+        """Continue another day: 'ok:<rev>:<tver>', 'again:ok:…' for a redelivery, or why not."""
+        return await self._adjourn(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid)],
+            args=[
+                self._seen_ttl,
+                actor_tag,
+                expected_rev,
+                now_ms,
+                resume_ms,
+                "1" if day_only else "0",
+                note,
+            ],
+        )
+
+    async def resume_adjourned(
+        self, sid: str, activity_id: str, actor_tag: str, now_ms: int, min_left_ms: int
+    ) -> str:
+        """'ok:<rev>:<tver>:<phase ends ms>' (or 'again:…'), 'not_adjourned', or why not."""
+        return await self._resume(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid)],
+            args=[self._seen_ttl, actor_tag, now_ms, min_left_ms],
         )
 
     async def add_host(
@@ -325,7 +418,10 @@ class SessionStore:
         if running:
             pipe.zrem(keys.TIMERS_RUNNING, *running)
         pipe.lrem(keys.history(conv_key), 0, sid)
-        pipe.srem(keys.OUTBOX_STALE, sid)
+        pipe.zrem(keys.OUTBOX_DUE, sid)
+        pipe.hdel(keys.OUTBOX_VERSIONS, sid)
+        pipe.hdel(keys.OUTBOX_FAILS, sid)
+        pipe.delete(keys.publish_lease(sid))  # leased since the scan? (a lease needs meta)
         await pipe.execute()
         if await self._redis.get(keys.conversation(conv_key)) == sid:
             await self._redis.delete(keys.conversation(conv_key))

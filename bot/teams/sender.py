@@ -159,6 +159,21 @@ class ConnectorSender:
         value = answer.get("objectId") or answer.get("aadObjectId")
         return str(value) if value else None
 
+    async def member_name(self, ref: ConvRef, member_id: str) -> str | None:
+        """A member's display name; Teams takes an AAD object id here too (an owner picked
+        in the people picker who never checked in: the picker answers with the id only)."""
+        base = ref.service_url.rstrip("/")
+        cid = quote(ref.conversation_id.split(";", 1)[0], safe="")
+        url = f"{base}/v3/conversations/{cid}/members/{quote(member_id, safe='')}"
+        try:
+            answer = await self._call("GET", url, None, "get_member", ref.conversation_id)
+        except SendError as exc:
+            if exc.permanent:
+                return None
+            raise
+        name = answer.get("name")
+        return str(name) if isinstance(name, str) and name.strip() else None
+
     async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:
         body = {
             "bot": {"id": ref.bot_id, "name": ref.bot_name},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,7 +79,16 @@ def actor_from(activity: Activity) -> Actor | None:
         conv=ref,
         conv_key=conv_key,
         mentions=mentions_in(activity),
+        tz_name=_text(activity.local_timezone),
+        utc_offset_min=_offset_min(activity),
     )
+
+
+def _offset_min(activity: Activity) -> int | None:
+    """The client's UTC offset from localTimestamp (a typed "09:00" is the host's local time)."""
+    stamp = activity.local_timestamp
+    offset = stamp.utcoffset() if isinstance(stamp, datetime) else None
+    return int(offset.total_seconds() // 60) if offset is not None else None
 
 
 def mentions_in(activity: Activity) -> tuple[tuple[str, str], ...]:

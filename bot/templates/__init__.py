@@ -78,4 +78,5 @@ def settings_from(template_id: str, lang: str, topic: str = "") -> Settings:
         reminder_s=int(template.data.get("reminder_seconds", 60)),
         show_live=bool(template.data.get("show_live", False)),
         agenda=agenda_of(template),
+        suggest_move_on=bool(template.data.get("suggest_move_on", True)),
     )

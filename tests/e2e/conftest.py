@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -123,16 +123,28 @@ async def connector(aiohttp_server: Any) -> AsyncIterator[tuple[Connector, str]]
     yield fake, str(server.make_url("")).rstrip("/")
 
 
+BotMaker = Callable[..., Awaitable[Bot]]
+
+
 @pytest.fixture
-async def bot(
+def make_bot(
     aiohttp_client: Any,
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
     connector: tuple[Connector, str],
     clock: FakeClock,
-) -> Bot:
-    fake, url = connector
-    app = create_app(app_config(redis_url, tmp_path), clock=clock)
-    client = await aiohttp_client(app)
-    return Bot(client, fake, Conversation(service_url=url))
+) -> BotMaker:
+    """A bot with extra settings: `await make_bot(SCREENING_FILE=...)`."""
+
+    async def make(**env: str) -> Bot:
+        fake, url = connector
+        app = create_app(app_config(redis_url, tmp_path, **env), clock=clock)
+        return Bot(await aiohttp_client(app), fake, Conversation(service_url=url))
+
+    return make
+
+
+@pytest.fixture
+async def bot(make_bot: BotMaker) -> Bot:
+    return await make_bot()

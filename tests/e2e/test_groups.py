@@ -139,6 +139,8 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     for voter, choice in zip(members[2], ([a, b, c], [a, b, d], [a], []), strict=True):
         for input_id in choice:
             await bot.click(voter, plus2[input_id])
+    # readiness on the group's board: a count of its members, never who
+    await bot.connector.wait_for(lambda: "3 av 4 har stemt" in all_text(boards(bot)[2][1]))
     await bot.say(HOST, "neste")  # presentations: group 1 first
     first = await bot.wait_card("Gruppe 1 av 3 presenterer")
     text = all_text(first)

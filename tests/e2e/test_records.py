@@ -203,7 +203,7 @@ async def assert_anonymous(
 ) -> None:
     """Only the roster, the host fields and action owners may name people (issue 6)."""
     secrets = {p.name for p in PEOPLE[1:]} | {p.aad for p in PEOPLE} | {p.uid for p in PEOPLE}
-    allowed_suffixes = (":roster", ":meta", ":actions")
+    allowed_suffixes = (":roster", ":meta", ":actions", ":follow")  # follow: action owners
     reads = {
         "hash": redis.hgetall,
         "string": redis.get,
@@ -225,6 +225,8 @@ async def assert_anonymous(
             assert secret not in dump, (key, secret)
     for sent in bot.connector.sent:
         body = json.dumps(sent.body, ensure_ascii=False)
+        if sent.kind == "create" and sent.body.get("members") == [{"id": OWNER.aad}]:
+            continue  # the owner's 1:1 for the follow-up is opened by AAD id (issue 10 §3)
         for person in PEOPLE:
             assert person.aad not in body  # AAD ids never leave the store
         if any(idea[:20] in body for idea in IDEAS):

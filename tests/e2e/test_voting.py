@@ -162,7 +162,15 @@ async def test_hosts_choose_what_is_voted_on_before_the_round_opens(bot: Bot) ->
     }
     out = await bot.click(HOST, toggles["2"])
     assert "Ideer til avstemningen (2 av 3)" in all_text(out)
+    # the host adds an idea of their own; an empty one is refused and changes nothing
+    empty = await bot.click(HOST, actions(out)["vote.add"], {"idea": "  "})
+    assert "Ideer til avstemningen (2 av 3)" in all_text(empty)
+    added = await bot.click(HOST, actions(out)["vote.add"], {"idea": "Vertens egen idé"})
+    assert "Lagt til" in all_text(added) and "Ideer til avstemningen (3 av 4)" in all_text(added)
+    forged = await bot.click(VOTERS[0], actions(out)["vote.add"], {"idea": "Snik"})
+    assert "bare verten" in all_text(forged).lower()
     await bot.say(HOST, "neste")
     card = await bot.wait_card("Prioritering: gi stemmene dine")
     assert "Behold" in all_text(card) and "Også med" in all_text(card)
-    assert "Ta ut" not in all_text(card) and len(vote_buttons(card)) == 4
+    assert "Vertens egen idé" in all_text(card) and "Snik" not in all_text(card)
+    assert "Ta ut" not in all_text(card) and len(vote_buttons(card)) == 6

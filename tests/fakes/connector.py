@@ -13,7 +13,7 @@ from aiohttp import web
 
 @dataclass
 class Sent:
-    kind: str  # send | update | create
+    kind: str  # send | update | create | refused (a 1:1 Teams would not create)
     conversation_id: str
     activity_id: str
     body: dict[str, Any]
@@ -37,6 +37,11 @@ class Connector:
     failures: list[tuple[str, int, dict[str, str]]] = field(default_factory=list)
     # Teams user id → AAD object id, for GET conversation member (co-host by @mention)
     members: dict[str, str] = field(default_factory=dict)
+    # member ids (AAD or 29:) for whom creating a 1:1 is refused: the app is not installed
+    # for them (Teams answers 403)
+    refused_members: set[str] = field(default_factory=set)
+    # AAD object id → display name: GET member by AAD id (an owner from the people picker)
+    names: dict[str, str] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
     def of(self, kind: str) -> list[Sent]:
@@ -82,6 +87,9 @@ class Connector:
             if failed := self._failure("create"):
                 return failed
             body = await request.json()
+            if any(m.get("id") in self.refused_members for m in body.get("members") or []):
+                self.sent.append(Sent("refused", "", "", body))
+                return web.json_response({"error": {"code": "Forbidden"}}, status=403)
             channel = (body.get("channelData") or {}).get("channel", {}).get("id")
             if channel:  # a new thread in a channel, opened with body["activity"]
                 root = f"thread-{next(self._ids)}"
@@ -95,6 +103,9 @@ class Connector:
 
         async def member(request: web.Request) -> web.Response:
             uid = unquote(request.match_info["mid"])
+            if uid in self.names:
+                found = {"id": f"29:{uid}", "objectId": uid, "name": self.names[uid]}
+                return web.json_response(found)
             if uid not in self.members:
                 return web.json_response({"error": {"code": "NotFound"}}, status=404)
             return web.json_response({"id": uid, "objectId": self.members[uid]})

@@ -12,13 +12,19 @@ import contextlib
 from dataclasses import replace
 
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
 from tests.faults.gate import Gate, updates
-from tests.faults.teams import Teams, open_idea_round, summary_count, summary_ideas
+from tests.faults.teams import (
+    Teams,
+    gather_limited,
+    open_idea_round,
+    summary_count,
+    summary_ideas,
+)
+from tests.faults.voting import ballots, counted, open_vote_round
 
 HOST = Person("Hanne Vert")
 PEOPLE = [Person(f"Deltaker {i}") for i in range(3)]
@@ -121,7 +127,24 @@ async def test_the_newest_card_update_lands_last(
     await teams.session_shows("Ideer sendt inn: 2", within=5)
 
 
-@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
-async def test_votes_are_acknowledged_while_the_connector_throttles() -> None:
-    """To do when voting lands: with 429/500 on card updates, every vote gets its receipt in
-    the invoke response and the shared card's dot count lands on the final total."""
+async def test_votes_are_acknowledged_while_the_connector_throttles(
+    procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
+) -> None:
+    """With 429s and 500s on card updates, every vote gets its receipt in the invoke answer
+    and the shared card's dot count lands on the final total."""
+    fake, _ = connector
+    redis = await procs.redis()
+    app = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [app.url])
+    ideas = ["Gå-buss", "Fotgjengerfelt", "Sykkelvei"]
+    vote = await open_vote_round(teams, HOST, PEOPLE, ideas)
+    await teams.session_shows("stemmer avgitt: 0")
+
+    fake.failures.extend([("update", 429, SLOW_DOWN), ("update", 500, {})] * 3)
+    voters = [Person(f"Velger {i}") for i in range(6)]
+    casts = [place.invoke(v, vote.plus(idea)) for v in voters for idea in ideas]
+    answers = await gather_limited(6, *(teams.post(c) for c in casts))
+    assert all(not isinstance(a, BaseException) and counted(a) for a in answers), answers[:3]
+    await teams.session_shows(f"stemmer avgitt: {len(casts)}", within=45)
+    assert not fake.failures, "the injected failures were not all met"
+    assert (await ballots(redis.url, vote.sid)).tally == {vote.ideas[i]: 6 for i in ideas}

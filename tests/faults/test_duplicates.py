@@ -12,13 +12,13 @@ from collections import Counter
 from dataclasses import replace
 
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import all_text
 from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
 from tests.faults.teams import Teams, stored_ideas, summary_count, summary_ideas
+from tests.faults.voting import ballots, counted, open_vote_round
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -108,7 +108,35 @@ async def test_the_same_message_id_in_two_conversations_is_two_messages(
     await there.session_shows("Trygg skolegård", within=5.0)
 
 
-@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
-async def test_a_redelivered_vote_counts_once() -> None:
-    """To do when voting lands: the same vote invoke twice (after, and during, the first
-    turn) gives identical answers, one dot in the tally and one dot off the allowance."""
+async def test_a_redelivered_vote_counts_once(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    """The same vote invoke twice, after and during the first turn: identical answers, one
+    dot in the tally and one dot off the allowance each time."""
+    fake, _ = connector
+    redis = await procs.redis()
+    app = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [app.url])
+    vote = await open_vote_round(teams, HOST, [KARI], ["Gå-buss", "Fotgjengerfelt"])
+
+    # Redelivered after the first answer ...
+    gaa = place.invoke(KARI, vote.plus("Gå-buss"))
+    first = await teams.post(gaa)
+    assert counted(first) and "Du har 2 igjen" in first.text, first
+    assert await teams.post(gaa) == first
+    # ... and while the first is still running.
+    felt = place.invoke(KARI, vote.plus("Fotgjengerfelt"))
+    one, two = await asyncio.gather(teams.post(felt), teams.post(felt))
+    assert counted(one) and one == two
+    assert "Du har 1 igjen" in one.text, one.text
+    # A new press (a new activity) is a new vote: the allowance was only spent twice.
+    third = await teams.post(place.invoke(KARI, vote.plus("Gå-buss")))
+    assert counted(third) and "Du har 0 igjen" in third.text, third.text
+
+    held = await ballots(redis.url, vote.sid)
+    assert held.tally == {vote.ideas["Gå-buss"]: 2, vote.ideas["Fotgjengerfelt"]: 1}
+    assert held.used == [3]
+    await teams.session_shows("stemmer avgitt: 3")

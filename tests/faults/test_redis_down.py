@@ -8,7 +8,6 @@ import asyncio
 from collections import Counter
 
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions
@@ -23,6 +22,7 @@ from tests.faults.teams import (
     summary_count,
     summary_ideas,
 )
+from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -87,8 +87,33 @@ async def test_redis_down_gives_a_clear_answer_and_the_session_continues(
     assert summary_count(summary) == len(listed)
 
 
-@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
-async def test_a_vote_during_a_redis_outage_gets_a_clear_answer() -> None:
-    """To do when voting lands: a dot vote while Redis is down answers "Digikok er
-    midlertidig utilgjengelig" in the invoke card and writes nothing; after the restart the
-    same person's vote counts once and their allowance is intact."""
+async def test_a_vote_during_a_redis_outage_gets_a_clear_answer(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    """A dot vote while Redis is down answers "Digikok er midlertidig utilgjengelig" in the
+    invoke card and writes nothing; after the restart the same person's vote counts once
+    and their allowance is intact."""
+    fake, _ = connector
+    redis = await procs.redis(appendonly=True)
+    app = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [app.url])
+    vote = await open_vote_round(teams, HOST, [KARI], ["Gå-buss", "Fotgjengerfelt"])
+    assert counted(await teams.post(place.invoke(KARI, vote.plus("Gå-buss"))))
+
+    await redis.stop()
+    lost = await teams.post(place.invoke(OLE, vote.plus("Fotgjengerfelt")))
+    assert lost.status == 200, lost
+    assert UNAVAILABLE in lost.text, lost.text
+    no_leak(lost.text)
+    assert await status_of(http, f"{app.url}/readyz") == 503
+
+    await redis.start()
+    after = await vote_until_counted(teams, OLE, vote.plus("Fotgjengerfelt"))
+    assert "Du har 2 igjen" in after.text, after.text  # the lost press took no dot
+    held = await ballots(redis.url, vote.sid)
+    assert held.tally == {vote.ideas["Gå-buss"]: 1, vote.ideas["Fotgjengerfelt"]: 1}
+    assert sorted(held.used) == [1, 1]
+    await teams.session_shows("stemmer avgitt: 2")

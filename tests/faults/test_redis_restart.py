@@ -13,7 +13,6 @@ import logging
 from collections import Counter
 
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.connector import Connector
@@ -25,6 +24,7 @@ from tests.faults.teams import (
     summary_count,
     summary_ideas,
 )
+from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,37 @@ async def test_app_reconnects_after_redis_restart_and_ideas_survive(
     assert summary_count(summary) == len(listed) == total
 
 
-@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
-async def test_acknowledged_votes_survive_a_redis_restart() -> None:
-    """To do when voting lands: votes acknowledged before a Redis SIGKILL are in the tally
-    after the restart (same AOF); the next vote succeeds and the totals are exact."""
+async def test_acknowledged_votes_survive_a_redis_restart(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    """Votes acknowledged before a Redis SIGKILL are in the tally after the restart (same
+    AOF); the next votes succeed and the totals are exact."""
+    fake, _ = connector
+    redis = await procs.redis(appendonly=True)
+    app = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [app.url])
+    ideas = ["Gå-buss", "Fotgjengerfelt", "Sykkelvei"]
+    vote = await open_vote_round(teams, HOST, PEOPLE, ideas)
+
+    voters = [Person(f"Velger {i}") for i in range(6)]
+    for voter in voters:  # two dots each before the kill, the last just before it
+        for idea in ideas[:2]:
+            assert counted(await teams.post(place.invoke(voter, vote.plus(idea))))
+    await redis.kill()
+    await redis.start()
+    assert app.running
+    assert (await ballots(redis.url, vote.sid)).tally == {
+        vote.ideas[ideas[0]]: 6,
+        vote.ideas[ideas[1]]: 6,
+        vote.ideas[ideas[2]]: 0,
+    }
+
+    answer = await vote_until_counted(teams, voters[0], vote.plus(ideas[2]))  # the first after
+    assert "Du har 0 igjen" in answer.text, answer.text  # the allowance survived too
+    for voter in voters[1:]:
+        assert counted(await teams.post(place.invoke(voter, vote.plus(ideas[2]))))
+    assert (await ballots(redis.url, vote.sid)).tally == {vote.ideas[i]: 6 for i in ideas}
+    await teams.session_shows(f"stemmer avgitt: {len(voters) * 3}")

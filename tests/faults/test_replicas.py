@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, texts
 from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
 from tests.faults.teams import Teams, gather_limited, summary_ideas
+from tests.faults.voting import VOTES_EACH, ballots, open_vote_round
 
 HOST = Person("Hanne Vert")
 ROLES = ("citizen", "citizen", "employee", "employee", "business", "volunteer", "student", "other")
@@ -102,7 +102,77 @@ async def test_two_replicas_round_robin_equal_one_process(
         assert '"participant_joined"' in log and '"idea_submitted"' in log, app.name
 
 
-@pytest.mark.skip(reason="placeholder: voting is being built; fill in when the vote card exists")
-async def test_votes_across_two_replicas_give_exact_totals() -> None:
-    """To do when voting lands: the same session's votes spread round robin over two
-    replicas give the totals and ranking one process gives; no allowance exceeded."""
+VOTE_IDEAS = ["Gå-buss", "Fotgjengerfelt", "Sykkelvei", "Lavere fart", "Skolepatrulje"]
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    answers: dict[str, list[str]]  # voter → the text of each vote answer, in order
+    tally: dict[str, int]  # idea text → dots
+    used: list[int]
+    ranking: list[str]  # the summary's ranking lines
+
+
+async def run_vote(teams: Teams, redis_url: str) -> VoteOutcome:
+    """8 voters at once, each in turn: two dots on one idea (the cap), one more, a fourth
+    (refused: all used), one taken back and placed elsewhere. Rotated per voter."""
+    vote = await open_vote_round(teams, HOST, [p for p, _ in PEOPLE], VOTE_IDEAS)
+
+    async def votes_of(i: int, person: Person) -> list[str]:
+        a, b, c = (VOTE_IDEAS[(i + k) % len(VOTE_IDEAS)] for k in range(3))
+        said = []
+        for idea, delta in ((a, 1), (a, 1), (b, 1), (c, 1), (b, -1), (c, 1)):
+            answer = await teams.post(teams.place.invoke(person, vote.button(idea, delta)))
+            said.append(answer.text)
+        return said
+
+    voters = [p for p, _ in PEOPLE]
+    results = await gather_limited(4, *(votes_of(i, p) for i, p in enumerate(voters)))
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    held = await ballots(redis_url, vote.sid)
+    await teams.session_shows(f"stemmer avgitt: {len(voters) * VOTES_EACH}")
+    await teams.say(HOST, "avslutt")
+    summary = await teams.summary()
+    return VoteOutcome(
+        answers={p.name: r for p, r in zip(voters, results, strict=True)},
+        tally={text: held.tally[i] for text, i in vote.ideas.items()},
+        used=sorted(held.used),
+        ranking=[t for t in texts(summary) if "· stemmer:" in t],
+    )
+
+
+async def test_votes_across_two_replicas_give_exact_totals(
+    procs: Procs,
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    """The same votes, in one process and round robin over two: the same answers, totals
+    and ranking; nobody past the allowance or the cap per idea."""
+    fake, _ = connector
+    redis = await procs.redis()
+    a = await procs.app("a", redis.url)
+    b = await procs.app("b", redis.url)
+
+    alone = await run_vote(Teams(http, fake, place, [a.url]), redis.url)
+    other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
+    shared = await run_vote(Teams(http, fake, other, [a.url, b.url]), redis.url)
+
+    voters = len(PEOPLE)
+    expected = {idea: 0 for idea in VOTE_IDEAS}
+    for i in range(voters):  # two on the first of the three, one on the third
+        expected[VOTE_IDEAS[i % 5]] += 2
+        expected[VOTE_IDEAS[(i + 2) % 5]] += 1
+    assert alone.tally == shared.tally == expected
+    assert alone.used == shared.used == [VOTES_EACH] * voters
+    assert shared.answers == alone.answers
+    said = next(iter(shared.answers.values()))
+    assert "Stemmen er registrert. Du har 2 igjen." in said[0]
+    assert "brukt alle de 3 stemmene dine" in said[3]
+    assert "Stemmen er tatt tilbake. Du har 1 igjen." in said[4]
+    assert shared.ranking == alone.ranking and len(shared.ranking) == len(VOTE_IDEAS)
+    for app in (a, b):  # both replicas took votes
+        async with http.get(f"{app.url}/metrics") as resp:
+            exposition = await resp.text()
+        casts = r'digikok_activities_total\{[^}]*verb="vote.cast"[^}]*\} [1-9]'
+        assert re.search(casts, exposition), app.name

@@ -13,6 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from bot.domain.action_items import ActionItem
+from bot.domain.follow_up import FollowState
 from bot.domain.participants import Role
 from bot.domain.phases import DEFAULT_AGENDA, Phase
 from bot.domain.session import Session, settings_meta
@@ -22,9 +23,11 @@ from bot.service.views import setup_view
 from bot.templates import TEMPLATES, settings_from
 from cards import (
     action_items,
+    follow_up,
     groups,
     idea_round,
     join,
+    moderation,
     notice,
     records,
     roster,
@@ -103,6 +106,7 @@ def session_views() -> Iterator[SessionView]:
                 is_host=True,
                 my_role=Role.CITIZEN,
                 notice=Notice("idea.received"),
+                ready=31,  # everyone done: the host's "move on" reads so
                 **base,
             )
 
@@ -124,6 +128,7 @@ def all_cards() -> Iterator[tuple[str, Any]]:
                 tuple([LONG] * 50),
                 Notice("idea.too_long", {"n": 1001, "max": 1000}, good=False),
                 LONG * 2,
+                tuple(i % 2 == 0 for i in range(50)),  # some hidden by a host
             )
             yield f"ideas-{lang}-{open_}", idea_round.build(view, t)
         yield (
@@ -238,6 +243,15 @@ def all_cards() -> Iterator[tuple[str, Any]]:
         yield f"history-{lang}", records.history_card(past, t)
         yield f"history-empty-{lang}", records.history_card((), t)
         yield f"delete-{lang}", records.delete_check("s1", 3, "Tema", t)
+        mod_items = tuple(
+            moderation.ModItem(f"g{i}" if i % 3 else str(i), LONG, i % 4, i < 20)
+            for i in range(80)
+        )
+        for start in (0, 45):
+            mod = moderation.ModerationView("s1", 3, mod_items, start, Notice("moderation.hidden"))
+            yield f"moderation-{start}-{lang}", moderation.build(mod, t)
+        empty = moderation.ModerationView("s1", 3, ())
+        yield f"moderation-empty-{lang}", moderation.build(empty, t)
         prep = tuple((str(i), LONG, i % 2 == 0) for i in range(60))
         yield f"prep-{lang}", vote_prep.build(vote_prep.PrepView("s1", 3, 1, prep), t)
         board_items = tuple(
@@ -268,6 +282,24 @@ def all_cards() -> Iterator[tuple[str, Any]]:
         people = tuple((f"Person {i}", f"tag{i}", "citizen") for i in range(300))
         yield f"roster-{lang}", roster.build(roster.RosterView("s1", 3, people), t)
         yield f"roster-empty-{lang}", roster.build(roster.RosterView("s1", 3, ()), t)
+        yield from follow_up_cards(lang, t)
+
+
+def follow_up_cards(lang: str, t: Translator) -> Iterator[tuple[str, Any]]:
+    """Issue 10 §3: the owner's card in every state, the host's status card at its longest."""
+    for state in FollowState:
+        view = follow_up.OwnerView(
+            "s1", 3, "7", 2, LONG[:200], LONG[:500], "2026-12-24", state, "2026-12-01",
+            "2026-12-30", reminder=True, notice=Notice("followup.stale", good=False),
+            errors=(Notice("action.date_past", good=False),),
+        )  # fmt: skip
+        yield f"followup-owner-{lang}-{state}", follow_up.owner_card(view, t)
+    rows = tuple(
+        follow_up.Row(LONG[:500], f"Person {i}", list(FollowState)[i % 5], "2026-12-24")
+        for i in range(50)
+    )
+    status = follow_up.StatusView(LONG[:200], rows, Notice("followup.moved", {"date": "x"}))
+    yield f"followup-status-{lang}", follow_up.status_card(status, t)
 
 
 def schema_types() -> set[str]:

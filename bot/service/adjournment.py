@@ -1,0 +1,279 @@
+"""Continue another day (issue 10 §4): adjourn, resume, and what everyone else meets meanwhile.
+
+Adjourn and resume are one script each (bot/store/scripts.py ADJOURN, RESUME_ADJOURNED),
+idempotent by activity id; only the call that wrote plans timers, marks the session card
+and posts the message. The rules and the time decisions are in bot/domain/adjournment.py.
+While adjourned, clicks other than OPEN_WHILE_ADJOURNED are answered here, on the card
+that was pressed where it has a form (so it still works after the resume), and change
+nothing; the scripts refuse the same writes atomically, since they require `active`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from bot.domain.adjournment import (
+    MIN_LEFT_MS,
+    ResumePlan,
+    check_adjourn,
+    decide_resume_form,
+    decide_resume_plan,
+)
+from bot.domain.refusal import Refusal
+from bot.domain.session import ACTIVE, Session
+from bot.domain.tags import Purpose, tag
+from bot.domain.timers import plan
+from bot.i18n import Translator, language_for, translator
+from bot.service import groups, voting
+from bot.service.actions import Click, answer, open_join
+from bot.service.answers import first_time, succeeded
+from bot.service.deps import Deps
+from bot.service.ports import Actor, Card
+from bot.service.steering import Steer
+from bot.service.views import author_tag, conv_ref, idea_view, member_tag, shared_view
+from cards import adjournment as cards
+from cards import groups as group_cards
+from cards import idea_round
+from cards import voting as vote_cards
+from cards.text import to_json
+from cards.views import Notice
+
+logger = logging.getLogger(__name__)
+
+# Clicks that still work while adjourned: reading, the host's resume and end, deleting.
+OPEN_WHILE_ADJOURNED: frozenset[str] = frozenset(
+    {
+        "card.refresh",
+        "session.resume",
+        "session.end",
+        "session.delete",
+        "history.summary",
+        "vote.page",
+        "join.open",
+    }
+)
+
+_ANSWERS = {
+    "adjourned": "adjourn.already",
+    "ended": "adjourn.ended",
+    "setup": "adjourn.setup",
+    "not_adjourned": "adjourn.nothing_to_resume",
+    "not_host": "host.only",
+    "stale": "card.stale",
+    "gone": "card.gone",
+}
+
+
+def _refused(result: str) -> Notice:
+    return Notice(_ANSWERS.get(result, "error.generic"), good=False)
+
+
+def refusal(session: Session) -> Notice:
+    """What a click or a command meets while the session is adjourned."""
+    key, params = cards.refusal_params(session.resume_ms, session.resume_day_only)
+    return Notice(key, params, good=False)
+
+
+def _view(session: Session, **extra: int) -> cards.AdjournmentView:
+    return cards.AdjournmentView(
+        sid=session.sid,
+        rev=session.rev,
+        topic=session.topic,
+        phase=session.phase,
+        resume_ms=session.resume_ms,
+        resume_day_only=session.resume_day_only,
+        resume_note=session.resume_note,
+        **extra,
+    )
+
+
+async def adjourn(deps: Deps, session: Session, steer: Steer, rev: int, when: ResumePlan) -> Notice:
+    refused = check_adjourn(session.status, session.phase.value)
+    if refused is not None:
+        return Notice(refused.key, refused.params, good=False)
+    now = deps.clock.now_ms()
+    result = await deps.store.adjourn(
+        session.sid, steer.activity_id, steer.tag, rev, now, when.at_ms, when.day_only, when.note
+    )
+    if not succeeded(result):
+        return _refused(result)
+    if first_time(result):
+        logger.info(
+            "session_adjourned",
+            extra={"sid": session.sid, "phase": session.phase.value, "dated": bool(when.at_ms)},
+        )
+        await deps.outbox.mark(session.sid)
+        meta = await deps.store.meta(session.sid)
+        now_adjourned = Session.from_meta(session.sid, meta)
+        t = translator(session.locale)
+        await deps.sender.send(
+            conv_ref(meta), card=to_json(cards.adjourned(_view(now_adjourned), t))
+        )
+    return Notice("adjourn.done")
+
+
+async def resume(deps: Deps, session: Session, steer: Steer) -> Notice:
+    if not session.adjourned:
+        return Notice("adjourn.nothing_to_resume", good=False)
+    now = deps.clock.now_ms()
+    result = await deps.store.resume_adjourned(
+        session.sid, steer.activity_id, steer.tag, now, MIN_LEFT_MS
+    )
+    if not succeeded(result):
+        return _refused(result)
+    if first_time(result):
+        _, _, tver, ends = result.split(":")
+        # Fresh timers for the time the phase had left; those planned before are void (tver).
+        await deps.timers.schedule(
+            plan(session.sid, int(tver), int(ends), now, session.settings.reminder_s)
+        )
+        await deps.outbox.mark(session.sid)
+        logger.info("session_resumed", extra={"sid": session.sid, "phase": session.phase.value})
+        meta = await deps.store.meta(session.sid)
+        view = _view(session, ends_ms=int(ends), left_ms=max(0, int(ends) - now))
+        await deps.sender.send(
+            conv_ref(meta), card=to_json(cards.resumed(view, translator(session.locale)))
+        )
+    return Notice("adjourn.resumed")
+
+
+# -- text commands ---------------------------------------------------------------------------
+
+
+async def _current(deps: Deps, actor: Actor) -> Session | None:
+    sid = await deps.store.current_sid(actor.conv_key)
+    meta = await deps.store.meta(sid) if sid else None
+    return Session.from_meta(sid, meta) if sid and meta else None
+
+
+async def _say(deps: Deps, actor: Actor, t: Translator, said: Notice) -> None:
+    await deps.sender.send(actor.conv, text=t(said.key, **said.params))
+
+
+async def adjourn_command(deps: Deps, actor: Actor, arg: str) -> None:
+    """`adjourn [date time | text]` (`utsett`): host only, on a running session."""
+    session = await _current(deps, actor)
+    if session is None or not session.live:
+        key = "status.none" if session is None else "adjourn.ended"
+        await _say(deps, actor, translator(language_for(actor.locale)), Notice(key))
+        return
+    t = translator(session.locale)
+    me = member_tag(deps, session.sid, actor)
+    if not await deps.store.is_host(session.sid, me):
+        await _say(deps, actor, t, Notice("host.only"))
+        return
+    refused = check_adjourn(session.status, session.phase.value)
+    when = decide_resume_plan(arg, deps.clock.now_ms(), actor.tz_name, actor.utc_offset_min)
+    if refused is None and isinstance(when, Refusal):
+        refused = when
+    if refused is not None:
+        await _say(deps, actor, t, Notice(refused.key, refused.params))
+        return
+    assert isinstance(when, ResumePlan)
+    said = await adjourn(deps, session, Steer(me, actor.activity_id), session.rev, when)
+    if not said.good:  # the posted card says the rest
+        await _say(deps, actor, t, said)
+
+
+async def resume_command(deps: Deps, actor: Actor) -> bool:
+    """`resume` on an adjourned session, or with nothing to resume. False: the timer's turn."""
+    session = await _current(deps, actor)
+    if session is None or not session.live:
+        return False
+    t = translator(session.locale)
+    me = member_tag(deps, session.sid, actor)
+    if not await deps.store.is_host(session.sid, me):
+        await _say(deps, actor, t, Notice("host.only"))
+        return True
+    if session.adjourned:
+        said = await resume(deps, session, Steer(me, actor.activity_id))
+        if not said.good:
+            await _say(deps, actor, t, said)
+        return True
+    if not session.paused:
+        await _say(deps, actor, t, Notice("adjourn.nothing_to_resume"))
+        return True
+    return False
+
+
+async def status(deps: Deps, actor: Actor, session: Session) -> None:
+    """`status` while adjourned: a small card, so the date shows in each reader's own time."""
+    t = translator(session.locale)
+    _, view = await shared_view(deps, session.sid)
+    line = t(
+        "status.adjourned",
+        phase=t(f"phase.{session.phase.value}"),
+        joined=view.joined,
+        ideas=view.idea_count,
+    )
+    await deps.sender.send(actor.conv, card=to_json(cards.adjourned(_view(session), t, line)))
+
+
+# -- card clicks -----------------------------------------------------------------------------
+
+
+async def adjourn_click(deps: Deps, click: Click) -> Card:
+    when = decide_resume_form(
+        click.data.get("adjourn_date"),
+        click.data.get("adjourn_time"),
+        deps.clock.now_ms(),
+        click.actor.tz_name,
+        click.actor.utc_offset_min,
+    )
+    if isinstance(when, Refusal):
+        return await answer(deps, click, Notice(when.key, when.params, good=False))
+    said = await adjourn(deps, click.session, click.steer, click.rev, when)
+    return await answer(deps, click, said)
+
+
+async def resume_click(deps: Deps, click: Click) -> Card:
+    return await answer(deps, click, await resume(deps, click.session, click.steer))
+
+
+async def refuse_click(deps: Deps, click: Click) -> Card:
+    """A press while adjourned: the pressed card, as it will be again, with the reason."""
+    verb = click.data.get("action")
+    notice = refusal(click.session)
+    if verb not in FORMS and await deps.store.is_host(click.sid, click.tag):
+        notice = Notice("adjourn.resume_first", good=False)
+    live = dataclasses.replace(click.session, status=ACTIVE)  # only to draw the forms open
+    raw = click.data.get("idea") if verb == "idea.submit" else click.data.get("input")
+    draft = raw[:2000] if isinstance(raw, str) else ""
+    if verb == "idea.submit":
+        mine = await deps.store.my_ideas(click.sid, author_tag(deps, click.sid, click.actor))
+        return to_json(idea_round.build(idea_view(deps, live, mine, notice, draft), click.t))
+    if verb == "vote.cast":
+        round_ = click.data.get("round") if isinstance(click.data.get("round"), int) else 1
+        start = click.data.get("start") if isinstance(click.data.get("start"), int) else 0
+        voter = voting.voter_tag(deps, click.sid, click.actor.aad_id)
+        mine = await voting.view(deps, live, int(round_), int(start), voter=voter, notice=notice)
+        return to_json(vote_cards.build(mine, click.t))
+    if verb in ("group.input", "group.categorize", "group.vote", "group.pick"):
+        g = click.data.get("g")
+        group = g if isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 12 else 1
+        typed = click.data.get("part") if click.data.get("part") in (1, 2) else 1
+        part = {"group.categorize": 1, "group.vote": 2, "group.pick": 2}.get(str(verb), typed)
+        voter = None
+        if verb in ("group.vote", "group.pick"):  # the group vote's own dots, as vote() shows
+            voter = tag(deps.rules.anon_key, Purpose.VOTER, f"{click.sid}:g", click.actor.aad_id)
+        board = await groups.board_view(deps, live, group, part=part, voter=voter, notice=notice)
+        if verb == "group.input":
+            return to_json(group_cards.form(board, click.t, draft))
+        return to_json(group_cards.board(board, click.t))
+    if verb == "join.confirm":
+        return await open_join(deps, click, notice, typed=True)
+    return await answer(deps, click, notice)
+
+
+FORMS: frozenset[str] = frozenset(
+    {
+        "idea.submit",
+        "vote.cast",
+        "group.input",
+        "group.categorize",
+        "group.vote",
+        "group.pick",
+        "join.confirm",
+    }
+)

@@ -1,0 +1,122 @@
+"""Moderation without de-anonymising (SPEC §3 facilitation aids, issue 10).
+
+A host hides an idea or group input from every shared card, the vote and the summary, and
+may restore it. The host's card lists texts only; the store never knew authors. Hiding in
+an open vote gives the item's dots back to their voters (bot/store/scripts.py MODERATE);
+the shared cards that showed it are re-rendered: the session card (counts), the group's
+board, and the vote card while a vote is open.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.phases import Phase
+from bot.service.actions import Click
+from bot.service.answers import first_time, succeeded
+from bot.service.deps import Deps
+from bot.service.groups import board_mark, part_of
+from bot.service.ports import Card
+from bot.service.voting import round_of, vote_mark
+from bot.store.moderation import GROUP_ITEM
+from cards import moderation
+from cards.moderation import ModerationView, ModItem
+from cards.text import to_json
+from cards.views import Notice
+
+logger = logging.getLogger(__name__)
+
+REFUSED = {
+    "already": "moderation.already",
+    "not_hidden": "moderation.not_hidden",
+    "unknown_item": "moderation.unknown",
+    "not_host": "host.only",
+    "ended": "card.ended",
+    "gone": "card.gone",
+}
+
+
+async def items(deps: Deps, sid: str) -> tuple[ModItem, ...]:
+    """Every idea and group input, hidden ones first (newest hidden first), then in order."""
+    hidden = await deps.moderation.hidden(sid)
+    found = [
+        ModItem(i.idea_id, i.text, 0, i.hidden)
+        for i in await deps.store.ideas(sid, with_hidden=True)
+    ]
+    found += [
+        ModItem(GROUP_ITEM + i.input_id, i.text, i.group, GROUP_ITEM + i.input_id in hidden)
+        for i in await deps.groups.inputs(sid, with_hidden=True)
+    ]
+    shut = sorted((i for i in found if i.hidden), key=lambda i: -hidden.get(i.item_id, 0))
+    return (*shut, *(i for i in found if not i.hidden))
+
+
+def _start(click: Click) -> int:
+    start = click.data.get("start")
+    return start if isinstance(start, int) and not isinstance(start, bool) and start > 0 else 0
+
+
+async def _card(deps: Deps, click: Click, notice: Notice | None = None) -> Card:
+    view = ModerationView(
+        click.sid, click.session.rev, await items(deps, click.sid), _start(click), notice
+    )
+    return to_json(moderation.build(view, click.t))
+
+
+async def open_card(deps: Deps, click: Click) -> Card:
+    return await _card(deps, click)
+
+
+def _open_votes(click: Click) -> dict[str, int]:
+    """The votes running now, each with the dots that make a voter ready in it."""
+    session = click.session
+    if session.phase is Phase.VOTING:
+        return {str(round_of(session)): session.settings.votes_per_person}
+    if session.phase is Phase.GROUPS and part_of(session) == 2:
+        return {"g": 1}
+    return {}
+
+
+async def _group_of(deps: Deps, sid: str, item_id: str) -> int:
+    if not item_id.startswith(GROUP_ITEM):
+        return 0
+    wanted = item_id[len(GROUP_ITEM) :]
+    found = [
+        i.group for i in await deps.groups.inputs(sid, with_hidden=True) if i.input_id == wanted
+    ]
+    return found[0] if found else 0
+
+
+async def change(deps: Deps, click: Click, hide: bool) -> Card:
+    item_id = click.data.get("item")
+    if not isinstance(item_id, str) or not 0 < len(item_id) <= 20:
+        return await _card(deps, click, Notice("moderation.unknown", good=False))
+    group = await _group_of(deps, click.sid, item_id)
+    result = await deps.moderation.change(
+        click.sid,
+        click.actor.activity_id,
+        click.tag,
+        item_id,
+        hide,
+        deps.clock.now_ms(),
+        _open_votes(click),
+        group,
+    )
+    if not succeeded(result):
+        return await _card(deps, click, Notice(REFUSED.get(result, "error.generic"), good=False))
+    if first_time(result):
+        await deps.outbox.mark(click.sid)
+        if group:
+            await deps.outbox.mark(board_mark(click.sid, group))
+        if click.session.phase is Phase.VOTING:
+            await deps.outbox.mark(vote_mark(click.sid, round_of(click.session)))
+        logger.info("item_hidden" if hide else "item_restored", extra={"sid": click.sid})
+    return await _card(deps, click, Notice("moderation.hidden" if hide else "moderation.restored"))
+
+
+async def hide(deps: Deps, click: Click) -> Card:
+    return await change(deps, click, hide=True)
+
+
+async def restore(deps: Deps, click: Click) -> Card:
+    return await change(deps, click, hide=False)
