@@ -78,7 +78,7 @@ INVOKE_NAMES = frozenset(
         "healthCheck",
     }
 )
-CARD_OUTCOMES = ("sent", "failed", "error")
+CARD_OUTCOMES = ("sent", "unchanged", "failed", "error", "gave_up")
 LOOPS = ("refresher", "timer")
 # Teams gives up on an invoke answer after about 5 s (15 s for a message turn).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0)

@@ -26,12 +26,17 @@ mark (a later change tries again); a throttled or failing connector (429/5xx aft
 Sender's retries) or a render that crashes is retried after `interval`, doubling up to
 RETRY_MOST_MS, and given up after TRIES failures in a row. At shutdown, publishes cut short
 are made due again at once, for another replica.
+
+A render identical to the card last published for its mark (digest in keys.published) is
+not sent: a mark that comes in while its change is being rendered costs no Teams call.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 from typing import Awaitable, Callable
 
@@ -48,6 +53,12 @@ MAX_IN_FLIGHT = 200  # publishes waiting at once on one replica (each on its own
 CLAIM_MIN_MS = 3000  # a dead replica's cards are published by another one after this
 TRIES = 4  # publishes failed in a row before a mark is given up
 RETRY_MOST_MS = 60_000
+
+
+def digest(card: Card) -> str:
+    """What a card looks like, in 32 hex digits: an identical render is not sent twice."""
+    text = json.dumps(card, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 class CardRefresher:
@@ -125,13 +136,20 @@ class CardRefresher:
         leased_at = loop.time()
         try:
             rendered = await self._render(sid)
+            if rendered is not None and await self._outbox.last_published(sid) == digest(
+                rendered[2]
+            ):
+                self._metrics.card_update("unchanged")  # e.g. a mark made while we rendered
+                rendered = None
             if rendered is not None:
                 ref, activity_id, card = rendered
                 await self._sender.update(ref, activity_id, card)
+                await self._outbox.remember_published(sid, digest(card))
                 if (loop.time() - leased_at) * 1000 > self._interval_ms:
                     newest = await self._render(sid)  # the lease ran out on the way
                     if newest is not None and newest[2] != card:
                         await self._sender.update(*newest)
+                        await self._outbox.remember_published(sid, digest(newest[2]))
         except SendError as exc:
             self._metrics.card_update("failed")
             logger.warning("card_update_failed", extra={"sid": sid, "status": exc.status})
@@ -167,6 +185,7 @@ class CardRefresher:
             )
             return
         if settled == "gave_up":
+            self._metrics.card_update("gave_up")
             logger.warning("card_update_gave_up", extra={"sid": claim.mark, "tries": TRIES})
 
     async def run(self) -> None:

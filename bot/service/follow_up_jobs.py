@@ -11,9 +11,10 @@ import logging
 from bot.domain.follow_up import CLOSED, FollowJob, FollowState, JobKind
 from bot.domain.session import Session
 from bot.i18n import translator
+from bot.service.delivery import send_once
 from bot.service.deps import Deps
 from bot.service.follow_up import owner_view, personal_ref, start
-from bot.service.ports import Card, ConvRef, SendError
+from bot.service.ports import Card, ConvRef
 from bot.service.views import conv_ref
 from cards import follow_up as cards
 from cards.text import to_json
@@ -56,20 +57,6 @@ async def run_job(deps: Deps, job: FollowJob) -> None:
 async def _send_once(
     deps: Deps, job: FollowJob, where: ConvRef, card: Card | None = None, text: str | None = None
 ) -> None:
-    """Only the fire_once winner sends. A send cut short (a 5xx, a replica stopping) gives the
-    claim back and fails the run, so the job runs again after its lease; a refusal (403/404:
-    the app was removed for them) is final and logged, or it would be retried for ever."""
-    if not await deps.timers.fire_once(job.sid, job.id):
-        return
-    try:
-        await deps.sender.send(where, card=card, text=text)
-    except SendError as exc:
-        if exc.permanent:
-            logger.warning("follow_up_refused", extra={"sid": job.sid, "status": exc.status})
-            return
-        await deps.action_items.follow_ups.unfire(job.sid, job.id)
-        raise
-    except BaseException:
-        await deps.action_items.follow_ups.unfire(job.sid, job.id)
-        raise
-    logger.info("follow_up_sent", extra={"sid": job.sid, "kind": job.kind.value})
+    """Once across replicas and reruns; a cut send is retried (bot/service/delivery.py)."""
+    if await send_once(deps, job.sid, job.id, where, card=card, text=text):
+        logger.info("follow_up_sent", extra={"sid": job.sid, "kind": job.kind.value})

@@ -9,6 +9,7 @@ import logging
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import translator
+from bot.service.delivery import send_once
 from bot.service.deps import Deps
 from bot.service.ports import SendError
 from bot.service.views import conv_ref
@@ -40,11 +41,17 @@ async def tell_when_everyone_is_done(deps: Deps, sid: str) -> None:
     done, joined = await counts(deps, session, meta)
     if not joined or done < joined:
         return
-    if not await deps.timers.fire_once(sid, f"ready-{session.step}-{session.rev}"):
-        return
     t = translator(session.locale)
     try:
-        await deps.sender.send(conv_ref(meta), text=t(SAID[session.phase]))
+        said = await send_once(
+            deps,
+            sid,
+            f"ready-{session.step}-{session.rev}",
+            conv_ref(meta),
+            text=t(SAID[session.phase]),
+        )
     except SendError as exc:  # a nudge only: the card shows the count regardless
         logger.warning("readiness_note_failed", extra={"sid": sid, "status": exc.status})
-    logger.info("everyone_done", extra={"sid": sid, "phase": session.phase.value})
+        return
+    if said:
+        logger.info("everyone_done", extra={"sid": sid, "phase": session.phase.value})

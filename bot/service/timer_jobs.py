@@ -19,6 +19,7 @@ from bot.i18n import translator
 from bot.logs import Backoff, correlated, raise_if_cancelled
 from bot.metrics import Metrics
 from bot.service import follow_up_jobs, steering
+from bot.service.delivery import send_once
 from bot.service.deps import Deps
 from bot.service.views import conv_ref, following
 from cards import timeup
@@ -55,9 +56,9 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
     lag = deps.clock.now_ms() - due_ms(session, job.kind)
     metrics.timer_ran(job.kind.value, lag)
     if job.kind is TimerKind.REMINDER:
-        if await deps.timers.fire_once(job.sid, timer_id):
-            minutes = max(1, round(session.settings.reminder_s / 60))
-            await deps.sender.send(conv_ref(meta), text=t("timer.reminder", n=minutes, phase=phase))
+        minutes = max(1, round(session.settings.reminder_s / 60))
+        text = t("timer.reminder", n=minutes, phase=phase)
+        await send_once(deps, job.sid, timer_id, conv_ref(meta), text=text)
         return
     logger.info(
         "timer_ended_phase",
@@ -66,9 +67,10 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
     if session.settings.auto_advance:
         steer = steering.Steer("", f"timer:{timer_id}", expected_tver=job.tver)
         await steering.go_next(deps, session, steer, session.rev)
-    elif await deps.timers.fire_once(job.sid, timer_id):
+    else:
         view = TimeUpView(job.sid, session.rev, session.phase, following(session))
-        await deps.sender.send(conv_ref(meta), card=to_json(timeup.build(view, t)))
+        card = to_json(timeup.build(view, t))
+        await send_once(deps, job.sid, timer_id, conv_ref(meta), card=card)
 
 
 class TimerRunner:

@@ -105,10 +105,6 @@ class FollowUpStore:
         nothing anyway: its version is behind)."""
         await self._redis.zrem(keys.TIMERS_DUE, timer_id)
 
-    async def unfire(self, sid: str, timer_id: str) -> None:
-        """A timer's message did not go out after all: the next run may send it."""
-        await self._redis.delete(keys.fired(sid, timer_id))
-
     async def expires_in_ms(self, sid: str) -> int:
         """How long the session's data has left (0: no TTL, or gone)."""
         return max(0, int(await self._redis.pttl(keys.meta(sid))))

@@ -51,6 +51,8 @@ Session keys (all expire RETENTION_DAYS after the session ends, not while it is 
                                the owner's 1:1 id; same TTL as follow
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
+  dk:{sid}:sent        hash    outbox mark ("<sid>", "<sid>|g2", …) -> digest of the card
+                               last published for it: an identical render is not sent again
   dk:{sid}:fired:<id>  string  timer <id>'s message was posted (a rerun posts nothing)
 
 Conversation and global keys:
@@ -179,6 +181,11 @@ def publish_lease(sid: str) -> str:
     return _session(sid, "pub")
 
 
+def published(sid: str) -> str:
+    """Digests of the cards last published for a session (its board and vote marks too)."""
+    return _session(sid, "sent")
+
+
 def session_keys(sid: str) -> tuple[str, ...]:
     """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
     rounds = tuple(k for r in VOTE_ROUNDS for k in (tally(sid, r), ballots(sid, r)))
@@ -197,7 +204,7 @@ def session_keys(sid: str) -> tuple[str, ...]:
         for k in (group_tally(sid, g), group_ballots(sid, g))
     )
     follow = (follow_ups(sid), follow_places(sid))
-    return (*fixed, action_items(sid), *follow, *rounds, *grouped)
+    return (*fixed, action_items(sid), published(sid), *follow, *rounds, *grouped)
 
 
 def session_pattern(sid: str) -> str:

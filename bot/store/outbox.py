@@ -46,6 +46,7 @@ class OutboxStore:
         self._claim = redis.register_script(scripts.OUTBOX_CLAIM)
         self._settle = redis.register_script(scripts.OUTBOX_SETTLE)
         self._lease = redis.register_script(scripts.OUTBOX_LEASE)
+        self._remember = redis.register_script(scripts.OUTBOX_REMEMBER)
 
     async def mark(self, sid: str) -> None:
         """The card of `sid` changed: publish it (once, however many marks come first)."""
@@ -79,6 +80,14 @@ class OutboxStore:
         session_card = "|" not in mark  # "<sid>|…" marks other cards, in another slot
         names = [keys.publish_lease(mark), *([keys.meta(mark)] if session_card else [])]
         return int(await self._lease(keys=names, args=[interval_ms]))
+
+    async def last_published(self, mark: str) -> str | None:
+        """The digest of the card last published for this mark, if any."""
+        return await self._redis.hget(keys.published(mark.split("|", 1)[0]), mark)
+
+    async def remember_published(self, mark: str, digest: str) -> None:
+        sid = mark.split("|", 1)[0]
+        await self._remember(keys=[keys.meta(sid), keys.published(sid)], args=[mark, digest])
 
     async def pending(self) -> dict[str, tuple[str, float]]:
         """Every mark with its version and due time (epoch ms): for tests and diagnostics."""

@@ -571,3 +571,14 @@ if KEYS[2] and redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
 if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 0 end
 return math.max(1, redis.call('PTTL', KEYS[1]))
 """
+
+OUTBOX_REMEMBER = """
+-- KEYS[1] meta  KEYS[2] published (digests)  ARGV[1] mark  ARGV[2] digest of its card
+-- What was published for a mark, kept as long as the session's data: a deleted session is
+-- not brought back, and one that ended gives the digests its own remaining time.
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return 1
+"""

@@ -33,6 +33,10 @@ class TimerStore:
         """True for the one run that may post this timer's message."""
         return bool(await self._redis.set(keys.fired(sid, timer_id), "1", nx=True, ex=FIRED_TTL_S))
 
+    async def unfire(self, sid: str, timer_id: str) -> None:
+        """The timer's message did not go out after all: its next run may send it."""
+        await self._redis.delete(keys.fired(sid, timer_id))
+
     async def pending(self) -> dict[str, int]:
         return {
             i: int(s) for i, s in await self._redis.zrange(keys.TIMERS_DUE, 0, -1, withscores=True)

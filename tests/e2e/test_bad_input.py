@@ -19,7 +19,9 @@ async def data_state(redis: Redis) -> dict[str, Any]:
     """Every session and conversation key with its value (markers of handled turns aside)."""
     state = {}
     async for key in redis.scan_iter(match="dk:*"):
-        if key.startswith(("dk:turn:", "dk:{outbox}:", "dk:{pace}:")) or ":pub" in key:
+        if key.startswith(("dk:turn:", "dk:{outbox}:", "dk:{pace}:")) or key.endswith(
+            (":pub", ":sent")
+        ):
             continue
         kind = await redis.type(key)
         reads = {

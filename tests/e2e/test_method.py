@@ -305,3 +305,23 @@ async def test_a_timer_fires_after_a_restart(
     bot = Bot(second, fake, bot.place)
     await bot.wait_card("Tiden er ute for «Forventninger».")
     assert count(bot, "1 min igjen av «Forventninger».") == 1  # late, but once
+
+
+async def test_a_time_up_prompt_the_connector_refused_for_a_while_still_arrives(
+    bot: Bot, clock: FakeClock
+) -> None:
+    """A send that fails after the sender's retries gives its fire_once win back: the timer
+    runs again after its lease and the prompt goes out, once."""
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.say(HOST, "neste")
+    await bot.settled("Nå: Forventninger")
+    clock.advance(9 * 60)
+    await bot.wait_text("1 min igjen av «Forventninger».")
+    bot.connector.failures.extend([("send", 503, {"Retry-After": "0"})] * 5)
+    clock.advance(60)
+    await bot.connector.wait_for(lambda: not bot.connector.failures)  # all five refused
+    assert timeup_cards(bot) == []
+    clock.advance(31)  # the timer's lease ran out: another run takes it
+    await bot.connector.wait_for(lambda: timeup_cards(bot))
+    clock.advance(60)
+    assert len(timeup_cards(bot)) == 1

@@ -317,6 +317,27 @@ async def test_a_change_during_a_publish_is_published_after_it(redis: Redis) -> 
     assert await outbox.pending() == {}
 
 
+async def test_a_render_identical_to_the_last_published_card_is_not_sent(redis: Redis) -> None:
+    world = World(state={"s1": 1})
+    await sessions(redis, *world.state)
+    a = replica(redis, world)
+    outbox = OutboxStore(redis)
+    await outbox.mark("s1")
+    await tick_until([a], lambda: world.shown("s1") == 1)
+    await a.drain()
+    await outbox.mark("s1")  # marked, but nothing on the card changed
+    async with asyncio.timeout(5):
+        while await outbox.pending():  # due after the card's lease, then taken and settled
+            await a.tick()
+            await asyncio.sleep(0.01)
+    await a.drain()
+    assert world.sent == [("s1", 1)] and world.attempts == 1
+    world.state["s1"] = 2
+    await outbox.mark("s1")
+    await tick_until([a], lambda: world.shown("s1") == 2)
+    assert world.attempts == 2
+
+
 async def test_two_replicas_send_one_update_per_card_per_interval(
     redis: Redis, other: Redis
 ) -> None:
