@@ -121,7 +121,7 @@ async def confirm_join(deps: Deps, click: Click) -> Card:
     logger.info("participant_joined", extra={"sid": click.sid, "fresh": result == "new"})
     if result == "new":
         await place_late_joiner(deps, click)
-        await readiness.tell_when_everyone_is_done(deps, click.sid)
+        await readiness.tell_when_everyone_is_done(deps, click.session)
     role = click.t("role." + decided.role.value)
     # The answer is the form itself, confirmed: the shared card's next update cannot wipe it
     # on the standalone check-in card, and the form is there to change one's mind.
@@ -175,7 +175,7 @@ async def submit_idea(deps: Deps, click: Click) -> Card:
         return await _idea_card(deps, click, notice, draft)
     await deps.outbox.mark(click.sid)
     logger.info("idea_submitted", extra={"sid": click.sid})
-    await readiness.tell_when_everyone_is_done(deps, click.sid)
+    await readiness.tell_when_everyone_is_done(deps, click.session)
     return await _idea_card(deps, click, Notice("idea.received"))
 
 

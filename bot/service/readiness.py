@@ -20,38 +20,26 @@ logger = logging.getLogger(__name__)
 SAID = {Phase.IDEAS: "ready.everyone_ideas", Phase.VOTING: "ready.everyone_votes"}
 
 
-async def counts(deps: Deps, session: Session, meta: dict[str, str]) -> tuple[int, int]:
-    """(done, checked in) for the phase running now; (0, 0) where nothing is counted."""
-    if session.phase not in SAID:
-        return 0, 0
-    joined = sum(
-        max(0, n) for n in (await deps.store.snapshot(session.sid, "-", "-")).roles.values()
-    )
-    if session.phase is Phase.IDEAS:
-        return int(meta.get("ready_ideas", 0)), joined
-    return await deps.ballots.ready(session.sid, round_of(session)), joined
-
-
-async def tell_when_everyone_is_done(deps: Deps, sid: str) -> None:
-    """After an idea or a last vote: if all are done, say so once per phase (any replica)."""
-    meta = await deps.store.meta(sid)
-    session = Session.from_meta(sid, meta)
+async def tell_when_everyone_is_done(deps: Deps, session: Session) -> None:
+    """After an idea or a last vote: if all are done, say so once per phase (any replica).
+    `session` is the one the click was handled with: the counts are read fresh."""
     if not session.active or not session.settings.suggest_move_on or session.phase not in SAID:
         return
-    done, joined = await counts(deps, session, meta)
+    vote_round = round_of(session) if session.phase is Phase.VOTING else None
+    done, joined = await deps.store.readiness(session.sid, vote_round)
     if not joined or done < joined:
         return
     t = translator(session.locale)
     try:
         said = await send_once(
             deps,
-            sid,
+            session.sid,
             f"ready-{session.step}-{session.rev}",
-            conv_ref(meta),
+            conv_ref(await deps.store.meta(session.sid)),
             text=t(SAID[session.phase]),
         )
     except SendError as exc:  # a nudge only: the card shows the count regardless
-        logger.warning("readiness_note_failed", extra={"sid": sid, "status": exc.status})
+        logger.warning("readiness_note_failed", extra={"sid": session.sid, "status": exc.status})
         return
     if said:
-        logger.info("everyone_done", extra={"sid": sid, "phase": session.phase.value})
+        logger.info("everyone_done", extra={"sid": session.sid, "phase": session.phase.value})

@@ -68,7 +68,7 @@ async def cast(deps: Deps, click: Click) -> Card:
             notice = Notice("vote.counted" if delta == 1 else "vote.taken_back", {"n": left})
             await deps.outbox.mark(click.sid)
             if left == 0:
-                await readiness.tell_when_everyone_is_done(deps, click.sid)
+                await readiness.tell_when_everyone_is_done(deps, click.session)
         else:
             params = {
                 "n": click.session.settings.votes_per_person,

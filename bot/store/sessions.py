@@ -163,9 +163,6 @@ class SessionStore:
             data["role"], data["dept"], data["name"], data["uid"], data.get("aad", "")
         )
 
-    async def _hidden(self, sid: str) -> set[str]:
-        return set(await self._redis.hkeys(keys.hidden(sid)))
-
     async def ideas(self, sid: str, *, with_hidden: bool = False) -> list[StoredIdea]:
         """The ideas in order; those a host hid only when asked for (moderation)."""
         pipe = self._redis.pipeline(transaction=False)
@@ -179,8 +176,7 @@ class SessionStore:
         """Texts of the given ideas that exist and are not hidden."""
         if not idea_ids:
             return {}
-        records = await self._redis.hmget(keys.ideas(sid), idea_ids)
-        hidden = await self._hidden(sid)
+        records, hidden = await self._with_hidden(sid, keys.ideas(sid), idea_ids)
         return {
             i: json.loads(r)["text"]
             for i, r in zip(idea_ids, records, strict=True)
@@ -201,9 +197,30 @@ class SessionStore:
         if not mine:
             return []
         ids = mine.split(",")
-        records = await self._redis.hmget(keys.ideas(sid), ids)
+        records, hidden = await self._with_hidden(sid, keys.ideas(sid), ids)
         found = {i: r for i, r in zip(ids, records, strict=True) if r}
-        return _ideas_in_order(found, hidden=await self._hidden(sid))
+        return _ideas_in_order(found, hidden=hidden)
+
+    async def _with_hidden(
+        self, sid: str, key: str, fields: list[str]
+    ) -> tuple[list[str | None], set[str]]:
+        """HMGET of fields, and what hosts hid, in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hmget(key, fields)
+        pipe.hkeys(keys.hidden(sid))
+        records, hidden = await pipe.execute()
+        return records, set(hidden)
+
+    async def readiness(self, sid: str, vote_round: int | None) -> tuple[int, int]:
+        """(done, checked in): ideas sent, or (in a vote round) all dots used; one trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.hget(keys.meta(sid), "ready_ideas")
+        pipe.hvals(keys.roles(sid))
+        if vote_round:
+            pipe.hget(keys.ballots(sid, vote_round), "#ready")
+        ideas, roles, *voted = await pipe.execute()
+        done = int((voted[0] if vote_round else ideas) or 0)
+        return done, sum(max(0, int(n)) for n in roles)
 
     # -- writes --------------------------------------------------------------------------
 
