@@ -71,6 +71,8 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         store = SessionStore(redis)
         app[STORE] = store
         app[OUTBOX] = OutboxStore(redis)
+        if adopted := await app[OUTBOX].adopt_legacy():
+            logger.info("outbox_marks_adopted", extra={"count": adopted})
         app[TIMER_STORE] = TimerStore(redis)
         app[CENSUS] = SessionCensus(redis)
         app[BALLOTS] = BallotStore(redis)

@@ -66,6 +66,8 @@ Conversation and global keys:
   dk:{outbox}:ver      hash    mark -> version, bumped by every mark; a publish removes the
                                mark only if the version is still the one it claimed
   dk:{outbox}:fails    hash    mark -> its publishes failed in a row (bounded retries)
+  dk:outbox:stale      set     marks of an older version of the app: each replica adopts
+                               them at start-up (SPOP, so each once) into dk:{outbox}:due
   dk:turn:<conv>:<aid> string  a message being handled ("busy", 10 s) or handled ("done")
   dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms); after
                                the end, follow-up jobs "<sid>:<item>-<ver>:followup|handback"
@@ -82,6 +84,7 @@ OUTBOX_DUE = "dk:{outbox}:due"
 OUTBOX_VERSIONS = "dk:{outbox}:ver"
 OUTBOX_FAILS = "dk:{outbox}:fails"
 OUTBOX = (OUTBOX_DUE, OUTBOX_VERSIONS, OUTBOX_FAILS)
+LEGACY_OUTBOX = "dk:outbox:stale"  # the marks' set before the versioned outbox: adopted once
 TIMERS_DUE = "dk:{timers}:due"
 TIMERS_RUNNING = "dk:{timers}:running"
 

@@ -81,6 +81,16 @@ class OutboxStore:
         names = [keys.publish_lease(mark), *([keys.meta(mark)] if session_card else [])]
         return int(await self._lease(keys=names, args=[interval_ms]))
 
+    async def adopt_legacy(self) -> int:
+        """At start-up: marks an older app version left in its set become due marks, so a
+        rolling upgrade loses no card update. SPOP hands each to one replica."""
+        adopted = 0
+        while marks := await self._redis.spop(keys.LEGACY_OUTBOX, 100):
+            for mark in marks:
+                await self.mark(mark)
+            adopted += len(marks)
+        return adopted
+
     async def last_published(self, mark: str) -> str | None:
         """The digest of the card last published for this mark, if any."""
         return await self._redis.hget(keys.published(mark.split("|", 1)[0]), mark)

@@ -452,3 +452,15 @@ async def test_a_cancel_lost_in_a_redis_call_still_stops_the_loop(redis: Redis) 
     running.cancel()
     done, _ = await asyncio.wait([running], timeout=5)
     assert done and running.cancelled()
+
+
+async def test_marks_left_by_an_older_version_are_adopted_once(redis: Redis, other: Redis) -> None:
+    await redis.sadd(keys.LEGACY_OUTBOX, *(f"s{i}" for i in range(250)), "s7|g2")
+    counts = await asyncio.gather(
+        OutboxStore(redis).adopt_legacy(), OutboxStore(other).adopt_legacy()
+    )
+    assert sum(counts) == 251  # two replicas starting at once: each mark once
+    assert await redis.exists(keys.LEGACY_OUTBOX) == 0
+    pending = await OutboxStore(redis).pending()
+    assert len(pending) == 251 and pending["s7|g2"][0] == "1"
+    assert await OutboxStore(redis).adopt_legacy() == 0

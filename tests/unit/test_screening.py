@@ -4,6 +4,7 @@ this session added (bot/config.py): a bad setting is one clear line, never a tra
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,17 @@ def test_connector_pacing_is_on_unless_switched_off() -> None:
     assert not load_config({**BASE, "CONNECTOR_PACING": "OFF"}).connector_pacing
     with pytest.raises(ConfigError, match="CONNECTOR_PACING must be on or off"):
         load_config({**BASE, "CONNECTOR_PACING": "maybe"})
+
+
+def test_every_setting_the_app_reads_is_documented() -> None:
+    """An admin finds each variable bot/config.py reads in both READMEs and the example."""
+    root = Path(__file__).resolve().parents[2]
+    source = (root / "bot" / "config.py").read_text(encoding="utf-8")
+    names = set(re.findall(r'"((?:Microsoft[A-Za-z]+)|(?:[A-Z]+(?:_[A-Z]+)+)|HOST|PORT)"', source))
+    assert {"CONNECTOR_PACING", "SCREENING_FILE", "BOT_OPENID_METADATA_URL"} <= names
+    compose_sets = {"REDIS_URL", "DATA_DIR", "HOST", "PORT"}  # deploy/docker-compose.yml
+    example = (root / "deploy" / ".env.example").read_text(encoding="utf-8")
+    for doc in ("README.md", "deploy/README.md"):
+        text = (root / doc).read_text(encoding="utf-8")
+        assert not [n for n in names if f"`{n}`" not in text], doc
+    assert not [n for n in names - compose_sets if f"{n}=" not in example]
