@@ -69,6 +69,8 @@ def build(view: PrepView, t: Translator) -> AdaptiveCard:
         )
     if len(view.candidates) > SHOWN:
         body.append(line(t("list.more", n=len(view.candidates) - SHOWN), is_subtle=True))
+    if view.round != 1:  # round 2 is among round 1's top ideas only
+        return card(body, t)
     body.append(
         TextInput(
             id="idea",

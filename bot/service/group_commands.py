@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from bot.domain.grouping import move as decide_move
+from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.i18n import language_for, translator
 from bot.service import commands, hosts
 from bot.service.deps import Deps
-from bot.service.groups import as_groups, board_mark
+from bot.service.groups import as_groups, board_mark, part_of
 from bot.service.ports import Actor
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,10 @@ async def move(deps: Deps, actor: Actor, arg: str) -> None:
     number = arg.split()[-1] if arg.split() else ""
     if not actor.mentions or not number.isdigit():
         await commands.reply(deps, actor, t, "groups.move_how")
+        return
+    if session.phase is Phase.GROUPS and part_of(session) == 2:
+        # their dots and "has voted" belong to the old group's vote: move before or after it
+        await commands.reply(deps, actor, t, "groups.move_while_voting")
         return
     user_id, name = actor.mentions[0]
     tag = await hosts.tag_for_mention(deps, session.sid, actor, user_id)

@@ -9,6 +9,7 @@ board, and the vote card while a vote is open.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from bot.domain.phases import Phase
@@ -17,7 +18,7 @@ from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
 from bot.service.groups import board_mark, part_of
 from bot.service.ports import Card
-from bot.service.voting import round_of, vote_mark
+from bot.service.voting import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
 from cards import moderation
 from cards.moderation import ModerationView, ModItem
@@ -87,11 +88,27 @@ async def _group_of(deps: Deps, sid: str, item_id: str) -> int:
     return found[0] if found else 0
 
 
+async def _candidate_now(deps: Deps, click: Click, item_id: str) -> bool:
+    """Would the open vote have taken this item, had it not been hidden when it opened?"""
+    session = click.session
+    if session.phase is Phase.GROUPS:  # its group's top-3 vote: inputs of question 2
+        wanted = item_id[len(GROUP_ITEM) :]
+        inputs = await deps.groups.inputs(click.sid, with_hidden=True)
+        return any(i.input_id == wanted and i.part == 2 for i in inputs)
+    round_ = round_of(session)
+    hidden = set(await deps.moderation.hidden(click.sid)) - {item_id}
+    left_out = set(json.loads((await deps.store.meta(click.sid)).get(f"vote_out:{round_}", "[]")))
+    in_play = await candidates_without(deps, session, round_, hidden)
+    return item_id in in_play and item_id not in left_out
+
+
 async def change(deps: Deps, click: Click, hide: bool) -> Card:
     item_id = click.data.get("item")
     if not isinstance(item_id, str) or not 0 < len(item_id) <= 20:
         return await _card(deps, click, Notice("moderation.unknown", good=False))
     group = await _group_of(deps, click.sid, item_id)
+    open_votes = _open_votes(click)
+    join_open = not hide and bool(open_votes) and await _candidate_now(deps, click, item_id)
     result = await deps.moderation.change(
         click.sid,
         click.actor.activity_id,
@@ -99,8 +116,9 @@ async def change(deps: Deps, click: Click, hide: bool) -> Card:
         item_id,
         hide,
         deps.clock.now_ms(),
-        _open_votes(click),
+        open_votes,
         group,
+        join_open,
     )
     if not succeeded(result):
         return await _card(deps, click, Notice(REFUSED.get(result, "error.generic"), good=False))

@@ -126,6 +126,8 @@ async def add(deps: Deps, click: Click) -> Card:
     round_, raw = upcoming_round(click), click.data.get("idea")
     if round_ is None or click.data.get("round") != round_:
         return await view_card(deps, click, Notice("prep.not_now", good=False))
+    if round_ != 1:  # round 2 takes round 1's top K: a new idea could not be among them
+        return await _prep_card(deps, click, round_, Notice("prep.add_first_round", good=False))
     draft = raw[: 2 * deps.rules.idea_max_len] if isinstance(raw, str) else ""
     decided = decide_idea(raw, deps.rules.idea_max_len)
     if isinstance(decided, Refusal):

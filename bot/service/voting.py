@@ -57,21 +57,26 @@ async def candidates(deps: Deps, session: Session, round_: int) -> list[str]:
     """SPEC §3: by default every group's top 3 plus the idea round's ideas; round 2 takes
     the top K of round 1. Hosts may leave some out before the round opens; what a host hid
     is never a candidate."""
-    hidden = await deps.moderation.hidden(session.sid)
-    return [i for i in await _candidates(deps, session, round_) if i not in hidden]
+    hidden = set(await deps.moderation.hidden(session.sid))
+    return await candidates_without(deps, session, round_, hidden)
 
 
-async def _candidates(deps: Deps, session: Session, round_: int) -> list[str]:
+async def candidates_without(
+    deps: Deps, session: Session, round_: int, hidden: set[str]
+) -> list[str]:
+    """The candidates with `hidden` left out before round 2's top K is cut, so a hidden
+    idea never takes a place from the next best one."""
     if round_ == 1:
         found = [idea.idea_id for idea in await deps.store.ideas(session.sid)]
         count, _ = await deps.groups.placement(session.sid)
         places = await deps.groups.places(session.sid)
         for group in range(1, count + 1):
             found += [f"{GROUP_PICK}{i}" for i in json.loads(places.get(f"{group}:top", "[]"))]
-        return found
+        return [i for i in found if i not in hidden]
     template = TEMPLATES.get(session.settings.template)
     k = int(template.data.get("top_k", DEFAULT_TOP_K)) if template else DEFAULT_TOP_K
-    return top(await deps.ballots.tally(session.sid, round_ - 1), k)
+    tally = await deps.ballots.tally(session.sid, round_ - 1)
+    return top({i: n for i, n in tally.items() if i not in hidden}, k)
 
 
 async def view(

@@ -41,6 +41,7 @@ class ModerationStore:
         now_ms: int,
         ready_at: dict[str, int],
         group: int = 0,
+        join_open: bool = False,
     ) -> str:
         """Hide or restore one item. ready_at: for each vote that is open now ("1", "2" the
         dot-vote rounds, "g" the item's group vote), the dots that make a voter ready there.
@@ -69,6 +70,7 @@ class ModerationStore:
                     "hide" if hide else "restore",
                     now_ms,
                     *(v for name, _, _, here in pairs for v in (ready_at.get(name, 0), here)),
+                    "1" if join_open else "0",
                 ],
             )
         )

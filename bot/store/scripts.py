@@ -303,6 +303,8 @@ MODERATE = (
 -- ARGV[7], ARGV[8], … per pair: dots that make a voter ready there ('0' = that vote is not
 --   open: a closed round keeps its dots, reads leave the hidden item out), and the item's
 --   id in that vote (a group's own vote knows input 7 as "7", the dot vote as "g7")
+-- ARGV[7 + 2n] (after the pairs) '1' = a restore also puts the item in the votes open now
+--   (it is a candidate there: the caller checked), though it was hidden before they opened
 -- Returns 'ok:hidden' | 'ok:restored' | 'already' | 'not_hidden' | 'unknown_item'
 --       | 'not_host' | 'ended' | 'gone'.
 -- Hiding takes the item out of every open vote and gives its dots back to their voters
@@ -322,6 +324,14 @@ if ARGV[5] == 'restore' then
   if not raw then return refuse('not_hidden') end
   for _, p in ipairs(cjson.decode(raw)['from'] or {}) do
     redis.call('HSETNX', KEYS[6 + 2 * p], ARGV[8 + 2 * p], 0)
+  end
+  local pairs_n = (#KEYS - 5) / 2
+  if ARGV[7 + 2 * pairs_n] == '1' then
+    for p = 0, pairs_n - 1 do
+      if tonumber(ARGV[7 + 2 * p]) > 0 then
+        redis.call('HSETNX', KEYS[6 + 2 * p], ARGV[8 + 2 * p], 0)
+      end
+    end
   end
   redis.call('HDEL', KEYS[4], item)
   if is_idea then redis.call('HINCRBY', KEYS[4], '#ideas', -1) end

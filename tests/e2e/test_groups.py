@@ -204,6 +204,11 @@ async def test_group_chat_late_joiner_and_host_move(bot: Bot) -> None:
     await bot.wait_text("Det finnes ingen gruppe 9. Velg en gruppe fra 1 til 3.")
     await bot.post(bot.place.message(people[2], f"flytt <at>{late.name}</at> 1", mentions=(late,)))
     assert sum("bare verten" in t for t in bot.connector.texts()) == 1
+    await bot.say(HOST, "neste")  # question 2: the groups vote, so nobody moves now
+    await bot.settled("Spørsmål 2")
+    await bot.post(bot.place.message(HOST, f"flytt <at>{late.name}</at> 2", mentions=(late,)))
+    await bot.wait_text("Ikke mens gruppene stemmer")
+    assert not any("er flyttet til gruppe 2" in t for t in bot.connector.texts())
 
 
 async def test_too_few_people_get_fewer_groups_and_a_clear_message(bot: Bot) -> None:
