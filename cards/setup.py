@@ -57,6 +57,16 @@ def _number(
     return [field, *_error(view, name, t)]
 
 
+def _toggle(name: str, title: str, on: bool) -> ToggleInput:
+    return ToggleInput(
+        id=name,
+        title=title,
+        value="true" if on else "false",
+        value_on="true",
+        value_off="false",
+    )
+
+
 def build(view: SetupView, t: Translator) -> AdaptiveCard:
     s = view.settings
     body: list[Any] = [
@@ -109,33 +119,8 @@ def build(view: SetupView, t: Translator) -> AdaptiveCard:
         )
     )
     body += _error(view, "language", t)
-    body.append(
-        ToggleInput(
-            id="auto_advance",
-            title=t("setup.field.auto_advance"),
-            value="true" if s.auto_advance else "false",
-            value_on="true",
-            value_off="false",
-        )
-    )
-    body.append(
-        ToggleInput(
-            id="show_live",
-            title=t("setup.field.show_live"),
-            value="true" if s.show_live else "false",
-            value_on="true",
-            value_off="false",
-        )
-    )
-    body.append(
-        ToggleInput(
-            id="suggest_move_on",
-            title=t("setup.field.suggest_move_on"),
-            value="true" if s.suggest_move_on else "false",
-            value_on="true",
-            value_off="false",
-        )
-    )
+    for name in ("auto_advance", "show_live", "suggest_move_on"):
+        body.append(_toggle(name, t(f"setup.field.{name}"), bool(getattr(s, name))))
     body.append(line(t("setup.timeboxes"), weight="Bolder", spacing="Medium"))
     for index, item in enumerate(s.agenda):
         name = t(f"phase.{item.phase.value}")
