@@ -67,7 +67,7 @@ async def candidates_without(
     """The candidates with `hidden` left out before round 2's top K is cut, so a hidden
     idea never takes a place from the next best one."""
     if round_ == 1:
-        found = [idea.idea_id for idea in await deps.store.ideas(session.sid)]
+        found = [i.idea_id for i in await deps.store.ideas(session.sid, with_hidden=True)]
         count, _ = await deps.groups.placement(session.sid)
         places = await deps.groups.places(session.sid)
         for group in range(1, count + 1):

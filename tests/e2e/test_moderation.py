@@ -209,3 +209,35 @@ async def test_screened_words_are_refused_to_the_author_alone_and_nothing_is_sto
     assert {k: await redis.hgetall(k) async for k in redis.scan_iter(match="dk:*:ideas")} == before
     fine = await bot.click(AUTHOR, submit, {"idea": "Kommunen trenger flere gangfelt"})
     assert "Idéen din er mottatt" in all_text(fine)
+
+
+async def test_an_idea_hidden_before_the_vote_and_restored_during_it_can_be_voted_for(
+    bot: Bot,
+) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")  # → the idea round (nobody checked in: no groups)
+    submit = await bot.idea_submit()
+    await bot.click(AUTHOR, submit, {"idea": "Gåbuss fra Nordnes"})
+    await bot.click(OTHERS[0], submit, {"idea": "Flere fotgjengerfelt"})
+    listing = await moderation_card(bot)
+    await bot.click(HOST, row_for(listing, "Gåbuss fra Nordnes", "moderate.hide"))
+    for _ in range(4):  # groups 1 and 2, presentations, the vote
+        await bot.say(HOST, "neste")
+    vote = await bot.wait_card("Prioritering: gi stemmene dine")
+    assert "Gåbuss fra Nordnes" not in all_text(vote)
+    vote_id = next(s.activity_id for s in bot.connector.of("send") if s.card is vote)
+    listing = await moderation_card(bot)
+    await bot.click(HOST, row_for(listing, "Gåbuss fra Nordnes", "moderate.restore"))
+    shown = await bot.connector.wait_for(
+        lambda: next(
+            (
+                s.card
+                for s in bot.connector.of("update")
+                if s.activity_id == vote_id and "Gåbuss fra Nordnes" in all_text(s.card)
+            ),
+            None,
+        )
+    )
+    counted = await bot.click(OTHERS[1], plus_next_to(shown, "Gåbuss fra Nordnes"))
+    assert "Stemmen er registrert. Du har 2 igjen." in all_text(counted)
