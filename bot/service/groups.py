@@ -106,8 +106,13 @@ async def board_view(
         if i.part == part
     )
     members: tuple[tuple[str, str], ...] = ()
+    voting_now = part == 2 and is_open
+    placement = (
+        (await deps.groups.placement(session.sid))[1]
+        if mention or voter is None or voting_now
+        else {}
+    )
     if mention or voter is None:
-        _, placement = await deps.groups.placement(session.sid)
         roster = await deps.store.roster(session.sid)
         members = tuple(
             sorted(
@@ -118,8 +123,7 @@ async def board_view(
         )
     question = session.settings.q1 if part == 1 else session.settings.q2
     voted = None
-    if part == 2 and is_open:  # how many of the group voted: a count, never who
-        _, placement = await deps.groups.placement(session.sid)
+    if voting_now:  # how many of the group voted: a count, never who
         size = sum(1 for g in placement.values() if g == group)
         voted = (await deps.groups.ready(session.sid, group), size)
     return BoardView(

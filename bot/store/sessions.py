@@ -126,7 +126,7 @@ class SessionStore:
         pipe.hget(keys.by_author(sid), author_tag)
         pipe.hget(keys.hidden(sid), "#ideas")
         meta, hosts, roles, count, entry, mine, hidden = await pipe.execute()
-        my_ideas = await self.my_ideas(sid, author_tag) if mine else []
+        my_ideas = await self._ideas_listed(sid, mine)
         return Snapshot(
             meta=meta,
             host_tags=frozenset(hosts),
@@ -193,10 +193,14 @@ class SessionStore:
 
     async def my_ideas(self, sid: str, author_tag: str) -> list[StoredIdea]:
         """An author's own ideas, those a host hid marked so (only the author sees this)."""
-        mine = await self._redis.hget(keys.by_author(sid), author_tag)
-        if not mine:
+        listed = await self._redis.hget(keys.by_author(sid), author_tag)
+        return await self._ideas_listed(sid, listed)
+
+    async def _ideas_listed(self, sid: str, listed: str | None) -> list[StoredIdea]:
+        """The ideas of a by_author entry ("3,7,12"), hidden ones marked."""
+        if not listed:
             return []
-        ids = mine.split(",")
+        ids = listed.split(",")
         records, hidden = await self._with_hidden(sid, keys.ideas(sid), ids)
         found = {i: r for i, r in zip(ids, records, strict=True) if r}
         return _ideas_in_order(found, hidden=hidden)
