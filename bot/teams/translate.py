@@ -47,11 +47,22 @@ def is_service_url(value: object) -> bool:
         return False
 
 
+TEAMS_CHANNEL = "msteams"  # the Agents Playground sends it too
+
+
 def actor_from(activity: Activity) -> Actor | None:
-    """None when the activity lacks who or where (or where to answer): such an activity is
-    politely ignored."""
+    """None when the activity lacks who or where (or where to answer), or does not come from
+    Teams: such an activity is politely ignored.
+
+    Identity is Teams' `from.aadObjectId` only. `from.id` is no fallback: a Web Chat or
+    Direct Line client picks it itself, so it proves nobody."""
     sender, conv, bot = activity.from_property, activity.conversation, activity.recipient
+    if activity.channel_id != TEAMS_CHANNEL:
+        return None
     if sender is None or conv is None or not sender.id or not conv.id:
+        return None
+    aad_id = sender.aad_object_id
+    if not isinstance(aad_id, str) or not aad_id.strip():
         return None
     if not is_service_url(activity.service_url):
         return None
@@ -69,9 +80,8 @@ def actor_from(activity: Activity) -> Actor | None:
         bot_name=(bot.name if bot else "") or "",
     )
     return Actor(
-        # Teams sends aadObjectId on every user activity; from.id is the stable fallback
-        # for clients (emulators) that omit it. Never taken from card data.
-        aad_id=sender.aad_object_id or sender.id,
+        # Teams sends aadObjectId on every user activity. Never taken from card data.
+        aad_id=aad_id,
         user_id=sender.id,
         name=sender.name or "",
         locale=activity.locale or "",
