@@ -4,8 +4,9 @@ Every label value is bounded: an activity type, invoke name or verb that is not 
 lists below counts as "other", because each new label value is a new time series and the
 values come from outside. No label carries user text, names or ids.
 
-`GET /metrics` is served without the bot's auth (Prometheus has no Bot Framework token):
-keep it on an internal port or path, never on the public bot endpoint.
+`GET /metrics` is served without the bot's auth (Prometheus has no Bot Framework token), so
+it lives on its own listener, METRICS_HOST:METRICS_PORT (bot/metrics_server.py, default
+127.0.0.1:9464), never on the public bot port.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from typing import Any, Protocol
 
 from prometheus_client import (
@@ -86,6 +88,7 @@ LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0
 LAG_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0)
 SCAN_COUNT = 1000
 CENSUS_BUDGET_S = 1.0
+CENSUS_MAX_AGE_S = 60.0  # one SCAN a minute at most, however often Prometheus scrapes
 
 
 def bounded(value: object, known: frozenset[str]) -> str:
@@ -151,8 +154,9 @@ class Metrics:
         )
         self.active_sessions = Gauge(
             "digikok_active_sessions",
-            "Sessions with status active, counted in Redis at scrape time (the same value on "
-            "every replica: aggregate with max, not sum; NaN if Redis did not answer in time)",
+            "Sessions with status active, counted in Redis at most once a minute (the same "
+            "value on every replica: aggregate with max, not sum; NaN if Redis did not answer "
+            "in time)",
             registry=r,
         )
         for standard in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
@@ -206,8 +210,22 @@ class KeyReader(Protocol):
     def pipeline(self, transaction: bool = True) -> _Pipeline: ...
 
 
+class NowMs(Protocol):
+    """The app's clock (bot/service/ports.py Clock): epoch milliseconds."""
+
+    def now_ms(self) -> int: ...
+
+
+class _Monotonic:
+    def now_ms(self) -> int:
+        return time.monotonic_ns() // 1_000_000
+
+
 class SessionCensus:
-    """How many sessions are active, asked of Redis when Prometheus scrapes.
+    """How many sessions are active, asked of Redis when Prometheus scrapes, at most once
+    per `max_age_s`: a count walks every conversation pointer (a SCAN), so a scrape every
+    few seconds, or a scraper gone wild, must not cost that every time. Scrapes arriving
+    while a count runs share it.
 
     A gauge moved up at start and down at end would be wrong across replicas: each one
     holds only its own share, a restart zeroes it, and sessions that expire or are deleted
@@ -217,11 +235,25 @@ class SessionCensus:
     the keys it reads; it uses only `keys` and the client's public calls, so it can move.
     """
 
-    def __init__(self, redis: KeyReader, budget_s: float = CENSUS_BUDGET_S) -> None:
+    def __init__(
+        self,
+        redis: KeyReader,
+        budget_s: float = CENSUS_BUDGET_S,
+        *,
+        clock: NowMs | None = None,
+        max_age_s: float = CENSUS_MAX_AGE_S,
+    ) -> None:
         self._redis = redis
         self._budget_s = budget_s
+        self._clock = clock or _Monotonic()
+        self._max_age_ms = int(max_age_s * 1000)
+        self._counted_at: int | None = None  # when the cached count was taken
+        self._cached = math.nan
+        self._lock = asyncio.Lock()
+        self.counts = 0  # how many times Redis was walked (tests and debugging)
 
     async def count(self) -> int:
+        self.counts += 1
         sids: set[str] = set()
         cursor = 0
         while True:
@@ -244,11 +276,21 @@ class SessionCensus:
         statuses = await pipe.execute(raise_on_error=False) if ordered else []
         return sum(status == ACTIVE for status in statuses)
 
+    def _fresh(self, now: int) -> bool:
+        taken = self._counted_at
+        return taken is not None and taken <= now < taken + self._max_age_ms
+
     async def measure(self) -> float:
-        """The count, or NaN when Redis is down or slower than the budget (never stale)."""
-        try:
-            async with asyncio.timeout(self._budget_s):
-                return float(await self.count())
-        except Exception as exc:  # noqa: BLE001 - a scrape must answer even without Redis
-            logger.debug("active_sessions_unknown", extra={"error": type(exc).__name__})
-            return math.nan
+        """The count (at most `max_age_s` old), or NaN when Redis is down or slower than the
+        budget. A failed count is not cached: the next scrape tries again, within budget."""
+        async with self._lock:
+            if self._fresh(self._clock.now_ms()):
+                return self._cached
+            try:
+                async with asyncio.timeout(self._budget_s):
+                    value = float(await self.count())
+            except Exception as exc:  # noqa: BLE001 - a scrape must answer even without Redis
+                logger.debug("active_sessions_unknown", extra={"error": type(exc).__name__})
+                return math.nan
+            self._cached, self._counted_at = value, self._clock.now_ms()
+            return value

@@ -1,5 +1,8 @@
 """Observability (issue 7): a whole session leaves no personal data in any log record, and
-`GET /metrics` counts it: activities, latency, connector calls, 429s, timers, sessions."""
+`GET /metrics` counts it: activities, latency, connector calls, 429s, timers, sessions.
+
+Metrics are served on their own listener (METRICS_HOST:METRICS_PORT, issue 15), never on
+the bot's public port: each app here gets a free METRICS_PORT and is scraped there."""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ import math
 from pathlib import Path
 from typing import Any, Iterator
 
+import aiohttp
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import unused_port
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
@@ -19,7 +23,7 @@ from bot.logs import QUIET_LOGGERS, JsonFormatter
 from bot.metrics import SessionCensus
 from bot.store.connection import client_for
 from bot.web import create_app
-from tests.e2e.conftest import Bot, app_config
+from tests.e2e.conftest import Bot, BotMaker, app_config
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
 from tests.fakes.clock import FakeClock
@@ -73,15 +77,29 @@ def record_texts(record: logging.LogRecord) -> list[str]:
     return texts
 
 
-async def scrape(client: TestClient, accept: str | None = None) -> tuple[Samples, str]:
+@pytest.fixture
+def metrics_port() -> int:
+    return unused_port()
+
+
+@pytest.fixture
+async def bot(make_bot: BotMaker, metrics_port: int) -> Bot:
+    return await make_bot(METRICS_PORT=str(metrics_port))
+
+
+async def scrape(port: int, accept: str | None = None) -> tuple[Samples, str]:
+    """GET /metrics on the internal listener at 127.0.0.1:`port`."""
     headers = {"Accept": accept} if accept else {}
-    response = await client.get("/metrics", headers=headers)
-    assert response.status == 200
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/metrics", headers=headers) as response:
+            assert response.status == 200
+            text = await response.text()
+            content_type = response.headers["Content-Type"]
     samples: Samples = {}
-    for family in text_string_to_metric_families(await response.text()):
+    for family in text_string_to_metric_families(text):
         for s in family.samples:
             samples[(s.name, frozenset(s.labels.items()))] = s.value
-    return samples, response.headers["Content-Type"]
+    return samples, content_type
 
 
 def value(samples: Samples, metric: str, /, **labels: str) -> float:
@@ -92,7 +110,7 @@ def activities(samples: Samples, type_: str, name: str = "", verb: str = "") -> 
     return value(samples, "digikok_activities_total", type=type_, name=name, verb=verb)
 
 
-async def run_session(bot: Bot, clock: FakeClock) -> Samples:
+async def run_session(bot: Bot, clock: FakeClock, metrics_port: int) -> Samples:
     """Start, check in, ideas, a timer running out, end. Returns /metrics mid-session."""
     bot.connector.failures.append(("update", 429, {"Retry-After": "0"}))
     await bot.say(HOST, "start Bedre skolevei for barn")
@@ -110,7 +128,7 @@ async def run_session(bot: Bot, clock: FakeClock) -> Samples:
     for person, idea in zip((KARI, KARI, OLE), IDEAS, strict=True):
         await bot.click(person, submit, {"idea": idea})
     await bot.settled("Ideer sendt inn: 3")
-    during, _ = await scrape(bot.client)
+    during, _ = await scrape(metrics_port)
     clock.advance(11 * 60)  # past the idea round's end: the reminder, then the time-up prompt
     await bot.wait_card("Tiden er ute for «Idémyldring».")
     await bot.say(HOST, "avslutt")
@@ -122,10 +140,15 @@ async def run_session(bot: Bot, clock: FakeClock) -> Samples:
 
 
 async def test_a_session_logs_no_personal_data_and_shows_in_metrics(
-    logs: io.StringIO, caplog: pytest.LogCaptureFixture, bot: Bot, clock: FakeClock
+    logs: io.StringIO,
+    caplog: pytest.LogCaptureFixture,
+    bot: Bot,
+    clock: FakeClock,
+    metrics_port: int,
 ) -> None:
-    during = await run_session(bot, clock)
-    after, content_type = await scrape(bot.client)
+    during = await run_session(bot, clock, metrics_port)
+    # 11 minutes passed on the app's clock: the census (cached for a minute) counts again.
+    after, content_type = await scrape(metrics_port)
 
     leaks = [
         (record.name, record.getMessage(), secret)
@@ -171,13 +194,13 @@ async def test_a_session_logs_no_personal_data_and_shows_in_metrics(
     assert value(after, "digikok_background_failures_total", loop="timer") == 0
 
 
-async def test_label_values_stay_bounded_whatever_teams_sends(bot: Bot) -> None:
+async def test_label_values_stay_bounded_whatever_teams_sends(bot: Bot, metrics_port: int) -> None:
     odd = bot.place.message(KARI, "hei")
     odd["type"] = "somethingNew"
     await bot.post(odd)
     answer = await bot.click(KARI, {"action": f"forged.{KARI.name}", "sid": "x", "rev": 1})
     assert answer  # a clear "unknown card" answer, and no new label value
-    samples, _ = await scrape(bot.client)
+    samples, _ = await scrape(metrics_port)
     assert activities(samples, "other") == 1
     assert activities(samples, "invoke", "adaptiveCard/action", "other") == 1
     assert value(samples, "digikok_handler_latency_seconds_count", type="other") == 1
@@ -187,23 +210,53 @@ async def test_label_values_stay_bounded_whatever_teams_sends(bot: Bot) -> None:
 async def test_metrics_need_no_bot_token_and_speak_openmetrics_on_request(
     aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path
 ) -> None:
-    config = app_config(redis_url, tmp_path, MicrosoftAppId="app", MicrosoftAppPassword="pw")
+    port = unused_port()
+    config = app_config(
+        redis_url,
+        tmp_path,
+        MicrosoftAppId="app",
+        MicrosoftAppPassword="pw",
+        METRICS_PORT=str(port),
+    )
     client = await aiohttp_client(create_app(config))
     refused = await client.post("/api/messages", json={"type": "message"})
     assert refused.status == 401
-    samples, content_type = await scrape(client, accept="application/openmetrics-text")
+    samples, content_type = await scrape(port, accept="application/openmetrics-text")
     assert content_type.startswith("application/openmetrics-text")
     assert value(samples, "digikok_active_sessions") == 0
 
 
 async def test_each_app_counts_on_its_own_registry(
-    bot: Bot, aiohttp_client: Any, redis_url: str, tmp_path: Path
+    bot: Bot, metrics_port: int, aiohttp_client: Any, redis_url: str, tmp_path: Path
 ) -> None:
     await bot.say(HOST, "hjelp")
-    other = await aiohttp_client(create_app(app_config(redis_url, tmp_path / "other")))
-    mine, _ = await scrape(bot.client)
-    theirs, _ = await scrape(other)
+    other_port = unused_port()
+    config = app_config(redis_url, tmp_path / "other", METRICS_PORT=str(other_port))
+    await aiohttp_client(create_app(config))
+    mine, _ = await scrape(metrics_port)
+    theirs, _ = await scrape(other_port)
     assert activities(mine, "message") == 1 and activities(theirs, "message") == 0
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/%6detrics", "/METRICS", "/metrics/"])
+async def test_the_public_port_serves_no_metrics(bot: Bot, metrics_port: int, path: str) -> None:
+    """The bot's port faces the internet; `/%6detrics` is what aiohttp decodes to `/metrics`
+    (a proxy's `path_beg /metrics` rule misses it). The listener answers, the bot does not."""
+    response = await bot.client.get(path)
+    assert response.status == 404
+    assert "digikok_" not in await response.text()
+    samples, _ = await scrape(metrics_port)
+    assert ("digikok_active_sessions", frozenset()) in samples
+
+
+async def test_metrics_port_zero_turns_the_listener_off(
+    aiohttp_client: Any, redis_url: str, tmp_path: Path
+) -> None:
+    port = unused_port()
+    client = await aiohttp_client(create_app(app_config(redis_url, tmp_path, METRICS_PORT="0")))
+    assert (await client.get("/healthz")).status == 200
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await scrape(port)
 
 
 async def test_active_sessions_is_nan_when_redis_does_not_answer() -> None:
