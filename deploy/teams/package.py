@@ -129,27 +129,28 @@ def read_settings(env: Mapping[str, str]) -> Settings:
             domains.append(host)
     home = base or (f"https://{domains[0]}" if domains else "")
 
-    # The manifest requires three https links. Without them we fall back on the bot's own
-    # address, which is honest for the website and a stopgap for privacy and terms.
+    # The manifest requires three https links. The bot serves a privacy statement at
+    # /privacy and terms of use at /terms (bot/privacy.py, nb/nn/en), so by default the links
+    # point there: never at an address that answers 404. The website defaults to the privacy
+    # page too, which says what Digikok is and what it stores.
     urls: dict[str, str] = {}
     unset: list[str] = []
-    for key, name, what in (
-        ("WEBSITE_URL", "TEAMS_WEBSITE_URL", "a page about the app"),
-        ("PRIVACY_URL", "TEAMS_PRIVACY_URL", "your privacy statement"),
-        ("TERMS_URL", "TEAMS_TERMS_URL", "your terms of use"),
+    for key, name, path in (
+        ("WEBSITE_URL", "TEAMS_WEBSITE_URL", "/privacy"),
+        ("PRIVACY_URL", "TEAMS_PRIVACY_URL", "/privacy"),
+        ("TERMS_URL", "TEAMS_TERMS_URL", "/terms"),
     ):
         if value := get(name):
             urls[key] = _https_url(name, value, problems) or ""
         elif home:
-            urls[key] = home
-            if key != "WEBSITE_URL":
-                warnings.append(f"{name} is not set, using {home}; point it at {what}")
+            urls[key] = home + path
         else:
             unset.append(name)
     if unset:
         problems.append(
             "Teams requires https links to a page about the app, your privacy statement and "
-            "your terms of use: set PUBLIC_BASE_URL or BOT_DOMAIN, or " + ", ".join(unset)
+            "your terms of use: set PUBLIC_BASE_URL or BOT_DOMAIN (the bot serves /privacy "
+            "and /terms), or " + ", ".join(unset)
         )
 
     if problems:

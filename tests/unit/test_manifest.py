@@ -2,7 +2,8 @@
 
 An admin uploads the zip to Teams admin center, which rejects a manifest that breaks the
 schema or icons of the wrong size, so these tests check what Teams will check, offline:
-the vendored v1.30 schema, the PNG headers and pixels (stdlib only, no Pillow), and the
+the vendored v1.29 schema (the newest Microsoft documents as generally available, see
+deploy/teams/schema/README.md), the PNG headers and pixels (stdlib only, no Pillow), and the
 zip that package.py writes when run as an admin would run it.
 """
 
@@ -101,7 +102,7 @@ def test_filled_template_is_valid_against_the_schema(schema: dict[str, Any]) -> 
 
 def test_schema_check_is_not_toothless(schema: dict[str, Any]) -> None:
     broken = filled_template()
-    broken["manifestVersion"] = "1.29"
+    broken["manifestVersion"] = "1.28"
     broken["bots"][0]["botId"] = "not-a-guid"
     del broken["developer"]["privacyUrl"]
     errors = schema_errors(schema, broken)
@@ -274,8 +275,20 @@ def test_package_script_writes_a_valid_zip(tmp_path: Path, schema: dict[str, Any
     assert "${{" not in json.dumps(manifest)
     assert manifest["id"] == manifest["bots"][0]["botId"] == SAMPLE_BOT_ID
     assert manifest["validDomains"] == ["digikok.example.no"]
-    assert manifest["developer"]["privacyUrl"] == SAMPLE_BASE_URL
-    assert "TEAMS_PRIVACY_URL" in result.stderr  # the stopgap privacy link is called out
+    # The bot serves these pages itself (bot/privacy.py): no link answers 404.
+    assert manifest["developer"]["privacyUrl"] == f"{SAMPLE_BASE_URL}/privacy"
+    assert manifest["developer"]["termsOfUseUrl"] == f"{SAMPLE_BASE_URL}/terms"
+    assert manifest["developer"]["websiteUrl"] == f"{SAMPLE_BASE_URL}/privacy"
+    assert "warning" not in result.stderr
+
+
+def test_package_links_follow_bot_domain_when_no_base_url(tmp_path: Path) -> None:
+    env = {"MicrosoftAppId": SAMPLE_BOT_ID, "BOT_DOMAIN": "bot.example.no"}
+    assert run_package(tmp_path, env).returncode == 0
+    with zipfile.ZipFile(tmp_path / "out" / "digikok-teams.zip") as archive:
+        developer = json.loads(archive.read("manifest.json"))["developer"]
+    assert developer["privacyUrl"] == "https://bot.example.no/privacy"
+    assert developer["termsOfUseUrl"] == "https://bot.example.no/terms"
 
 
 def test_package_script_takes_every_optional_setting(
