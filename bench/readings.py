@@ -14,7 +14,7 @@ import statistics
 import subprocess
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from bench.bursts import Burst, answer_card
 from bench.connector import LIMITS, Call, ThrottledConnector
@@ -56,6 +56,7 @@ def timing(result: BurstResult) -> dict[str, Any]:
         "p50_ms": round(result.percentile_ms(50), 1),
         "p95_ms": round(result.percentile_ms(95), 1),
         "p99_ms": round(result.percentile_ms(99), 1),
+        "max_ms": round(result.max_ms, 1),
     }
 
 
@@ -188,4 +189,82 @@ def ceiling_figures(rounds: list[BurstResult], ours_rps: float) -> dict[str, Any
         "median": timing(median),
         "spread_rps": round(statistics.pstdev(rps), 1) if len(rps) > 1 else 0.0,
         "ratio": round(ours_rps / median.rps, 3) if median.rps else None,
+    }
+
+
+# -- issue 13: the open-loop burst ---------------------------------------------------------
+
+
+def _strings(node: Any) -> Any:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def error_notice(answer: Any, nb: Mapping[str, str]) -> str | None:
+    """The catalogue key of the error notice an answer shows (error.unavailable or
+    error.generic, whose text ends in a reference), anywhere in the answer; else None."""
+    for key in ("error.unavailable", "error.generic"):
+        start = nb[key].split("{", 1)[0]
+        if any(s.startswith(start) for s in _strings(answer)):
+            return key
+    return None
+
+
+def open_loop_figures(
+    burst: Burst, result: BurstResult, nb: Mapping[str, str], per_person: int, allowance: int
+) -> dict[str, Any]:
+    """What an open-loop burst tells beyond burst_figures: every request's fate, the tail,
+    error notices, and (votes past the allowance) whether each person's extra dots were the
+    ones refused."""
+    errors: Counter[str] = Counter()
+    http_429 = 0
+    by_person: dict[str, list[bool]] = {}  # voter → accepted? per answered click
+    refused_allowance: Counter[str] = Counter()
+    none_left = nb["vote.none_left"].split("{", 1)[0]
+    for o in result.outcomes:
+        if o.status == 429:
+            http_429 += 1
+        answer = o.answer() if o.status else None
+        key = error_notice(answer, nb) if answer is not None else None
+        if key:
+            errors[key] += 1
+        voter = burst.activities[o.index]["from"]["aadObjectId"]
+        took = 200 <= o.status < 300 and burst.accepted(answer)
+        by_person.setdefault(voter, []).append(took)
+        if not took and any(s.startswith(none_left) for s in _strings(answer)):
+            refused_allowance[voter] += 1
+    valid = len(burst.activities) if per_person <= allowance else len(by_person) * allowance
+    persons_ok = None
+    if per_person > allowance:  # every person: exactly `allowance` accepted, the rest refused
+        extra = per_person - allowance
+        persons_ok = sum(
+            1
+            for voter, fates in by_person.items()
+            if sum(fates) == allowance and refused_allowance[voter] == extra
+        )
+    lags = [o.send_lag_s for o in result.outcomes]
+    return {
+        "valid_clicks": valid,
+        "answered": len(result.outcomes),
+        "not_answered_in_time": result.requested - len(result.outcomes),
+        "client_errors": dict(Counter(o.error for o in result.outcomes if not o.status)),
+        "non_2xx": sum(1 for o in result.outcomes if not 200 <= o.status < 300),
+        "http_429": http_429,
+        "error_notices": dict(errors),
+        "later_than_2s": result.later_than(2.0),
+        "later_than_3s": result.later_than(3.0),
+        "max_ms": round(result.max_ms, 1),
+        "client_send_lag_max_ms": round(max(lags) * 1000, 1) if lags else None,
+        "slow_connects": {
+            "over_0.5s": len(result.slow_connects_s),
+            "slowest_s": [round(s, 3) for s in result.slow_connects_s[:5]],
+        },
+        "persons": len(by_person),
+        "persons_with_extra_refused": persons_ok,
     }

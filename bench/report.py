@@ -6,6 +6,11 @@ from typing import Any
 
 FINAL_UPDATE_TARGET_S = 3.0  # issue 5: the final update within 3 s of the last vote
 RATIO_TARGET = 0.40  # issue 5: throughput at least 40 % of the HTTP stack's ceiling
+# issue 13
+SAME_CARD_RATIO_TARGET = 0.20  # closed loop, concurrency 50: ours / same-card ceiling
+CLOSED_P99_TARGET_MS = 250.0  # closed loop: our p99
+OPEN_P99_TARGET_MS = 2000.0  # open loop: p99 of every click, from its due time
+OPEN_MAX_TARGET_MS = 3000.0  # open loop: the slowest click
 
 
 def targets(fig: dict[str, Any]) -> list[dict[str, Any]]:
@@ -15,7 +20,7 @@ def targets(fig: dict[str, Any]) -> list[dict[str, Any]]:
     )
     over = sum(len(v["over_limit"]) for v in conn["conversations"].values())
     final = u["last_ack_to_final_update_s"]
-    ratio = fig["ceiling"]["ratio"]
+    ratio = fig["ceiling"]["ratio"] if "ceiling" in fig else None
 
     def row(name: str, value: Any, target: str, met: bool | None) -> dict[str, Any]:
         return {
@@ -56,9 +61,88 @@ def targets(fig: dict[str, Any]) -> list[dict[str, Any]]:
             "throughput ours / ceiling",
             ratio,
             f"≥ {RATIO_TARGET:.2f}",
-            ratio is not None and ratio >= RATIO_TARGET,
+            None if ratio is None else ratio >= RATIO_TARGET,
         ),
     ]
+
+
+def _row(name: str, value: Any, target: str, met: bool | None) -> dict[str, Any]:
+    return {"name": name, "value": value, "target": target, "met": None if met is None else met}
+
+
+def targets13(fig: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 13: open loop (every click right within 2 s) or closed loop (throughput)."""
+    c, o = fig["counts"], fig["ours"]
+    summary = fig["summary"]["count"]
+    if "open_loop" not in fig:
+        ratio = fig.get("same_card_ceiling", {}).get("ratio")
+        return [
+            _row(
+                "throughput ours / same-card ceiling",
+                ratio,
+                f"≥ {SAME_CARD_RATIO_TARGET:.2f}",
+                None if ratio is None else ratio >= SAME_CARD_RATIO_TARGET,
+            ),
+            _row(
+                "p99 (ms)",
+                o["p99_ms"],
+                f"≤ {CLOSED_P99_TARGET_MS:g}",
+                o["p99_ms"] <= CLOSED_P99_TARGET_MS,
+            ),
+            _row(
+                "totals = acknowledged (shared card, summary)",
+                f"{c['shared_card']}, {summary} vs {c['accepted']}",
+                "equal",
+                c["shared_card"] == c["accepted"] == summary,
+            ),
+        ]
+    ol = fig["open_loop"]
+    rows = [
+        _row(
+            "every valid click accepted",
+            f"{c['accepted']} of {ol['valid_clicks']}",
+            "all",
+            c["accepted"] == ol["valid_clicks"],
+        ),
+        _row(
+            "answers with an error notice", ol["error_notices"] or 0, "0", not ol["error_notices"]
+        ),
+        _row("HTTP non-2xx (or no answer)", ol["non_2xx"], "0", ol["non_2xx"] == 0),
+        _row(
+            "p99 (ms, from due time)",
+            o["p99_ms"],
+            f"≤ {OPEN_P99_TARGET_MS:g}",
+            o["p99_ms"] <= OPEN_P99_TARGET_MS,
+        ),
+        _row(
+            "max (ms, from due time)",
+            ol["max_ms"],
+            f"≤ {OPEN_MAX_TARGET_MS:g}",
+            ol["max_ms"] <= OPEN_MAX_TARGET_MS,
+        ),
+        _row(
+            "totals = acknowledged (shared card, summary)",
+            f"{c['shared_card']}, {summary} vs {c['accepted']}",
+            "equal",
+            c["shared_card"] == c["accepted"] == summary,
+        ),
+        _row(
+            "429s (connector to app, app to client)",
+            f"{fig['connector']['429_total']}, {ol['http_429']}",
+            "0, 0",
+            fig["connector"]["429_total"] == 0 and ol["http_429"] == 0,
+        ),
+    ]
+    if ol["persons_with_extra_refused"] is not None:
+        rows.append(
+            _row(
+                "persons whose dots past the allowance were refused (and the rest accepted)",
+                f"{ol['persons_with_extra_refused']} of {ol['persons']}",
+                "all",
+                ol["persons_with_extra_refused"] == ol["persons"],
+            )
+        )
+    return rows
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -74,25 +158,77 @@ def _timing_line(name: str, t: dict[str, Any]) -> str:
     )
 
 
+def _per_request_ms(rps: float) -> float | None:
+    return 1000.0 / rps if rps else None
+
+
+def _baseline_lines(fig: dict[str, Any]) -> list[str]:
+    ceil, same, floor = fig["ceiling"], fig["same_card_ceiling"], fig["sdk_floor"]
+    out = [
+        "throughput and latency (same requests, same concurrency):",
+        _timing_line("ours", fig["ours"]),
+        _timing_line("same card", same["median"]),
+        _timing_line("ceiling", ceil["median"]),
+        _timing_line("sdk floor", floor["median"]),
+    ]
+    if "sdk_floor_noauth" in fig:
+        out.append(_timing_line("sdk noauth", fig["sdk_floor_noauth"]["median"]))
+    out += [
+        f"  ratio ours / same-card ceiling: {same['ratio']}   (issue 13's figure; rounds "
+        f"{same['rounds_rps']} req/s)",
+        f"  ratio ours / ceiling: {ceil['ratio']}   (tiny answer; rounds {ceil['rounds_rps']}"
+        " req/s)",
+        f"  ratio ours / sdk floor: {floor['ratio']}   (sdk floor rounds "
+        f"{floor['rounds_rps']} req/s; sdk floor / ceiling "
+        f"{_ratio(floor['median']['rps'], ceil['median']['rps'])})",
+        f"  the answer card the same-card ceiling and the SDK floor replay: "
+        f"{fig.get('answer_card_bytes')} bytes of JSON",
+    ]
+    if "sdk_floor_noauth" in fig:
+        with_auth = _per_request_ms(floor["median"]["rps"])
+        without = _per_request_ms(fig["sdk_floor_noauth"]["median"]["rps"])
+        cost = round(with_auth - without, 2) if with_auth and without else None
+        out.append(
+            f"  token validation in the SDK floor: {cost} ms of wall per request at "
+            f"concurrency {fig['args']['concurrency']} (sdk floor with auth "
+            f"{floor['median']['rps']} vs without {fig['sdk_floor_noauth']['median']['rps']} "
+            "req/s; ours with auth vs without: compare consecutive runs)"
+        )
+    return out
+
+
+def _open_loop_lines(fig: dict[str, Any]) -> list[str]:
+    ol, o, a = fig["open_loop"], fig["ours"], fig["args"]
+    return [
+        f"open loop: {a['participants']} persons × {a['per_person']} clicks at once, start "
+        f"times uniform over {a['spread_s']} s (seed {a['seed']}), no cap in flight",
+        f"  latency from due time: p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, p99 "
+        f"{o['p99_ms']} ms, max {ol['max_ms']} ms; later than 2 s: {ol['later_than_2s']}, "
+        f"than 3 s: {ol['later_than_3s']}",
+        f"  answered {ol['answered']} of {o['requests']} ({o['rps']} req/s over "
+        f"{o['wall_s']} s), HTTP status {o['http_status']}, non-2xx {ol['non_2xx']}, "
+        f"client errors {ol['client_errors'] or 0}",
+        f"  error notices {ol['error_notices'] or 0}; HTTP 429 to the client {ol['http_429']}",
+        f"  client lateness (send − due) at most {ol['client_send_lag_max_ms']} ms; "
+        f"connections slower than 0.5 s to open: {ol['slow_connects']['over_0.5s']} "
+        f"(slowest {ol['slow_connects']['slowest_s']} s)",
+        f"  valid clicks {ol['valid_clicks']}; persons whose extra dots were refused: "
+        f"{ol['persons_with_extra_refused']}",
+    ]
+
+
 def render(fig: dict[str, Any]) -> str:
     a, m = fig["args"], fig["machine"]
     c, u, s = fig["counts"], fig["final_update"], fig["summary"]
-    ceil = fig["ceiling"]
+    mode = "open loop" if "open_loop" in fig else f"at concurrency {a['concurrency']}"
     out = [
         f"Digikok bench, {a['burst']} burst: {a['participants']} participants × "
-        f"{a['per_person']} at concurrency {a['concurrency']}   ({fig['date']})",
+        f"{a['per_person']} {mode}   ({fig['date']})",
         f"machine: {m['nproc']} cpu, {m['cpu']}, Python {m['python']}, {m['system']}",
-        f"app: {fig.get('app_source')}; pacing: {fig.get('pacing', 'app')}",
+        f"app: {fig.get('app_source')}; pacing: {fig.get('pacing', 'app')}; auth: "
+        f"{'on (MicrosoftAppId, signed tokens)' if fig.get('auth') else 'off (anonymous)'}",
         "",
-        "throughput and latency (same requests, same concurrency):",
-        _timing_line("ours", fig["ours"]),
-        _timing_line("ceiling", ceil["median"]),
-        _timing_line("sdk floor", fig["sdk_floor"]["median"]),
-        f"  ratio ours / ceiling: {ceil['ratio']}   (ceiling rounds {ceil['rounds_rps']} req/s)",
-        f"  ratio ours / sdk floor: {fig['sdk_floor']['ratio']}   (sdk floor rounds "
-        f"{fig['sdk_floor']['rounds_rps']} req/s; sdk floor / ceiling "
-        f"{_ratio(fig['sdk_floor']['median']['rps'], ceil['median']['rps'])})",
-        f"  the answer card the SDK floor replays: {fig.get('answer_card_bytes')} bytes of JSON",
+        *(_open_loop_lines(fig) if "open_loop" in fig else _baseline_lines(fig)),
         "",
         f"items: sent {c['sent']}, accepted {c['accepted']}, refused {c['refused'] or 0}",
         f"  shared card shows {c['shared_card']}; summary says {s['count']} "
@@ -130,8 +266,20 @@ def render(fig: dict[str, Any]) -> str:
     ]
     if log["non_json_lines"]:
         out.append(f"  {log['non_json_lines']} non-JSON log lines, e.g. {log['non_json_sample']}")
-    out += ["", "targets (issue 5):"]
-    for t in fig["targets"]:
-        mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
-        out.append(f"  {mark:<6} {t['name']}: {t['value']} (target {t['target']})")
+    if "profile" in fig:
+        out += ["", *profile_lines(fig["profile"])]
+    for title, key in (
+        ("targets (issue 5):", "targets"),
+        ("targets (issue 13):", "targets_issue13"),
+    ):
+        out += ["", title]
+        for t in fig.get(key, []):
+            mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+            out.append(f"  {mark:<6} {t['name']}: {t['value']} (target {t['target']})")
     return "\n".join(out)
+
+
+def profile_lines(summary: dict[str, Any]) -> list[str]:
+    from bench.profile import render as render_profile
+
+    return render_profile(summary)

@@ -11,6 +11,13 @@ prints ours / ceiling and ours / SDK floor. Everything it starts is stopped, als
 bench/README.md explains each figure. `--burst ideas` or `--burst votes`; `--pacing on|off`
 sets CONNECTOR_PACING for the app (the per-conversation pacer; on is the app's default),
 for a before/after on the same tree.
+
+Issue 13: `--open-loop` sends each person's clicks at once at a start time drawn uniform
+over `--spread-s` (seeded), no cap on requests in flight, and reports the tail, error
+notices and totals against what was acknowledged (no baselines then). Closed loop adds the
+same-card ceiling (bench/ceiling.py answering the app's own answer card). `--auth` runs the
+app with MicrosoftAppId and locally signed tokens (bench/auth.py), and the SDK floor with
+and without auth; `--py-spy PATH` profiles the app during the burst (bench/profile.py).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import asyncio
 import contextlib
 import datetime
 import json
+import random
 import shutil
 import signal
 import sys
@@ -35,14 +43,16 @@ if str(ROOT) not in sys.path:
 
 import aiohttp  # noqa: E402
 
-from bench import procs, readings, report  # noqa: E402
+from bench import auth as bench_auth  # noqa: E402
+from bench import procs, profile, readings, report  # noqa: E402
 from bench.bursts import BUILDERS, PENDING, SETUPS, VERBS, answer_card, catalogue  # noqa: E402
 from bench.connector import ThrottledConnector, serve  # noqa: E402
-from bench.load import BurstResult, fire  # noqa: E402
+from bench.load import BurstResult, fire, fire_open  # noqa: E402
 from bench.session import Driver, warmup_activities  # noqa: E402
 from tests.fakes.activities import Conversation, Person  # noqa: E402
 
 DEFAULT_INTERVAL_S = 2.0  # the app's CARD_UPDATE_INTERVAL_SECONDS default
+ALLOWANCE = 3  # dots per person (the app's default): --per-person beyond it must be refused
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -73,11 +83,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="CONNECTOR_PACING for the app: the per-conversation pacer (default on, "
         "as the app's own default)",
     )
+    p.add_argument(
+        "--open-loop",
+        action="store_true",
+        help="issue 13: each person's clicks at once, persons' start times uniform over "
+        "--spread-s, no cap on requests in flight (no baselines)",
+    )
+    p.add_argument("--spread-s", type=float, default=1.0, help="open loop: start-time spread")
+    p.add_argument("--seed", type=int, default=13, help="open loop: the start times' RNG seed")
+    p.add_argument(
+        "--auth",
+        action="store_true",
+        help="MicrosoftAppId set, tokens signed locally (bench/auth.py), a bearer on every "
+        "request; the SDK floor runs with and without auth",
+    )
+    p.add_argument(
+        "--py-spy",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="py-spy record (raw collapsed stacks) of the app during the burst, summarized",
+    )
     p.add_argument("--json", type=Path, default=None, help="also write the figures here")
     p.add_argument("--keep", action="store_true", help="keep the temp folder (logs, data)")
     args = p.parse_args(argv)
     if min(args.participants, args.per_person, args.concurrency, args.ceiling_rounds) < 1:
         p.error("counts must be at least 1")
+    if args.spread_s < 0:
+        p.error("--spread-s must be at least 0")
     if args.burst in PENDING:
         p.error(f"the {args.burst} burst is pending: see `votes` in bench/bursts.py (issue 5)")
     return args
@@ -91,10 +124,14 @@ class Played:
     warm: list[dict[str, Any]]
     measured: list[dict[str, Any]]
     answer_card: dict[str, Any]
+    auth: bench_auth.Auth | None
 
 
-async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> Played:
-    """The real app through a whole session, from `start` to the summary."""
+async def run_app_session(
+    args: argparse.Namespace, tmp: Path, figures: dict[str, Any], keep: contextlib.AsyncExitStack
+) -> Played:
+    """The real app through a whole session, from `start` to the summary. With --auth the
+    key server is pushed on `keep` (the baselines check tokens against it too)."""
     interval = args.interval if args.interval is not None else DEFAULT_INTERVAL_S
     quiet_s = 2 * interval + 1.5  # two publish intervals and a tick with nothing new
     connector = ThrottledConnector()
@@ -120,9 +157,20 @@ async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str
             else f"working tree (on {procs.commit_of('HEAD')}, uncommitted edits included)"
         )
         figures["pacing"] = args.pacing
+        auth = None
+        if args.auth:
+            auth = await bench_auth.start(app_dir, connector_url)
+            keep.push_async_callback(auth.close)
+            env |= auth.env
+        figures["auth"] = bool(auth)
         nb = catalogue(app_dir)
         app = await procs.start(
-            "app", ["app.py"], procs.child_env(env), tmp / "app.log", port, cwd=app_dir
+            "app",
+            bench_auth.app_argv(auth),
+            procs.child_env(env),
+            tmp / "app.log",
+            port,
+            cwd=app_dir,
         )
         redis_pid: list[int | None] = [None]
 
@@ -138,20 +186,52 @@ async def run_app_session(args: argparse.Namespace, tmp: Path, figures: dict[str
         place = Conversation(service_url=connector_url)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
             drive = Driver(
-                http, app.base_url + "/api/messages", place, connector, args.concurrency, nb
+                http,
+                app.base_url + "/api/messages",
+                place,
+                connector,
+                args.concurrency,
+                nb,
+                auth.bearer if auth else None,
             )
-            played = await play(drive, args, quiet_s, figures)
+            played = await play(drive, args, quiet_s, figures, app.process.pid, tmp)
         await stack.aclose()  # stop the app (and its redis) now, before the ceiling runs
     figures["connector"] = readings.connector_figures(connector, place.conversation_id)
     figures["connector"]["429_at_s"] = [  # from the burst's start: < 0 is during the setup
         round(r.at - figures["burst_started_at"], 2) for r in connector.refused
     ]
     figures["app_log"] = readings.log_figures(tmp / "app.log")
-    return Played(app_dir, *played)
+    return Played(app_dir, *played, auth)
+
+
+def due_times(args: argparse.Namespace, count: int) -> list[float]:
+    """Open loop: person p's start time, uniform over the spread (seeded), for each of the
+    burst's activities; the builders order them k-major, so activity i is person i % P."""
+    rng = random.Random(args.seed)
+    starts = [rng.uniform(0.0, args.spread_s) for _ in range(args.participants)]
+    return [starts[i % args.participants] for i in range(count)]
+
+
+async def measured_burst(
+    drive: Driver, args: argparse.Namespace, activities: list[dict[str, Any]]
+) -> BurstResult:
+    if args.open_loop:
+        due = due_times(args, len(activities))
+        return await fire_open(
+            drive.url, activities, due, burst_timeout_s=args.timeout, auth=drive.auth
+        )
+    return await fire(
+        drive.url, activities, args.concurrency, burst_timeout_s=args.timeout, auth=drive.auth
+    )
 
 
 async def play(
-    drive: Driver, args: argparse.Namespace, quiet_s: float, figures: dict[str, Any]
+    drive: Driver,
+    args: argparse.Namespace,
+    quiet_s: float,
+    figures: dict[str, Any],
+    app_pid: int,
+    tmp: Path,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Setup steps, warm-up, the measured burst, settling, `avslutt` and the summary.
     Returns the warm-up and burst activities and one answer card, for the baselines."""
@@ -165,10 +245,19 @@ async def play(
             await drive.say(host, step)
     _, card = await drive.card_offering(VERBS[args.burst])
     warm = warmup_activities(place, people, card, args.warmup)
-    await fire(drive.url, warm, args.concurrency)
+    await fire(drive.url, warm, args.concurrency, auth=drive.auth)
     burst = BUILDERS[args.burst](place, people, args.per_person, card, nb)
     before = len(connector.calls)
-    result = await fire(drive.url, burst.activities, args.concurrency, burst_timeout_s=args.timeout)
+    recording = None
+    if args.py_spy:
+        recording = await profile.record(app_pid, args.py_spy, tmp / "py-spy.log")
+    try:
+        result = await measured_burst(drive, args, burst.activities)
+    finally:
+        if recording is not None:
+            figures["py_spy_exit"] = await recording.stop()
+    if recording is not None:
+        figures["profile"] = profile.summarize(args.py_spy)
     figures["burst_started_at"] = result.started
 
     def last_update() -> float | None:
@@ -181,6 +270,10 @@ async def play(
         updates = [u for u in updates if u.activity_id == updates[-1].activity_id]
     final = updates[-1] if updates else drive.newest_count_card(burst.shared_count)
     figures.update(readings.burst_figures(burst, result, final, updates))
+    if args.open_loop:
+        figures["open_loop"] = readings.open_loop_figures(
+            burst, result, nb, args.per_person, ALLOWANCE
+        )
     answers = [answer_card(o.answer()) for o in result.ok]
     sample = next((a for a in reversed(answers) if a), {})
     figures["answer_card_bytes"] = len(json.dumps(sample, ensure_ascii=False).encode())
@@ -195,22 +288,64 @@ async def play(
 
 
 async def run_baseline(
-    name: str, argv: list[str], args: argparse.Namespace, tmp: Path, played: Played
+    name: str,
+    argv: list[str],
+    args: argparse.Namespace,
+    tmp: Path,
+    played: Played,
+    env: dict[str, str] | None = None,
+    bearer: dict[str, str] | None = None,
 ) -> list[BurstResult]:
     """A baseline server as its own process: warm it up, then the same burst, N rounds."""
     port = procs.free_port()
     argv = [argv[0], str(port), *argv[1:]]
-    proc = await procs.start(name, argv, procs.child_env({}), tmp / f"{name}.log", port)
+    proc = await procs.start(name, argv, procs.child_env(env or {}), tmp / f"{name}.log", port)
     try:
         await procs.wait_ready(proc, "/healthz", 30)
         url = proc.base_url + "/api/messages"
-        await fire(url, played.warm, args.concurrency)
+        await fire(url, played.warm, args.concurrency, auth=bearer)
         return [
-            await fire(url, played.measured, args.concurrency, burst_timeout_s=args.timeout)
+            await fire(
+                url,
+                played.measured,
+                args.concurrency,
+                burst_timeout_s=args.timeout,
+                auth=bearer,
+            )
             for _ in range(args.ceiling_rounds)
         ]
     finally:
         await procs.stop(proc)
+
+
+async def baselines(
+    args: argparse.Namespace, tmp: Path, played: Played, figures: dict[str, Any]
+) -> None:
+    """The same requests at the tiny and the same-card ceiling and at the SDK floor (with
+    --auth: the SDK floor with auth, then without, so the difference is the token check)."""
+    ours = figures["ours"]["rps"]
+    rounds = await run_baseline("ceiling", ["bench/ceiling.py"], args, tmp, played)
+    figures["ceiling"] = readings.ceiling_figures(rounds, ours)
+    card_file = tmp / "answer-card.json"
+    card_file.write_text(json.dumps(played.answer_card, ensure_ascii=False))
+    argv = ["bench/ceiling.py", str(card_file)]
+    rounds = await run_baseline("same_card_ceiling", argv, args, tmp, played)
+    figures["same_card_ceiling"] = readings.ceiling_figures(rounds, ours)
+    floor_argv = ["bench/sdk_floor.py", str(played.app_dir), str(card_file)]
+    auth = played.auth
+    rounds = await run_baseline(
+        "sdk_floor",
+        floor_argv,
+        args,
+        tmp,
+        played,
+        env=auth.env if auth else None,
+        bearer=auth.bearer if auth else None,
+    )
+    figures["sdk_floor"] = readings.ceiling_figures(rounds, ours)
+    if auth is not None:
+        rounds = await run_baseline("sdk_floor_noauth", floor_argv, args, tmp, played)
+        figures["sdk_floor_noauth"] = readings.ceiling_figures(rounds, ours)
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -224,16 +359,14 @@ async def main(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     if task is not None:
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    keep = contextlib.AsyncExitStack()
     try:
-        played = await run_app_session(args, tmp, figures)
-        rounds = await run_baseline("ceiling", ["bench/ceiling.py"], args, tmp, played)
-        figures["ceiling"] = readings.ceiling_figures(rounds, figures["ours"]["rps"])
-        card_file = tmp / "answer-card.json"
-        card_file.write_text(json.dumps(played.answer_card, ensure_ascii=False))
-        floor_argv = ["bench/sdk_floor.py", str(played.app_dir), str(card_file)]
-        rounds = await run_baseline("sdk_floor", floor_argv, args, tmp, played)
-        figures["sdk_floor"] = readings.ceiling_figures(rounds, figures["ours"]["rps"])
+        async with keep:
+            played = await run_app_session(args, tmp, figures, keep)
+            if not args.open_loop:
+                await baselines(args, tmp, played, figures)
         figures["targets"] = report.targets(figures)
+        figures["targets_issue13"] = report.targets13(figures)
         print(report.render(figures))
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")

@@ -7,13 +7,19 @@ the card in CARD_JSON (an answer the real app gave in this run). No Redis, no ru
 rendering: what is left is the SDK's turn (msrest deserialize, TurnContext, deepcopy and
 msrest serialize of the invoke response). run.py reports ours / this beside ours / ceiling,
 so a gap can be put on the SDK or on the bot.
+
+With MicrosoftAppId and BOT_OPENID_METADATA_URL in its environment (run.py --auth), the
+adapter is built as the app builds it with an app id (`sdk_config`), so every request's
+bearer token is checked: the SDK floor with and without auth is the cost of that check.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from aiohttp import web
@@ -26,7 +32,7 @@ def main(argv: list[str]) -> int:
     from botbuilder.integration.aiohttp import CloudAdapter
     from botbuilder.schema import AdaptiveCardInvokeResponse
 
-    from bot.teams.auth import CachingAuthentication, SdkConfig
+    from bot.teams.auth import CachingAuthentication, SdkConfig, sdk_config
 
     card: dict[str, Any] = json.loads(card_path.read_text(encoding="utf-8"))
     card_type = "application/vnd.microsoft.card.adaptive"
@@ -36,7 +42,19 @@ def main(argv: list[str]) -> int:
             body = AdaptiveCardInvokeResponse(status_code=200, type=card_type, value=card)
             return InvokeResponse(status=200, body=body)
 
-    adapter = CloudAdapter(CachingAuthentication(SdkConfig("", "", "MultiTenant", "")))
+    app_id = os.environ.get("MicrosoftAppId", "")
+    if app_id:  # the fields sdk_config reads from the app's Config
+        config: Any = SimpleNamespace(
+            anonymous=False,
+            app_id=app_id,
+            app_password=os.environ.get("MicrosoftAppPassword", ""),
+            app_type="MultiTenant",
+            app_tenant_id="",
+            openid_metadata_url=os.environ.get("BOT_OPENID_METADATA_URL", ""),
+        )
+        adapter = CloudAdapter(CachingAuthentication(sdk_config(config)))
+    else:
+        adapter = CloudAdapter(CachingAuthentication(SdkConfig("", "", "MultiTenant", "")))
     bot = FixedAnswer()
 
     async def messages(request: web.Request) -> web.StreamResponse:

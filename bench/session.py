@@ -31,9 +31,12 @@ class Driver:
     connector: ThrottledConnector
     concurrency: int
     nb: Catalogue
+    auth: dict[str, str] | None = None  # {"Authorization": "Bearer …"} with --auth
 
     async def say(self, person: Person, text: str) -> None:
-        status, body = await post_one(self.http, self.url, self.place.message(person, text))
+        status, body = await post_one(
+            self.http, self.url, self.place.message(person, text), self.auth
+        )
         if status not in (200, 201, 202):  # CloudAdapter answers a message turn with 201
             raise RuntimeError(f"{text!r} answered HTTP {status}: {body}")
 
@@ -59,7 +62,7 @@ class Driver:
     async def unmeasured_burst(self, kind: str, people: list[Person]) -> BurstResult:
         _, card = await self.card_offering(VERBS[kind])
         burst = BUILDERS[kind](self.place, people, 1, card, self.nb)
-        return await fire(self.url, burst.activities, self.concurrency)
+        return await fire(self.url, burst.activities, self.concurrency, auth=self.auth)
 
     async def settle(
         self, last: Callable[[], float | None], since: float, quiet_s: float, within_s: float
