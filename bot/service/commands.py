@@ -16,9 +16,9 @@ from bot.service import adjournment, follow_up, hosts, steering
 from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor
-from bot.service.setup import post_session_card
+from bot.service.setup import post_session_card, rerender_live
 from bot.service.views import member_tag, setup_view, shared_view
-from bot.templates import DEFAULT_TEMPLATE, settings_from
+from bot.templates import DEFAULT_TEMPLATE, localise, settings_from
 from cards import notice, setup
 from cards.text import to_json
 from cards.views import Notice
@@ -34,6 +34,15 @@ async def current(deps: Deps, actor: Actor) -> Session | None:
     return Session.from_meta(sid, meta) if meta else None
 
 
+async def speaking(deps: Deps, actor: Actor) -> Translator:
+    """Inside a live session everything is said in the session's language; elsewhere in the
+    sender's Teams language."""
+    session = await current(deps, actor)
+    if session is not None and session.live:
+        return translator(session.locale)
+    return translator(language_for(actor.locale))
+
+
 async def reply(deps: Deps, actor: Actor, t: Translator, key: str, **params: object) -> None:
     await deps.sender.send(actor.conv, text=t(key, **params))
 
@@ -45,8 +54,8 @@ async def tell(deps: Deps, actor: Actor, t: Translator, said: Notice) -> None:
 async def start(deps: Deps, actor: Actor, arg: str) -> None:
     """`start <topic>` opens check-in at once; `start` alone posts the setup card first."""
     lang = language_for(actor.locale)
-    t = translator(lang)
     running = await current(deps, actor)
+    t = translator(running.locale if running and running.live else lang)
     if running and running.adjourned:
         await reply(deps, actor, t, "start.adjourned", topic=running.topic)
         return
@@ -92,6 +101,7 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
         "session_started",
         extra={"sid": sid, "setup": not topic, "conversation_type": actor.conv.conversation_type},
     )
+    t = translator(lang)
     if topic:
         await post_session_card(deps, sid)
         return
@@ -100,11 +110,18 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def help_(deps: Deps, actor: Actor, arg: str, lead: str | None = None) -> None:
-    t = translator(language_for(actor.locale))
+    t = await speaking(deps, actor)
     await deps.sender.send(actor.conv, card=to_json(notice.help_card(t, lead)))
 
 
 async def unknown(deps: Deps, actor: Actor, arg: str) -> None:
+    """A participant's slip inside a running session gets one short line, not the whole
+    help card in everyone's thread; hosts (and anyone outside a session) get the help."""
+    session = await current(deps, actor)
+    if session is not None and session.live:
+        if not await deps.store.is_host(session.sid, member_tag(deps, session.sid, actor)):
+            await reply(deps, actor, translator(session.locale), "help.short")
+            return
     await help_(deps, actor, arg, lead="help.unknown")
 
 
@@ -244,6 +261,8 @@ async def cohost(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def language(deps: Deps, actor: Actor, arg: str) -> None:
+    """The session's language governs everything in it: the template's texts follow (what
+    the host typed stays), and the shared cards are drawn again in the new language."""
     found = await host_session(deps, actor)
     if found is None:
         return
@@ -252,12 +271,12 @@ async def language(deps: Deps, actor: Actor, arg: str) -> None:
     if code not in LANGUAGE_CODES:
         await reply(deps, actor, t, "language.how")
         return
-    result = await deps.store.update(
-        session.sid, actor.activity_id, me, session.rev, {"locale": code}
-    )
+    changed = settings_meta(localise(session.settings, code))
+    fields = {k: changed[k] for k in ("locale", "idea_prompt", "q1", "q2", "categories")}
+    result = await deps.store.update(session.sid, actor.activity_id, me, session.rev, fields)
     if not succeeded(result):
         await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))
         return
-    await deps.outbox.mark(session.sid)
+    await rerender_live(deps, session.sid)
     new_t = translator(code)
-    await reply(deps, actor, new_t, "language.set", name=new_t(f"language.{code}"))
+    await reply(deps, actor, new_t, "language.set", name=new_t(f"language.name_{code}"))

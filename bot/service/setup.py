@@ -16,9 +16,11 @@ from bot.i18n import translator
 from bot.service.actions import Click
 from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.ports import Card
+from bot.service.groups import board_mark
+from bot.service.ports import Card, SendError
 from bot.service.views import conv_ref, setup_view, shared_view
-from bot.templates import TEMPLATES, settings_from
+from bot.service.voting import vote_mark
+from bot.templates import TEMPLATES, localise, settings_from
 from cards import join, setup
 from cards import notice as notice_card
 from cards import session as session_card
@@ -26,6 +28,8 @@ from cards.text import to_json
 from cards.views import JoinView, Notice
 
 logger = logging.getLogger(__name__)
+
+CHECKIN_CARD = "checkin_card_id"  # meta field: the standalone check-in card's activity id
 
 
 async def open_setup(deps: Deps, click: Click) -> Card:
@@ -73,6 +77,9 @@ async def save(deps: Deps, click: Click) -> Card:
             click.session, errors=errors, notice=Notice("setup.fix_errors", good=False)
         )
         return to_json(setup.build(view, click.t))
+    relanguaged = decided.language != click.session.settings.language
+    if relanguaged:  # the template's texts follow the language; what the host typed stays
+        decided = localise(decided, decided.language)
     opening = click.session.phase is Phase.SETUP
     fields = settings_meta(decided)
     if opening:
@@ -91,6 +98,8 @@ async def save(deps: Deps, click: Click) -> Card:
     if not succeeded(result):
         return to_json(notice_card.message(t, REFUSALS.get(result, "error.generic"), good=False))
     await deps.outbox.mark(click.sid)
+    if relanguaged and not opening:
+        await rerender_live(deps, click.sid)
     if opening and first_time(result):
         await post_session_card(deps, click.sid)
     logger.info("settings_saved", extra={"sid": click.sid, "opening": opening})
@@ -106,4 +115,29 @@ async def post_session_card(deps: Deps, sid: str) -> None:
     await deps.store.set_card(sid, card_id)
     # Check-in has its own card, never updated, so a live count never wipes someone's form.
     checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
-    await deps.sender.send(conv_ref(meta), card=to_json(join.build(checkin, t)))
+    checkin_id = await deps.sender.send(conv_ref(meta), card=to_json(join.build(checkin, t)))
+    await deps.store.set_card(sid, checkin_id, field=CHECKIN_CARD)
+
+
+async def rerender_live(deps: Deps, sid: str) -> None:
+    """After a change of language: every shared card still in use is drawn again. The
+    publisher redraws the session card, the group boards and the vote cards; the check-in
+    card, which the publisher never touches (nobody's typing is wiped by a count), gets one
+    update here."""
+    await deps.outbox.mark(sid)
+    count, _ = await deps.groups.placement(sid)
+    for group in range(1, count + 1):
+        await deps.outbox.mark(board_mark(sid, group))
+    meta = await deps.store.meta(sid)
+    for round_ in (1, 2):
+        if meta.get(f"vote_card_id:{round_}"):
+            await deps.outbox.mark(vote_mark(sid, round_))
+    if not meta.get(CHECKIN_CARD):
+        return
+    session = Session.from_meta(sid, meta)
+    checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
+    card = to_json(join.build(checkin, translator(session.locale)))
+    try:
+        await deps.sender.update(conv_ref(meta), meta[CHECKIN_CARD], card)
+    except SendError as exc:  # the language changed regardless; the old card still works
+        logger.warning("checkin_card_update_failed", extra={"sid": sid, "status": exc.status})

@@ -1,11 +1,13 @@
 """Session templates are data (issue 3): one JSON file each beside this module.
 
 Loaded once at import into read-only values; `settings_from` turns one into the settings a
-new session starts with, in the session's language.
+new session starts with, in the session's language. `localise` carries a session's template
+texts into another language when the host changes it, and keeps what the host typed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,3 +82,47 @@ def settings_from(template_id: str, lang: str, topic: str = "") -> Settings:
         agenda=agenda_of(template),
         suggest_move_on=bool(template.data.get("suggest_move_on", True)),
     )
+
+
+LOCALISED = ("idea_prompt", "q1", "q2")
+
+
+def _translation(field: str, value: object, lang: str, first: str) -> object | None:
+    """The template text in `lang` for a value some template gives `field` in any language
+    (the session's own template first); None when none has it: the host typed their own."""
+    for template in sorted(TEMPLATES.values(), key=lambda t: t.id != first):
+        texts = template.data[field]
+        if field == "categories":
+            if any(tuple(v) == value for v in texts.values()):
+                return tuple(texts.get(lang) or texts["nb"])
+        elif any(v == value for v in texts.values()):
+            return template.text(field, lang)
+    return None
+
+
+def category_aliases(categories: tuple[str, ...]) -> Mapping[str, str]:
+    """Names an input may have been sorted under before a change of language, mapped to the
+    name it has now: an input sorted as "Barrierer" shows under "Barriers" after `språk en`."""
+    for template in TEMPLATES.values():
+        variants = [tuple(v) for v in template.data["categories"].values()]
+        if categories in variants:
+            return MappingProxyType(
+                {
+                    old: new
+                    for v in variants
+                    if len(v) == len(categories)
+                    for old, new in zip(v, categories, strict=True)
+                }
+            )
+    return MappingProxyType({})
+
+
+def localise(settings: Settings, lang: str) -> Settings:
+    """The settings in another language: catalogued template texts (idea prompt, questions,
+    category names) follow the language; a text the host wrote stays as written."""
+    changes: dict[str, Any] = {"language": lang}
+    for field in (*LOCALISED, "categories"):
+        found = _translation(field, getattr(settings, field), lang, settings.template)
+        if found is not None:
+            changes[field] = found
+    return dataclasses.replace(settings, **changes)

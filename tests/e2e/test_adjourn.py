@@ -140,7 +140,7 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
     assert "Utsatt" not in all_text(card)
     # the idea card posted before the adjournment works again
     again = await bot.click(OTHERS[3], submit, {"idea": "Lavere fart"})
-    assert "Takk! Idéen din er mottatt." in all_text(again)
+    assert "Takk! Ideen din er mottatt." in all_text(again)
     await bot.say(HOST, "fortsett")
     await bot.wait_text("ingenting å fortsette")
 

@@ -87,7 +87,7 @@ async def test_a_hidden_idea_leaves_cards_vote_and_summary_and_names_nobody(
     await bot.click(voters[0], submit, {"idea": "Flere fotgjengerfelt"})
     await bot.click(voters[1], submit, {"idea": "Lavere fart ved skolen"})
     await bot.settled("Ideer sendt inn: 4")
-    assert "3 av 5 har sendt inn idéer" in all_text(bot.session_card())
+    assert "3 av 5 har sendt inn ideer" in all_text(bot.session_card())
 
     # Only hosts may moderate, and the list names no author
     forged = {"action": "moderate.open", "sid": submit["sid"], "rev": 1}
@@ -177,14 +177,14 @@ async def test_readiness_counts_thirty_concurrent_people_exactly(bot: Bot) -> No
         *(bot.click(p, submit, {"idea": f"Idé fra {p.name}"}) for p in OTHERS[:24]),
         *(bot.click(p, submit, {"idea": f"Enda en fra {p.name}"}) for p in OTHERS[:6]),
     )
-    shown = await bot.settled("24 av 30 har sendt inn idéer")
+    shown = await bot.settled("24 av 30 har sendt inn ideer")
     assert "Deltaker" not in all_text(shown)  # counts, never names
     form = await bot.click(late, actions(bot.session_card())["join.open"])
     await bot.click(late, actions(form)["join.confirm"], {"role": "student"})
-    await bot.settled("25 av 31 har sendt inn idéer")
+    await bot.settled("25 av 31 har sendt inn ideer")
     assert next_label(await bot.host_view(HOST)) == "Neste: Gruppearbeid"
     await asyncio.gather(*(bot.click(p, submit, {"idea": "Siste"}) for p in OTHERS[24:]))
-    await bot.settled("31 av 31 har sendt inn idéer")
+    await bot.settled("31 av 31 har sendt inn ideer")
     assert next_label(await bot.host_view(HOST)) == "Alle er ferdige: videre til Gruppearbeid"
     await bot.wait_text("Alle som har sjekket inn, har sendt inn en idé.")
     await bot.click(OTHERS[0], submit, {"idea": "Etternøler"})
@@ -208,7 +208,7 @@ async def test_screened_words_are_refused_to_the_author_alone_and_nothing_is_sto
     assert inputs(refused)["idea"]["value"] == ABUSE  # given back to rephrase
     assert {k: await redis.hgetall(k) async for k in redis.scan_iter(match="dk:*:ideas")} == before
     fine = await bot.click(AUTHOR, submit, {"idea": "Kommunen trenger flere gangfelt"})
-    assert "Idéen din er mottatt" in all_text(fine)
+    assert "Ideen din er mottatt" in all_text(fine)
 
 
 async def test_an_idea_hidden_before_the_vote_and_restored_during_it_can_be_voted_for(

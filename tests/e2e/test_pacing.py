@@ -124,7 +124,7 @@ async def test_a_hurried_host_stays_inside_teams_limits(paced: tuple[Bot, TeamsW
     submit = await teams.idea_submit()
     for n, person in enumerate(PEOPLE):
         answer = await teams.click(person, submit, {"idea": f"Idé {n}"})
-        assert "Idéen din er mottatt" in all_text(answer)
+        assert "Ideen din er mottatt" in all_text(answer)
     for _ in range(20):  # groups, presentations (a step per group), voting: no pause
         await teams.say(HOST, "neste")
         if any("Ny fase: Tiltak" in t for t in teams.connector.texts()):

@@ -112,7 +112,7 @@ async def test_ideas_survive_a_restart(tmp_path: Path, aiohttp_server: Any) -> N
                 for j in range(3):
                     text = f"Idé {i}-{j}"
                     answer = await post(http, place.invoke(person, submit, {"idea": text}))
-                    assert "Idéen din er mottatt" in all_text(answer["value"])
+                    assert "Ideen din er mottatt" in all_text(answer["value"])
                     acknowledged.append(text)
         pid = redis_pid(tmp_path)
         await stop(proc)

@@ -50,7 +50,7 @@ async def test_channel_session_end_to_end(bot: Bot) -> None:
     await bot.connector.wait_for(lambda: "Nå: Idémyldring" in all_text(bot.session_card()))
     assert "Tiden er ute kl. {{TIME(2026-12-01T10:10:00Z)}}" in all_text(bot.session_card())
     mine = await bot.click(KARI, submit, {"idea": "Gå-buss med voksne\nhver morgen"})
-    assert "Idéen din er mottatt" in all_text(mine)
+    assert "Ideen din er mottatt" in all_text(mine)
     mine = await bot.click(KARI, submit, {"idea": "Flere fotgjengerfelt"})
     assert "Dine ideer (2)" in all_text(mine)
     assert "• Gå-buss med voksne\nhver morgen" in all_text(mine)

@@ -18,7 +18,7 @@ from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, all_text, texts
 from tests.fakes.connector import Connector, Sent
 
-RECEIVED = "Idéen din er mottatt"
+RECEIVED = "Ideen din er mottatt"
 UNAVAILABLE = "Digikok er midlertidig utilgjengelig"
 REQUEST_TIMEOUT_S = 30.0
 USER_RETRIES = 3  # a person presses the button again after "try again in a moment"

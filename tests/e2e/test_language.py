@@ -1,0 +1,87 @@
+"""The session's language governs everything in it (issue 16): the template's texts, the
+cards already posted, and the answers to commands, whoever asks and in whatever Teams
+language."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from tests.e2e.conftest import Bot
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text
+
+HOST = Person("Hanne Vert")
+KARI = Person("Kari Innbygger")
+
+
+def checkin_card(bot: Bot) -> dict[str, Any]:
+    """The standalone check-in card as everyone sees it now (first post, or its update)."""
+    posted = [
+        s
+        for s in bot.connector.of("send")
+        if s.card and "join.confirm" in actions(s.card) and "join.open" not in actions(s.card)
+    ]
+    first = posted[0]
+    updates = [s for s in bot.connector.of("update") if s.activity_id == first.activity_id]
+    return (updates[-1] if updates else first).card
+
+
+async def test_a_change_of_language_carries_the_template_texts_and_the_cards(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.settled("Nå: Innsjekk")
+    assert "Sjekk inn" in all_text(checkin_card(bot))
+
+    await bot.say(HOST, "språk nn")
+    said = await bot.wait_text("Digikoken brukar no")
+    assert said == "Digikoken brukar no nynorsk."  # language names are lower case in Norwegian
+    card = await bot.settled("No: Innsjekk")
+    assert card["lang"] == "nn"
+    await bot.connector.wait_for(lambda: checkin_card(bot)["lang"] == "nn")
+
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    card = await bot.settled("Spørsmål 1")
+    text = all_text(card)
+    assert "Noter alle innspel, og sorter dei i kategoriar." in text  # the template, in nn
+    assert "Barrierar, Suksessfaktorar" in text
+
+    await bot.say(HOST, "language en")
+    card = await bot.settled("Question 1")
+    assert "Note every input, then sort them into categories." in all_text(card)
+    assert "Barriers, Success factors" in all_text(card)
+    assert "The Digikok now uses English." in bot.connector.texts()
+
+
+async def test_what_the_host_typed_stays_as_typed(bot: Bot) -> None:
+    await bot.say(HOST, "start")
+    setup_card = await bot.connector.wait_for(
+        lambda: next((c for c in bot.connector.cards("send") if "setup.save" in actions(c)), None)
+    )
+    await bot.click(
+        HOST,
+        actions(setup_card)["setup.save"],
+        {"topic": "Skolevei", "q1": "Hva hindrer barna i å gå?", "categories": "Trygt, Utrygt"},
+    )
+    await bot.settled("Nå: Innsjekk")
+    await bot.say(HOST, "språk en")
+    await bot.settled("Now: Check-in")
+    for _ in range(3):
+        await bot.say(HOST, "next")
+    card = await bot.settled("Question 1")
+    assert "Hva hindrer barna i å gå?" in all_text(card)  # the host's own words
+    assert "Trygt, Utrygt" in all_text(card)
+
+
+async def test_commands_inside_a_session_answer_in_its_language(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.settled("Nå: Innsjekk")
+    await bot.say(HOST, "språk nn")
+    await bot.settled("No: Innsjekk")
+    english = dataclasses.replace(bot.place, locale="en-US")
+    await bot.post(english.message(KARI, "help"))
+    help_card = await bot.wait_card("slik gjer du")
+    assert help_card["lang"] == "nn"
+    await bot.post(english.message(KARI, "start Noko anna"))
+    await bot.wait_text("Det går alt ein Digikok her")
