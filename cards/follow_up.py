@@ -14,7 +14,7 @@ from microsoft_teams.cards import ActionSet, AdaptiveCard, Container, DateInput,
 
 from bot.domain.follow_up import CLOSED, FollowState
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import action_data, card, line, notice_block, plain, said
 from cards.views import Notice
 
 MAX_ROWS = 40  # of MAX_ITEMS (50) actions; the rest as "and N more" (28 KB, mobile)
@@ -67,7 +67,7 @@ def _state_line(view: OwnerView, t: Translator) -> str:
 
 def owner_card(view: OwnerView, t: Translator) -> AdaptiveCard:
     body: list[Any] = [
-        line(t("followup.owner_title", topic=view.topic), weight="Bolder", size="Medium")
+        said(t, "followup.owner_title", {"topic": view.topic}, weight="Bolder", size="Medium")
     ]
     if view.reminder and view.state not in CLOSED:
         body.append(line(t("followup.reminder"), weight="Bolder", color="Attention"))
@@ -89,7 +89,7 @@ def owner_card(view: OwnerView, t: Translator) -> AdaptiveCard:
             spacing="Medium",
         )
     )
-    body += [line(t(e.key, **e.params), color="Attention", size="Small") for e in view.errors]
+    body += [said(t, e.key, e.params, color="Attention", size="Small") for e in view.errors]
 
     def button(verb: str, title: str, style: str | None = None) -> ExecuteAction:
         data = action_data(verb, view.sid, view.rev, item=view.item_id, ver=view.ver)
@@ -118,7 +118,7 @@ def _row_state(row: Row, t: Translator) -> tuple[str, str | None]:
 
 def status_card(view: StatusView, t: Translator) -> AdaptiveCard:
     body: list[Any] = [
-        line(t("followup.host_title", topic=view.topic), weight="Bolder", size="Medium")
+        said(t, "followup.host_title", {"topic": view.topic}, weight="Bolder", size="Medium")
     ]
     if view.notice:
         body.append(notice_block(view.notice, t))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from microsoft_teams.cards import AdaptiveCard, Fact, FactSet
 
 from bot.i18n import Translator
-from cards.text import card, line
+from cards.text import card, line, said
 
 HELP_COMMANDS: tuple[str, ...] = (
     "start",
@@ -28,7 +28,8 @@ HELP_COMMANDS: tuple[str, ...] = (
 
 
 def message(t: Translator, key: str, good: bool = True, **params: object) -> AdaptiveCard:
-    return card([line(t(key, **params), color=None if good else "Attention")], t)
+    """Parameters may be user text (a topic, a category, a name): see cards.text.said."""
+    return card([said(t, key, params, color=None if good else "Attention")], t)
 
 
 def help_card(t: Translator, lead_key: str | None = None) -> AdaptiveCard:

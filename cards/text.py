@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
-from typing import Any
+from typing import Any, Mapping
 
 from microsoft_teams.cards import AdaptiveCard, RichTextBlock, TextBlock, TextRun
 
@@ -15,6 +16,10 @@ MAX_CARD_BYTES = 28 * 1024  # Teams takes ~100 KB; small cards render reliably o
 SCHEMA_VERSION = "1.5"
 
 
+# What local_time/local_date below make: the one parameter text kept in a Markdown block.
+_CARD_TIME = re.compile(r"\{\{(?:TIME|DATE)\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ(?:, SHORT)?\)\}\}")
+
+
 def plain(
     text: str,
     *,
@@ -22,12 +27,46 @@ def plain(
     size: str | None = None,
     subtle: bool = False,
     spacing: str | None = None,
+    color: str | None = None,
 ) -> RichTextBlock:
     """User text as one TextRun: never Markdown, never a mention, never a link."""
     run = TextRun(
-        text=text, weight="Bolder" if bold else None, size=size, is_subtle=True if subtle else None
+        text=text,
+        weight="Bolder" if bold else None,
+        size=size,
+        is_subtle=True if subtle else None,
+        color=color,
     )
     return RichTextBlock(inlines=[run], spacing=spacing)
+
+
+def said(
+    t: Translator,
+    key: str,
+    params: Mapping[str, object],
+    *,
+    weight: str | None = None,
+    size: str | None = None,
+    is_subtle: bool | None = None,
+    spacing: str | None = None,
+    color: str | None = None,
+) -> TextBlock | RichTextBlock:
+    """A catalogue sentence with parameters. Text parameters may have been typed by someone
+    (a topic, a category, a name): then the whole sentence is one plain TextRun, so
+    `[Logg inn](https://evil.example/login)` shows as typed and never becomes a link.
+    Numbers, and the card's own time functions, keep the Markdown block."""
+    text = t(key, **params)
+    if any(isinstance(v, str) and not _CARD_TIME.fullmatch(v) for v in params.values()):
+        return plain(
+            text,
+            bold=weight == "Bolder",
+            size=size,
+            subtle=bool(is_subtle),
+            spacing=spacing,
+            color=color,
+        )
+    style = {"weight": weight, "size": size, "is_subtle": is_subtle, "spacing": spacing}
+    return line(text, color=color, **{k: v for k, v in style.items() if v is not None})
 
 
 def line(text: str, **style: Any) -> TextBlock:
@@ -46,11 +85,9 @@ def local_date(ms: int) -> str:
     return "{{DATE(" + iso + ", SHORT)}}"
 
 
-def notice_block(notice: Notice, t: Translator) -> TextBlock:
-    return line(
-        t(notice.key, **notice.params),
-        color="Good" if notice.good else "Attention",
-        weight="Bolder",
+def notice_block(notice: Notice, t: Translator) -> TextBlock | RichTextBlock:
+    return said(
+        t, notice.key, notice.params, color="Good" if notice.good else "Attention", weight="Bolder"
     )
 
 

@@ -1,0 +1,87 @@
+"""Issue 15: user text never reaches Markdown. A topic, category or name typed as a link is
+shown as typed, in a plain TextRun, on the follow-up cards and in every notice."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+
+from bot.domain.follow_up import FollowState
+from bot.i18n import translator
+from cards import follow_up, notice
+from cards.text import local_time, notice_block, said, to_json
+from cards.views import Notice
+
+LINK = "[Logg inn](https://evil.example/login)"
+
+
+def blocks(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("type") in ("TextBlock", "TextRun"):
+            yield node
+        for value in node.values():
+            yield from blocks(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from blocks(value)
+
+
+def assert_plain(card: dict[str, Any]) -> None:
+    """The link text is on the card, and only in TextRuns (never Markdown)."""
+    found = [b for b in blocks(card) if "evil.example" in (b.get("text") or "")]
+    assert found, "the user's text should still be shown"
+    assert {b["type"] for b in found} == {"TextRun"}
+    assert any(LINK in b["text"] for b in found)
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_follow_up_cards_show_a_topic_as_typed(lang: str) -> None:
+    t = translator(lang)
+    owner = follow_up.OwnerView(
+        sid="s1",
+        rev=1,
+        item_id="a1",
+        ver=1,
+        topic=LINK,
+        text=LINK,
+        due="2026-12-24",
+        state=FollowState.OPEN,
+        errors=(Notice("followup.date_too_late", {"date": LINK}, good=False),),
+        notice=Notice("groups.sorted", {"name": LINK}),
+    )
+    assert_plain(to_json(follow_up.owner_card(owner, t)))
+    rows = (follow_up.Row(LINK, LINK, FollowState.BACK, ""),)
+    host = follow_up.StatusView(topic=LINK, rows=rows)
+    assert_plain(to_json(follow_up.status_card(host, t)))
+
+
+@pytest.mark.parametrize(
+    ("key", "param"),
+    [
+        ("followup.owner_title", "topic"),
+        ("groups.sorted", "name"),
+        ("groups.categories", "names"),
+        ("followup.remind_these", "names"),
+        ("followup.handed_back_host", "text"),
+    ],
+)
+def test_notice_parameters_are_plain_text(key: str, param: str) -> None:
+    t = translator("nb")
+    params = {"name": "Kari", "text": "Tiltak", param: LINK}
+    assert_plain(to_json(notice.message(t, key, good=False, **params)))
+    assert_plain(to_json(notice.message(t, key, **params)))
+    block = notice_block(Notice(key, params), t)
+    assert_plain(block.model_dump(exclude_none=True))
+
+
+def test_numbers_and_card_times_keep_their_markdown_block() -> None:
+    """Only text parameters are plain; a count or the client's own time function stays a
+    TextBlock (a TextRun would not be wrapped the same way, and this text is all ours)."""
+    t = translator("nb")
+    counted = said(t, "ideas.count", {"n": 3}, weight="Bolder")
+    timed = said(t, "phase.ends_at", {"time": local_time(1_796_119_200_000)})
+    assert counted.model_dump(exclude_none=True)["type"] == "TextBlock"
+    assert timed.model_dump(exclude_none=True)["type"] == "TextBlock"
+    forged = said(t, "phase.ends_at", {"time": "{{TIME(x)}} " + LINK})
+    assert forged.model_dump(exclude_none=True)["type"] == "RichTextBlock"
