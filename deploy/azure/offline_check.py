@@ -13,12 +13,23 @@ not a PyPI or npm package). It does three things:
 3. Checks main.parameters.example.json against the template's parameters: names exist,
    required ones are given, values fit the type and @allowed/@min/@max decorators, and
    Key Vault references are used only for @secure() parameters.
+4. Checks the template's own rules, each from Microsoft's documentation or from how the bot
+   works (see RULES below and deploy/README.md): probe settings within the ranges the
+   Container Apps API documents, secrets required (no default) and non-empty, image pulls
+   by managed identity (no registry password), Redis without eviction and TLS only, no
+   clustering policy the bot's plain Redis client cannot use, HOST=0.0.0.0, and only the
+   bot's port behind ingress (metrics stay internal).
 
 Run it from a throw-away virtualenv (none of this is an app dependency):
 
     python -m venv /tmp/bicep-check
-    /tmp/bicep-check/bin/pip install pycep-parser azure-mgmt-redis azure-mgmt-appcontainers \\
-        azure-mgmt-botservice azure-mgmt-loganalytics azure-mgmt-storage
+    /tmp/bicep-check/bin/pip install pycep-parser azure-mgmt-redis azure-mgmt-redisenterprise \\
+        azure-mgmt-appcontainers azure-mgmt-botservice azure-mgmt-loganalytics \\
+        azure-mgmt-storage azure-mgmt-msi azure-mgmt-authorization azure-mgmt-monitor \\
+        azure-mgmt-applicationinsights
+
+pycep-parser does not read a conditional (`? :`) or a function call spread over several
+lines: keep those on one line in main.bicep.
     /tmp/bicep-check/bin/python deploy/azure/offline_check.py
 """
 
@@ -46,9 +57,33 @@ MODELS = {  # resource type -> (SDK models module, model of the PUT body)
         "azure.mgmt.storage.models",
         "StorageAccountCreateParameters",
     ),
+    "Microsoft.Cache/redisEnterprise": ("azure.mgmt.redisenterprise.models", "Cluster"),
+    "Microsoft.Cache/redisEnterprise/databases": ("azure.mgmt.redisenterprise.models", "Database"),
+    "Microsoft.ManagedIdentity/userAssignedIdentities": ("azure.mgmt.msi.models", "Identity"),
+    "Microsoft.Authorization/roleAssignments": (
+        "azure.mgmt.authorization.models",
+        "RoleAssignmentCreateParameters",
+    ),
+    "Microsoft.Insights/actionGroups": ("azure.mgmt.monitor.models", "ActionGroupResource"),
+    "Microsoft.Insights/metricAlerts": ("azure.mgmt.monitor.models", "MetricAlertResource"),
+    "Microsoft.Insights/scheduledQueryRules": (
+        "azure.mgmt.monitor.models",
+        "ScheduledQueryRuleResource",
+    ),
+    "Microsoft.Insights/components": (
+        "azure.mgmt.applicationinsights.v2020_02_02.models",
+        "ApplicationInsightsComponent",
+    ),
+    "Microsoft.Insights/webtests": (
+        "azure.mgmt.applicationinsights.v2022_06_15.models",
+        "WebTest",
+    ),
 }
 TOP_LEVEL_ARM_KEYS = frozenset({"name", "location", "parent", "dependsOn", "scope", "tags"})
-SUBCLASS = {"Channel": "MsTeamsChannel"}  # polymorphic models: the subclass this template uses
+SUBCLASS = {  # polymorphic models: the subclass this template uses
+    "Channel": "MsTeamsChannel",
+    "MetricAlertCriteria": "WebtestLocationAvailabilityCriteria",
+}
 Shape = tuple[str, Any]  # ("model", class name) | ("list", item type) | ("dict", value type) | …
 
 
@@ -110,10 +145,14 @@ class PropertyCheck:
         """Every concrete value a Bicep expression can take, as far as structure goes."""
         if isinstance(value, str) and value in self.variables:
             return self.variants(self.variables[value])
-        if isinstance(value, dict) and value.get("operator", {}).get("type") == "conditional":
+        operator = value.get("operator") if isinstance(value, dict) else None
+        if isinstance(operator, dict) and operator.get("type") == "conditional":
             operands = value["operator"]["operands"]
             return self.variants(operands["true_value"]) + self.variants(operands["false_value"])
+        if isinstance(value, dict) and "loop_type" in value:  # [for x in xs: {...}]
+            return [[value["config"]]]
         function = value.get("function", {}) if isinstance(value, dict) else {}
+        function = function if isinstance(function, dict) else {}
         if function.get("type") in ("concat", "union"):
             parts = [v for arg in function["parameters"].values() for v in self.variants(arg)]
             if function["type"] == "concat":
@@ -131,7 +170,12 @@ class PropertyCheck:
         self, sdk: SdkModels, fields: dict[str, Any], body: dict, path: str, top: bool = False
     ) -> None:
         nested: dict[str, dict[str, Any]] = {}  # msrest flattening: 'properties.sku'
+        # A dot that is part of the name ('odata.type') is escaped in msrest: 'odata\\.type'.
+        literal = {k.replace("\\.", "."): t for k, t in fields.items() if "\\." in k}
+        fields = {k: t for k, t in fields.items() if "\\." not in k} | literal
         for key, t in fields.items():
+            if key in literal:
+                continue
             head, dot, rest = key.partition(".")
             if dot:
                 nested.setdefault(head, {})[rest] = t
@@ -199,6 +243,132 @@ def check_parameters(declared: dict[str, Any], given: dict[str, Any]) -> list[st
     return problems
 
 
+# --- The template's own rules -----------------------------------------------------------------
+
+# Probe limits of the Container Apps API (ContainerAppProbe): "failureThreshold ... Minimum
+# value is 1. Maximum value is 10", periodSeconds and timeoutSeconds 1-240, initialDelaySeconds
+# 1-60, successThreshold 1-10 and exactly 1 for liveness and startup probes.
+# https://learn.microsoft.com/javascript/api/@azure/arm-appcontainers/containerappprobe
+PROBE_LIMITS = {
+    "failureThreshold": (1, 10),
+    "periodSeconds": (1, 240),
+    "timeoutSeconds": (1, 240),
+    "initialDelaySeconds": (1, 60),
+    "successThreshold": (1, 10),
+}
+# Secrets the bot cannot run without: required (no default) and at least this long.
+SECRET_MIN_LENGTH = {"botAppPassword": 1, "digikokSecret": 32}
+BOT_PORT = 3978
+
+
+def _decorators(spec: dict[str, Any]) -> dict[str, Any]:
+    return {d["type"]: d.get("argument") for d in spec.get("decorators", [])}
+
+
+def _body(resource: dict[str, Any]) -> dict[str, Any]:
+    body = resource["config"]
+    return body["config"] if "condition" in body and "config" in body else body
+
+
+def _literal_values(check: PropertyCheck, params: dict[str, Any], value: Any) -> list[Any]:
+    """Every value an expression can take: a parameter stands for its @allowed values (or
+    its default), a `? :` for both branches."""
+    found: list[Any] = []
+    for variant in check.variants(value):
+        if isinstance(variant, str) and variant in params:
+            allowed = _decorators(params[variant]).get("allowed")
+            found.extend(allowed if allowed else [params[variant].get("default")])
+        else:
+            found.append(variant)
+    return found
+
+
+def check_rules(tree: dict[str, Any], check: PropertyCheck) -> list[str]:
+    params = tree["parameters"]
+    problems: list[str] = []
+    for name, spec in params.items():
+        decorators = _decorators(spec)
+        if "secure" in decorators and spec.get("default") is not None:
+            problems.append(f"param {name}: a @secure() parameter must have no default")
+    for name, least in SECRET_MIN_LENGTH.items():
+        spec = params.get(name)
+        if spec is None:
+            problems.append(f"param {name}: missing")
+            continue
+        decorators = _decorators(spec)
+        if "secure" not in decorators:
+            problems.append(f"param {name}: must be @secure()")
+        if int(decorators.get("min_length") or 0) < least:
+            problems.append(f"param {name}: needs @minLength({least}) so an empty one is refused")
+
+    for name, resource in tree["resources"].items():
+        kind, body = resource["type"], _body(resource)
+        properties = body.get("properties", {}) if isinstance(body, dict) else {}
+        if kind == "Microsoft.App/containerApps":
+            problems += _container_app_rules(name, properties, check)
+        elif kind == "Microsoft.Cache/redisEnterprise/databases":
+            for key, wanted in (("evictionPolicy", "NoEviction"), ("clientProtocol", "Encrypted")):
+                got = _literal_values(check, params, properties.get(key))
+                if got != [wanted] * len(got) or not got:
+                    problems.append(f"{name}.properties.{key}: must be {wanted}, can be {got}")
+            policies = _literal_values(check, params, properties.get("clusteringPolicy"))
+            if not policies or "OSSCluster" in policies or None in policies:
+                problems.append(
+                    f"{name}.properties.clusteringPolicy: the bot's plain Redis client needs "
+                    f"NoCluster or EnterpriseCluster, can be {policies}"
+                )
+        elif kind == "Microsoft.Cache/redis":
+            if _literal_values(check, params, properties.get("enableNonSslPort")) != [False]:
+                problems.append(f"{name}.properties.enableNonSslPort: must be false (TLS only)")
+            for variant in check.variants(properties.get("redisConfiguration")):
+                policy = variant.get("'maxmemory-policy'", variant.get("maxmemory-policy"))
+                if policy != "noeviction":
+                    problems.append(f"{name}: maxmemory-policy must be noeviction, got {policy}")
+    return problems
+
+
+def _container_app_rules(name: str, properties: dict[str, Any], check: PropertyCheck) -> list[str]:
+    problems: list[str] = []
+    configuration = properties.get("configuration", {})
+    ingress = configuration.get("ingress", {})
+    if ingress.get("targetPort") != BOT_PORT:
+        problems.append(f"{name}: ingress.targetPort must be the bot's port {BOT_PORT}")
+    if "additionalPortMappings" in ingress or "exposedPort" in ingress:
+        problems.append(f"{name}: ingress exposes another port (metrics must stay internal)")
+    for variant in check.variants(configuration.get("registries", [])):
+        for registry in variant if isinstance(variant, list) else []:
+            if (
+                "passwordSecretRef" in registry
+                or "username" in registry
+                or "identity" not in registry
+            ):
+                problems.append(f"{name}: pull images with a managed identity, not a password")
+    template = properties.get("template", {})
+    for container in template.get("containers", []):
+        where = f"{name}.containers.{container.get('name')}"
+        for env in check.variants(container.get("env", [])):
+            host = [e.get("value") for e in env if isinstance(e, dict) and e.get("name") == "HOST"]
+            if host != ["0.0.0.0"]:
+                problems.append(
+                    f"{where}: HOST must be 0.0.0.0 (the bot binds loopback by default)"
+                )
+        seen: set[str] = set()
+        for probe in container.get("probes", []):
+            kind = str(probe.get("type"))
+            if kind.lower() in seen:
+                problems.append(f"{where}: more than one {kind} probe")
+            seen.add(kind.lower())
+            for key, (low, high) in PROBE_LIMITS.items():
+                if key not in probe:
+                    continue
+                value = probe[key]
+                if not isinstance(value, int) or not low <= value <= high:
+                    problems.append(f"{where}: {kind} probe {key}={value!r} not in {low}-{high}")
+            if kind.lower() in ("liveness", "startup") and probe.get("successThreshold", 1) != 1:
+                problems.append(f"{where}: {kind} probe successThreshold must be 1")
+    return problems
+
+
 def main() -> int:
     template = sys.argv[1] if len(sys.argv) > 1 else str(HERE / "main.bicep")
     parameters = sys.argv[2] if len(sys.argv) > 2 else str(HERE / "main.parameters.example.json")
@@ -207,6 +377,8 @@ def main() -> int:
 
     check = PropertyCheck({name: v["value"] for name, v in tree["variables"].items()})
     for name, resource in tree["resources"].items():
+        if resource.get("existing"):  # declared elsewhere: only read, never sent
+            continue
         module_name, class_name = MODELS[resource["type"]]
         body = resource["config"]
         if "condition" in body and "config" in body:  # resource x '...' = if (cond) { ... }
@@ -220,7 +392,10 @@ def main() -> int:
     parameter_problems = check_parameters(tree["parameters"], given)
     report.append(f"parameters: {len(given)} of {len(tree['parameters'])} given in {parameters}")
 
-    problems = check.problems + parameter_problems
+    rule_problems = check_rules(tree, check)
+    report.append("rules: probes, secrets, image pull, Redis, HOST, ingress checked")
+
+    problems = check.problems + parameter_problems + rule_problems
     sys.stdout.write("\n".join(report + (problems or ["no problems found"])) + "\n")
     return 1 if problems else 0
 
