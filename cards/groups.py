@@ -54,6 +54,11 @@ def _head(view: BoardView, t: Translator) -> list[Any]:
     return body
 
 
+def _over(view: BoardView, t: Translator) -> list[Any]:
+    """A question that is over keeps its board, readable and without buttons."""
+    return [] if view.open else [line(t("groups.question_over", n=view.part), is_subtle=True)]
+
+
 def _members(view: BoardView, t: Translator) -> tuple[list[Any], TeamsCardProperties | None]:
     if not view.members:
         return [], None
@@ -131,7 +136,7 @@ def _row(view: BoardView, item: BoardInput, t: Translator) -> Container:
 
 
 def board(view: BoardView, t: Translator) -> AdaptiveCard:
-    body = _head(view, t)
+    body = _head(view, t) + _over(view, t)
     people, msteams = _members(view, t)
     body += people
     if view.notice:

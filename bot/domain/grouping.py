@@ -62,6 +62,24 @@ def too_few(members_count: int, n: int) -> Refusal | None:
     return None
 
 
+def group_count(members_count: int, wanted: int) -> int:
+    """How many groups to make: the host's number when every group gets at least two, else
+    fewer. A group of one makes its inputs attributable (SPEC §5: anonymity is real), so it
+    is made only when there is one person in all. With fewer people than groups the
+    suggestion of `too_few` holds (at least PEOPLE_PER_GROUP in each)."""
+    refused = too_few(members_count, wanted)
+    if refused is not None:
+        return int(refused.params.get("suggest", 1))
+    return max(1, min(wanted, members_count // 2))
+
+
+def small_groups(groups: Groups) -> Refusal | None:
+    """A warning for the host when a group has only one or two people: what they write is
+    easy to trace to them, anonymous or not. `groups` names them: "2, 3"."""
+    small = [str(i) for i, g in enumerate(groups, start=1) if 0 < len(g) <= 2]
+    return Refusal.of("groups.small", groups=", ".join(small)) if small else None
+
+
 def make_groups(
     members: Iterable[Member], n: int, seed: int, *, leave_out: frozenset[str] = frozenset()
 ) -> Groups:

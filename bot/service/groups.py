@@ -1,9 +1,11 @@
 """Breakout groups (SPEC §3 phase 4, issue 4): assignment, threads, prompts, top 3, plenary.
 
-Groups are made once, when group work begins, from the checked-in roster (hosts run the
-session and stay out). In a channel each group gets its own thread, opened with its board
-and a mention of its members; in a group chat each group's cards go in the chat, addressed
-by name. Inputs are anonymous: they carry their group, never their author.
+Groups are made once, when group work begins, from the checked-in roster (the host who
+started the session runs it and stays out; a checked-in co-host is placed like anyone else).
+In a channel each group gets its own thread; each question opens there with its own board,
+mentioning the members, and the board of the question before stays readable, closed. In a
+group chat each group's cards go in the chat, addressed by name. Inputs are anonymous: they
+carry their group, never their author.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.domain.grouping import Groups, Member, make_groups, too_few
+from bot.domain.grouping import Groups, Member, group_count, make_groups, small_groups, too_few
 from bot.domain.participants import Role
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.domain.voting import rank
 from bot.i18n import translator
 from bot.service.deps import Deps
-from bot.service.ports import Card, ConvRef
+from bot.service.ports import Card, ConvRef, SendError
 from bot.service.views import conv_ref
+from bot.templates import category_aliases
 from cards import groups as group_cards
 from cards.text import to_json
 from cards.views import BoardInput, BoardView, Notice
@@ -34,9 +37,19 @@ def part_of(session: Session) -> int:
     return item.part if item and item.phase is Phase.GROUPS else 0
 
 
-def board_mark(sid: str, group: int) -> str:
-    """The publisher's mark for a group's board (a plain sid marks the session card)."""
-    return f"{sid}|g{group}"
+def board_mark(sid: str, group: int, part: int = 0) -> str:
+    """The publisher's mark for a group's board (a plain sid marks the session card): the
+    board of the question now open (part 0), or of question `part`."""
+    return f"{sid}|g{group}" + (f"p{part}" if part else "")
+
+
+def board_key(group: int, part: int) -> str:
+    """Where a question's board is kept: "<g>:board" for question 1 (and for sessions that
+    began with one board for both), "<g>:board:2" for question 2."""
+    return f"{group}:board" if part <= 1 else f"{group}:board:{part}"
+
+
+PARTS = (1, 2)
 
 
 async def as_groups(deps: Deps, sid: str) -> Groups:
@@ -52,29 +65,36 @@ async def as_groups(deps: Deps, sid: str) -> Groups:
 
 async def _assign(deps: Deps, session: Session) -> None:
     roster = await deps.store.roster(session.sid)
-    snap = await deps.store.snapshot(session.sid, "-", "-")
+    meta = await deps.store.meta(session.sid)
     members = [
         Member(tag, Role(e.role), e.department)
         for tag, e in roster.items()
-        if tag not in snap.host_tags
+        if not (e.user_id and e.user_id == session.host_uid)  # the host runs the session
     ]
-    n = session.settings.groups
-    refused = too_few(len(members), n)
-    ref = conv_ref(snap.meta)
+    wanted = session.settings.groups
+    ref = conv_ref(meta)
     t = translator(session.locale)
-    if refused is not None:
-        await deps.sender.send(ref, text=t(refused.key, **refused.params))
-        if not members:  # nobody to group: group work goes on without boards
-            await deps.groups.assign(session.sid, {}, 0)
-            return
-        n = int(refused.params.get("suggest", 1))
+    refused = too_few(len(members), wanted)
+    if not members:  # nobody to group: group work goes on without boards
+        await deps.sender.send(ref, text=t("groups.nobody"))
+        await deps.groups.assign(session.sid, {}, 0)
+        return
+    n = group_count(len(members), wanted)  # never a group of one when it can be avoided
     seed = int(session.sid[:12], 16) if session.sid[:12].isalnum() else 0
-    made = make_groups(members, max(1, n), abs(seed) % (2**31))
+    made = make_groups(members, n, abs(seed) % (2**31))
     placement = {m.tag: g for g, group in enumerate(made, start=1) for m in group}
-    if await deps.groups.assign(session.sid, placement, len(made)):
-        logger.info(
-            "groups_made", extra={"sid": session.sid, "groups": len(made), "people": len(members)}
-        )
+    if not await deps.groups.assign(session.sid, placement, len(made)):
+        return  # another replica made them first, and told the host
+    logger.info(
+        "groups_made", extra={"sid": session.sid, "groups": len(made), "people": len(members)}
+    )
+    said = [t(refused.key, **refused.params)] if refused is not None else []
+    if refused is None and n < wanted:
+        said.append(t("groups.fewer", have=len(members), made=n, want=wanted))
+    if (small := small_groups(made)) is not None:
+        said.append(t(small.key, **small.params))
+    if said:
+        await deps.sender.send(ref, text=" ".join(said))
 
 
 async def board_view(
@@ -94,11 +114,12 @@ async def board_view(
     is_open = session.live and session.phase is Phase.GROUPS and part_of(session) == part
     tally = await deps.groups.tally(session.sid, group) if part == 2 and not is_open else {}
     used, mine = await deps.groups.mine(session.sid, group, voter) if voter else (0, {})
+    aliases = category_aliases(session.settings.categories)  # sorted before a change of language
     items = tuple(
         BoardInput(
             i.input_id,
             i.text,
-            i.category,
+            aliases.get(i.category, i.category),
             tally.get(i.input_id) if tally else None,
             mine.get(i.input_id, 0),
         )
@@ -159,10 +180,11 @@ def group_ref(main: ConvRef, places: dict[str, str], group: int) -> ConvRef:
 
 
 async def start_part(deps: Deps, sid: str) -> None:
-    """Question 1 begins: groups are made and get their place; every part gets its form."""
+    """A question begins: groups are made (question 1) and each gets the question's own
+    board, mentioning its members, and its input form; the other question's cards close."""
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
-    part = part_of(session)
+    part = max(1, part_of(session))
     if not await deps.groups.assigned(sid):
         await _assign(deps, session)
     count, _ = await deps.groups.placement(sid)
@@ -171,22 +193,50 @@ async def start_part(deps: Deps, sid: str) -> None:
     places = await deps.groups.places(sid)
     for group in range(1, count + 1):
         view = await board_view(deps, session, group, part=part, mention=True)
-        if f"{group}:board" not in places:
+        if board_key(group, part) not in places:
             board = to_json(group_cards.board(view, t))
-            if main.conversation_type == "channel":
+            if main.conversation_type == "channel" and f"{group}:conv" not in places:
                 channel = main.conversation_id.split(";", 1)[0]
                 thread, card_id = await deps.sender.thread(main, channel, board)
                 await deps.groups.set_place(sid, f"{group}:conv", thread.conversation_id)
-            else:
-                card_id = await deps.sender.send(main, card=board)
-            await deps.groups.set_place(sid, f"{group}:board", card_id)
+            else:  # the group's thread (or the chat) has its place: the new question joins it
+                card_id = await deps.sender.send(group_ref(main, places, group), card=board)
+            await deps.groups.set_place(sid, board_key(group, part), card_id)
             places = await deps.groups.places(sid)
         else:
-            await deps.outbox.mark(board_mark(sid, group))
+            await deps.outbox.mark(board_mark(sid, group, part))
         form_id = await deps.sender.send(
             group_ref(main, places, group), card=to_json(group_cards.form(view, t))
         )
         await deps.groups.set_place(sid, f"{group}:form:{part}", form_id)
+        await deps.groups.set_place(sid, f"{group}:closed:{part}", "")
+    for other in PARTS:
+        if other != part:
+            await close_part(deps, sid, other)
+
+
+async def close_part(deps: Deps, sid: str, part: int) -> None:
+    """A question is over: its forms lose their text box and button (as the idea card
+    closes), and its board redraws without buttons, still readable. Once per question."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    count, _ = await deps.groups.placement(sid)
+    places = await deps.groups.places(sid)
+    main = conv_ref(meta)
+    t = translator(session.locale)
+    for group in range(1, count + 1):
+        form_id = places.get(f"{group}:form:{part}")
+        if not form_id or places.get(f"{group}:closed:{part}"):
+            continue
+        await deps.groups.set_place(sid, f"{group}:closed:{part}", "1")
+        view = await board_view(deps, session, group, part=part)
+        try:
+            card = to_json(group_cards.form(view, t))
+            await deps.sender.update(group_ref(main, places, group), form_id, card)
+        except SendError as exc:  # the question is over regardless; a press is refused
+            logger.warning("group_form_close_failed", extra={"sid": sid, "status": exc.status})
+        if board_key(group, part) in places:
+            await deps.outbox.mark(board_mark(sid, group, part))
 
 
 async def finish_groups(deps: Deps, sid: str) -> None:
@@ -200,6 +250,8 @@ async def finish_groups(deps: Deps, sid: str) -> None:
         await deps.groups.set_place(sid, f"{group}:top", json.dumps(chosen))
         await deps.groups.set_place(sid, f"{group}:tied", json.dumps(tied if spills else []))
         await deps.outbox.mark(board_mark(sid, group))
+    for part in PARTS:
+        await close_part(deps, sid, part)
     logger.info("groups_finished", extra={"sid": sid, "groups": count})
 
 
@@ -244,16 +296,20 @@ async def present(deps: Deps, sid: str, group: int) -> None:
 
 
 async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
-    sid, _, group_text = mark.partition("|g")
+    sid, _, rest = mark.partition("|g")
+    group_text, _, part_text = rest.partition("p")
     meta = await deps.store.meta(sid)
-    if not meta or not group_text.isdigit():
+    if not meta or not group_text.isdecimal() or part_text not in ("", *map(str, PARTS)):
         return None
     group = int(group_text)
+    session = Session.from_meta(sid, meta)
+    part = int(part_text) if part_text else max(1, part_of(session) or 2)
     places = await deps.groups.places(sid)
-    card_id = places.get(f"{group}:board")
+    card_id = places.get(board_key(group, part))
+    if not card_id and not part_text:  # one board for both questions (sessions begun before)
+        card_id = places.get(board_key(group, 1))
     if not card_id:
         return None
-    session = Session.from_meta(sid, meta)
-    view = await board_view(deps, session, group)
+    view = await board_view(deps, session, group, part=part)
     card = to_json(group_cards.board(view, translator(session.locale)))
     return group_ref(conv_ref(meta), places, group), card_id, card

@@ -215,3 +215,102 @@ async def test_too_few_people_get_fewer_groups_and_a_clear_message(bot: Bot) -> 
     await to_groups(bot, PEOPLE[:2], ROLES[:2])
     await bot.wait_text("Det er bare 2 deltakere til 3 grupper. Prøv 1 grupper.")
     assert len(bot.connector.of("create")) == 1
+
+
+def thread_cards(bot: Bot, conversation: str) -> list[Any]:
+    """Every card posted in one group's thread after it opened, in order, as it reads now
+    (an update replaces the card it updates)."""
+    posted = [s for s in bot.connector.of("send") if s.conversation_id == conversation]
+    now = []
+    for sent in posted:
+        updates = [u for u in bot.connector.of("update") if u.activity_id == sent.activity_id]
+        now.append((updates[-1] if updates else sent).card)
+    return now
+
+
+async def test_each_question_has_its_own_card_and_the_one_before_stays_readable(
+    bot: Bot,
+) -> None:
+    people, roles = PEOPLE[:8], ROLES[:8]
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.click(people[0], actions(bot.session_card())["join.open"])
+    for person, role in zip(people, roles, strict=True):
+        await bot.click(person, actions(form)["join.confirm"], {"role": role})
+    cohost = people[0]
+    await bot.post(bot.place.message(HOST, f"medvert <at>{cohost.name}</at>", mentions=(cohost,)))
+    await bot.wait_text(f"{cohost.name} er nå medvert")
+    for _ in range(3):
+        await bot.say(HOST, "neste")
+    card = await bot.settled("Spørsmål 1")
+    assert cohost.name in all_text(card)  # a checked-in co-host is in a group like anyone
+    created = bot.connector.of("create")
+    threads = {}
+    for create in created:
+        first = create.body["activity"]["attachments"][0]["content"]
+        threads[int(first["body"][0]["text"].split()[1])] = create
+    one = next(s for s in bot.connector.of("send") if "group.input" in actions(s.card or {}))
+    thread = one.conversation_id
+    group = actions(one.card)["group.input"]["g"]
+    writer = next(
+        p
+        for p in people
+        if p.uid
+        in [
+            e["mentioned"]["id"]
+            for e in threads[group].body["activity"]["attachments"][0]["content"]["msteams"][
+                "entities"
+            ]
+        ]
+    )
+    await bot.click(writer, actions(one.card)["group.input"], {"input": "Mørke krysningspunkt"})
+
+    await bot.say(HOST, "neste")  # question 2: its own board in the same thread
+    await bot.settled("Spørsmål 2")
+    second = await bot.connector.wait_for(
+        lambda: next(
+            (
+                c
+                for c in thread_cards(bot, thread)
+                if c["body"][0]["text"] == f"Gruppe {group} – spørsmål 2"
+                and "group.vote" not in str(c)
+                and "msteams" in c
+            ),
+            None,
+        )
+    )
+    mentioned = {e["mentioned"]["id"] for e in second["msteams"]["entities"]}
+    assert writer.uid in mentioned  # members are told the new question has opened
+    first_board = await bot.connector.wait_for(
+        lambda: next(
+            (
+                c
+                for c in reversed(
+                    [u.card for u in bot.connector.of("update") if u.card is not None]
+                )
+                if c["body"][0]["text"] == f"Gruppe {group} – spørsmål 1"
+                and "Spørsmål 1 er over" in all_text(c)
+            ),
+            None,
+        )
+    )
+    assert "Mørke krysningspunkt" in all_text(first_board)  # still readable
+    assert "group.categorize" not in str(first_board)  # closed: nothing to press
+    closed_form = await bot.connector.wait_for(
+        lambda: next(
+            (
+                u.card
+                for u in bot.connector.of("update")
+                if u.activity_id == one.activity_id and u.card
+            ),
+            None,
+        )
+    )
+    assert "group.input" not in str(closed_form) and "Input.Text" not in str(closed_form)
+    assert "Denne delen av gruppearbeidet er over." in all_text(closed_form)
+
+
+async def test_small_groups_warn_the_host_and_nobody_is_left_alone(bot: Bot) -> None:
+    await to_groups(bot, PEOPLE[:5], ROLES[:5])  # 5 people for 3 groups: 3 + 2, not 2 + 2 + 1
+    said = await bot.wait_text("Med 5 deltakere blir det 2 grupper i stedet for 3")
+    assert "Obs, små grupper: gruppe 2 har bare én eller to personer" in said
+    assert len(bot.connector.of("create")) == 2

@@ -13,9 +13,11 @@ from bot.domain.grouping import (
     Groups,
     Member,
     department_key,
+    group_count,
     make_groups,
     move,
     place_late_joiner,
+    small_groups,
     too_few,
 )
 from bot.domain.participants import ROLES, Role
@@ -295,3 +297,30 @@ def test_members_and_groups_are_frozen_and_hashable() -> None:
     assert hash(groups) == hash(make_groups(roster((Role.CITIZEN, "A"), (Role.OTHER, "")), 2, 1))
     with pytest.raises(AttributeError):
         groups[0][0].tag = "someone else"  # type: ignore[misc]
+
+
+@PROPERTY
+@given(st.integers(1, 60), st.integers(1, 12), st.integers())
+def test_no_group_of_one_when_it_can_be_avoided(count: int, wanted: int, seed: int) -> None:
+    """A group of one makes its inputs attributable (issue 15): with two people or more no
+    group has one person; the host's number stands whenever each group gets two."""
+    people = [Member(f"p{i:03d}", ROLES[i % len(ROLES)], "") for i in range(count)]
+    n = group_count(count, wanted)
+    sizes = [len(g) for g in make_groups(people, n, seed)]
+    assert 1 <= n <= wanted and sum(sizes) == count
+    if count >= 2:
+        assert min(sizes) >= 2
+    if count >= 2 * wanted:
+        assert n == wanted
+    warned = small_groups(make_groups(people, n, seed))
+    assert (warned is not None) == (min(sizes) <= 2)
+
+
+def test_small_groups_are_named_for_the_host() -> None:
+    five = roster(*[(Role.CITIZEN, "")] * 5)
+    assert group_count(5, 3) == 2  # 3 groups would leave one person alone
+    groups = make_groups(five, group_count(5, 3), seed=1)
+    assert [len(g) for g in groups] == [3, 2]
+    assert small_groups(groups) == Refusal.of("groups.small", groups="2")
+    assert small_groups(make_groups(roster(*[(Role.CITIZEN, "")] * 9), 3, seed=1)) is None
+    assert group_count(1, 3) == 1 and small_groups(make_groups(five[:1], 1, 0)) is not None
