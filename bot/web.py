@@ -63,6 +63,12 @@ METRICS = web.AppKey("metrics", Metrics)  # its own CollectorRegistry: one per a
 CENSUS = web.AppKey("census", SessionCensus)
 PACER = web.AppKey("pacer", ConversationPacer)
 MODERATION = web.AppKey("moderation", ModerationStore)
+TURNS = web.AppKey("turns", asyncio.Semaphore)
+
+# Turns in flight at once. Under a burst the rest wait in aiohttp's queue (Teams waits
+# ~15 s); each turn holds at most a connection or two, so the Redis pool (bot/store/
+# connection.py) never runs dry and no click fails on a pool timeout.
+MAX_TURNS_IN_FLIGHT = 32
 
 
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -164,7 +170,8 @@ async def messages(request: web.Request) -> web.StreamResponse:
     if auth is None and not request.app[CONFIG].anonymous:
         return _problem(401, "missing bearer token")
     try:
-        return await request.app[ENDPOINT].process(request)
+        async with request.app[TURNS]:  # saturated: wait here, bounded, not on the Redis pool
+            return await request.app[ENDPOINT].process(activity, auth or "")
     except web.HTTPException as exc:
         return _problem(exc.status, exc.reason)
     except Exception:
@@ -200,6 +207,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     app[METRICS] = Metrics(CollectorRegistry())
+    app[TURNS] = asyncio.Semaphore(MAX_TURNS_IN_FLIGHT)
     app.cleanup_ctx.extend([redis_ctx, service_ctx, background_ctx])
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)

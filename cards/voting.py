@@ -8,7 +8,8 @@ Pages of 20 keep it under 28 KB however many ideas are in play.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
 from microsoft_teams.cards import (
     ActionSet,
@@ -103,9 +104,10 @@ def build(view: VoteView, t: Translator) -> AdaptiveCard:
             line(t("vote.page", first=view.start + 1, last=end, n=view.total_ideas), is_subtle=True)
         )
         if view.start > 0:
+            first = max(0, view.start - PAGE_SIZE)
             actions.append(
                 ExecuteAction(
-                    title=t("vote.prev"),
+                    title=t("vote.prev", first=first + 1, last=first + PAGE_SIZE),
                     verb="vote.page",
                     data=action_data(
                         "vote.page",
@@ -119,9 +121,88 @@ def build(view: VoteView, t: Translator) -> AdaptiveCard:
         if end < view.total_ideas:
             actions.append(
                 ExecuteAction(
-                    title=t("vote.next", n=min(PAGE_SIZE, view.total_ideas - end)),
+                    title=t(
+                        "vote.next", first=end + 1, last=min(end + PAGE_SIZE, view.total_ideas)
+                    ),
                     verb="vote.page",
                     data=action_data("vote.page", view.sid, view.rev, round=view.round, start=end),
                 )
             )
     return card(body, t, actions=actions)
+
+
+# -- the shared part built once, the personal part per click (issue 13) -------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An open vote card's page with nobody's dots on it, dumped once; `personalise` fills
+    in one person's parts. The positions say where those go in the dumped body."""
+
+    card: dict[str, Any]
+    left_at: int  # body index of the "votes left" line
+    rows_at: tuple[int, ...]  # body index of each idea's row, in page order
+    row_ids: tuple[str, ...]  # the idea of each row
+    mine_line: dict[str, Any]  # a dumped "your dots here" line, text to be replaced
+    total_line: dict[str, Any]
+    left_line: dict[str, Any]
+
+
+def template(view: VoteView, t: Translator) -> Template:
+    """`view` is the open page as everybody sees it (no notice, no dots)."""
+    shared = replace(view, notice=None, left=view.allowance)
+    shared = replace(shared, items=tuple(replace(i, mine=0, total=None) for i in view.items))
+    dumped = build(shared, t).model_dump(exclude_none=True)
+    body = dumped["body"]
+    rows = tuple(i for i, block in enumerate(body) if block.get("type") == "ColumnSet")
+    left_at = 2  # title, rules, left: see build()
+    return Template(
+        card=dumped,
+        left_at=left_at,
+        rows_at=rows,
+        row_ids=tuple(i.idea_id for i in view.items),
+        mine_line=line("-", is_subtle=True, spacing="None", color="Good").model_dump(
+            exclude_none=True
+        ),
+        total_line=line("-", is_subtle=True, spacing="None").model_dump(exclude_none=True),
+        left_line=body[left_at],
+    )
+
+
+def personalise(
+    tpl: Template,
+    t: Translator,
+    *,
+    left: int,
+    allowance: int,
+    mine: Mapping[str, int],
+    totals: Mapping[str, int] | None,
+    notice: Any = None,
+) -> dict[str, Any]:
+    """One person's vote card: the template with their dots, votes left and notice. Only
+    the parts that differ are copied; the rest is shared with the template."""
+    out = dict(tpl.card)
+    body = list(tpl.card["body"])
+    body[tpl.left_at] = {
+        **tpl.left_line,
+        "text": t("vote.left", n=left, total=allowance),
+    }
+    for idea_id, at in zip(tpl.row_ids, tpl.rows_at, strict=True):
+        extra: list[dict[str, Any]] = []
+        if mine.get(idea_id):
+            extra.append({**tpl.mine_line, "text": t("vote.mine", n=mine[idea_id])})
+        if totals is not None:
+            extra.append({**tpl.total_line, "text": t("vote.total", n=totals.get(idea_id, 0))})
+        if not extra:
+            continue
+        row = dict(body[at])
+        columns = list(row["columns"])
+        info = dict(columns[0])
+        info["items"] = [*info["items"], *extra]
+        columns[0] = info
+        row["columns"] = columns
+        body[at] = row
+    if notice is not None:
+        body.insert(1, notice_block(notice, t).model_dump(exclude_none=True))
+    out["body"] = body
+    return out

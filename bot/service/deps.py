@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from bot.domain.ideas import IDEA_MAX
 from bot.domain.screening import Screening
+from bot.service.cache import Lru
 from bot.service.ports import Clock, Sender
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
@@ -46,3 +47,5 @@ class Deps:
     clock: Clock
     rules: Rules
     new_sid: Callable[[], str] = field(default=new_sid)
+    # shared parts of vote cards, built once per (session, rev, round, page, language)
+    vote_cards: Lru[Any] = field(default_factory=Lru)

@@ -4,6 +4,7 @@ own view of the vote card (bot/service/voting.py builds it)."""
 from __future__ import annotations
 
 import json
+import logging
 from types import MappingProxyType
 from typing import Mapping
 
@@ -11,16 +12,25 @@ from bot.domain.ideas import decide_idea
 from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
+from bot.domain.tags import Purpose, tag
+from bot.domain.voting import PAGE_SIZE
+from bot.i18n import Translator, language_for, translator
 from bot.service import readiness
 from bot.service.actions import Click, view_card
+from bot.service.adjournment import refuse_click
 from bot.service.answers import REFUSALS as ANSWERS
 from bot.service.answers import succeeded
 from bot.service.deps import Deps
-from bot.service.ports import Card
+from bot.service.ports import Actor, Card
 from bot.service.voting import candidates, round_of, texts_for, view, voter_tag
+from bot.store.ballots import VoteClick
+from bot.store.keys import VOTE_ROUNDS
+from cards import notice as notice_card
 from cards import vote_prep, voting
 from cards.text import to_json
-from cards.views import Notice
+from cards.views import Notice, VoteItem, VoteView
+
+logger = logging.getLogger(__name__)
 
 REFUSED: Mapping[str, str] = MappingProxyType(
     {
@@ -39,6 +49,111 @@ REFUSED: Mapping[str, str] = MappingProxyType(
 
 def _int(value: object, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _notice_for(code: str, delta: int, session: Session) -> Notice | None:
+    if code == "look":
+        return None
+    first = code.removeprefix("again:")
+    if first.startswith("ok:"):
+        left = int(first.split(":")[1])
+        return Notice("vote.counted" if delta == 1 else "vote.taken_back", {"n": left})
+    params = {"n": session.settings.votes_per_person, "m": session.settings.votes_per_idea}
+    return Notice(REFUSED.get(code, "error.generic"), params, good=False)
+
+
+async def click(deps: Deps, actor: Actor, data: dict[str, object]) -> Card:
+    """`vote.cast` and `vote.page`, the burst's hot path (issue 13): one round trip
+    (VOTE_CLICK) checks, counts and reads the person's page; the page's shared rows come
+    from a template built once. Once the dot is in the store the answer says so, whatever
+    happens after."""
+    sid, rev = str(data["sid"]), int(str(data["rev"]))
+    round_, start = _int(data.get("round"), 1), _int(data.get("start"), 0)
+    idea_id, delta = data.get("idea"), data.get("delta")
+    bad = False
+    if data.get("action") == "vote.page":
+        idea_id, delta = "", 0
+    elif not isinstance(idea_id, str) or isinstance(delta, bool) or delta not in (1, -1):
+        idea_id, delta, bad = "", 0, True
+    if round_ not in VOTE_ROUNDS:
+        round_, bad = 1, True
+    voter = voter_tag(deps, sid, actor.aad_id)
+    member = tag(deps.rules.anon_key, Purpose.MEMBER, sid, actor.aad_id)
+    result = await deps.ballots.click(
+        sid,
+        round_,
+        actor.conv_key,
+        actor.activity_id,
+        voter,
+        member,
+        str(idea_id),
+        rev,
+        int(str(delta)),
+        start,
+        PAGE_SIZE,
+    )
+    if result.code == "gone" or result.meta is None:
+        t = translator(language_for(actor.locale))
+        return to_json(notice_card.message(t, "card.gone", False))
+    session = Session.from_meta(sid, result.meta)
+    t = translator(session.locale)
+    if session.adjourned and not result.counted:
+        return await refuse_click(deps, Click(actor, sid, rev, dict(data), session, t, member))
+    notice = _notice_for(result.code, int(str(delta)), session)
+    if bad:
+        notice = Notice("vote.bad_input", good=False)
+    try:
+        if result.code.startswith("ok:") and 0 < result.joined <= result.ready:
+            await readiness.tell_when_everyone_is_done(deps, session)
+        return await _personal(deps, session, round_, voter, result, notice, t)
+    except Exception:  # noqa: BLE001 - the dot is counted: say so, never "unavailable"
+        if not result.counted:
+            raise
+        logger.warning("vote_answer_degraded", extra={"sid": sid}, exc_info=True)
+        return to_json(notice_card.message(t, notice.key, True, **notice.params))
+
+
+async def _personal(
+    deps: Deps,
+    session: Session,
+    round_: int,
+    voter: str,
+    result: VoteClick,
+    notice: Notice | None,
+    t: Translator,
+) -> Card:
+    if not (session.live and session.phase is Phase.VOTING and round_of(session) == round_):
+        closed = await view(deps, session, round_, 0, voter=voter, notice=notice)
+        return to_json(voting.build(closed, t))
+    key = (session.sid, session.rev, round_, result.start, result.page, result.in_play, t.lang)
+    tpl = deps.vote_cards.get(key)
+    if tpl is None:
+        texts = await texts_for(deps, session.sid, list(result.page))
+        items = tuple(VoteItem(i, texts[i]) for i in result.page if i in texts)
+        shared = VoteView(
+            sid=session.sid,
+            rev=session.rev,
+            round=round_,
+            open=True,
+            allowance=session.settings.votes_per_person,
+            cap=session.settings.votes_per_idea,
+            items=items,
+            start=result.start,
+            total_ideas=result.in_play,
+        )
+        tpl = voting.template(shared, t)
+        deps.vote_cards.put(key, tpl)
+    return voting.personalise(
+        tpl,
+        t,
+        left=session.settings.votes_per_person - result.used,
+        allowance=session.settings.votes_per_person,
+        mine=dict(zip(result.page, result.mine, strict=True)),
+        totals=dict(zip(result.page, result.totals, strict=True))
+        if session.settings.show_live
+        else None,
+        notice=notice,
+    )
 
 
 async def cast(deps: Deps, click: Click) -> Card:

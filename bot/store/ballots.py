@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from bot.store import keys, scripts
 from bot.store.sessions import repeat_as_first
@@ -15,6 +16,9 @@ class BallotStore:
         self._redis = redis
         self._seen_ttl = seen_ttl_s
         self._cast = redis.register_script(scripts.CAST_VOTE)
+        self._click = redis.register_script(scripts.VOTE_CLICK)
+        self._mark = redis.register_script(scripts.OUTBOX_MARK)
+        self._mark_sha = self._mark.sha
 
     async def open_round(self, sid: str, round_: int, idea_ids: list[str]) -> None:
         """Preset every idea in play to 0 dots; reopening (after `back`) keeps cast dots."""
@@ -63,6 +67,46 @@ class BallotStore:
                 ],
             )
         )
+
+    async def click(
+        self,
+        sid: str,
+        round_: int,
+        conv_key: str,
+        activity_id: str,
+        voter: str,
+        member: str,
+        idea_id: str,
+        rev: int,
+        delta: int,
+        start: int,
+        page_size: int,
+    ) -> VoteClick:
+        """A vote-card click in one round trip (VOTE_CLICK); with a cast, the shared card's
+        mark goes in the same pipeline, so the session card shows the new count."""
+        keys_ = [
+            keys.meta(sid),
+            keys.seen(sid, activity_id or "-"),
+            keys.tally(sid, round_),
+            keys.ballots(sid, round_),
+            keys.roster(sid),
+            keys.roles(sid),
+        ]
+        args = [
+            self._seen_ttl,
+            *(voter, idea_id, rev, delta, member, conv_key, start, page_size, round_),
+        ]
+        if delta == 0:
+            return VoteClick.decode(await self._click(keys=keys_, args=args))
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.evalsha(self._click.sha, len(keys_), *keys_, *args)
+        pipe.evalsha(self._mark_sha, 2, keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS, sid)
+        try:
+            raw, _ = await pipe.execute()
+        except NoScriptError:  # Redis restarted without our scripts: load them, once more
+            raw = await self._click(keys=keys_, args=args)
+            await self._mark(keys=[keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS], args=[sid])
+        return VoteClick.decode(raw)
 
     async def in_play(self, sid: str, round_: int) -> list[str]:
         """The ideas of a round, in the order they came in."""
@@ -113,3 +157,38 @@ class RoundOverview:
     tally: dict[str, int]
     used: int
     voters: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteClick:
+    """VOTE_CLICK's answer, decoded: the outcome and the clicking person's view of the page."""
+
+    code: str  # 'look' | 'ok:<left>' | a refusal | 'gone'
+    used: int = 0
+    voters: int = 0
+    start: int = 0
+    in_play: int = 0
+    ready: int = 0
+    joined: int = 0
+    page: tuple[str, ...] = ()
+    mine: tuple[int, ...] = ()
+    totals: tuple[int, ...] = ()
+    meta: dict[str, str] | None = None
+
+    @property
+    def counted(self) -> bool:
+        """The dot is in the store: cast now, or on an earlier delivery of this activity."""
+        return self.code.removeprefix("again:").startswith("ok:")
+
+    @classmethod
+    def decode(cls, raw: list[object]) -> VoteClick:
+        code = str(raw[0])
+        if code == "gone":
+            return cls(code)
+        used, voters, start, in_play, ready, joined, n = (int(str(v)) for v in raw[1:8])
+        page = tuple(str(v) for v in raw[8 : 8 + n])
+        mine = tuple(int(str(v)) for v in raw[8 + n : 8 + 2 * n])
+        totals = tuple(int(str(v)) for v in raw[8 + 2 * n : 8 + 3 * n])
+        flat = [str(v) for v in raw[8 + 3 * n :]]
+        meta = dict(zip(flat[::2], flat[1::2], strict=True))
+        return cls(code, used, voters, start, in_play, ready, joined, page, mine, totals, meta)

@@ -12,9 +12,11 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from bot.store.embedded import EmbeddedRedis
 
 # redis-py 8's default asyncio pool raises MaxConnectionsError past its limit under a
-# burst; a blocking pool makes callers wait for a connection instead.
-MAX_CONNECTIONS = 64
-POOL_TIMEOUT_S = 5
+# burst; a blocking pool makes callers wait for a connection instead. Turns in flight are
+# bounded in bot/web.py well below this, so a wait for a connection is short; the timeout
+# is only a last resort (a click that got no connection has written nothing).
+MAX_CONNECTIONS = 128
+POOL_TIMEOUT_S = 20
 
 
 def client_for(url: str) -> Redis:

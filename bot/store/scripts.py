@@ -134,6 +134,40 @@ return answer('ok:added')
 """
 )
 
+# One dot cast or taken back, after the caller's session checks (CAST_VOTE, VOTE_CLICK).
+_CAST_DOT = """
+local function cast_dot(tally, ballots, counted, voter, idea, allowance, cap, delta, member,
+                        must_be, ready_at)
+  if delta ~= 1 and delta ~= -1 then return 'bad_input' end
+  if redis.call('HEXISTS', tally, idea) == 0 then return 'unknown_idea' end
+  local slot = voter .. ':' .. idea
+  local used = tonumber(redis.call('HGET', ballots, voter) or '0')
+  local here = tonumber(redis.call('HGET', ballots, slot) or '0')
+  if delta == -1 then
+    if here <= 0 then return 'none_here' end
+  else
+    if used >= allowance then return 'no_votes_left' end
+    if here >= cap then return 'idea_full' end
+  end
+  redis.call('HINCRBY', ballots, voter, delta)
+  redis.call('HINCRBY', ballots, slot, delta)
+  if used + delta == 0 or (used == 0 and delta == 1) then
+    redis.call('HINCRBY', ballots, '#voters', delta)  -- people with at least one dot placed
+  end
+  redis.call('HINCRBY', tally, idea, delta)
+  if delta == 1 and used + 1 == ready_at then
+    local v = redis.call('HGET', counted, member)
+    if v and (must_be == '' or v == must_be) then
+      redis.call('HSET', ballots, voter .. '#r', 1)
+      redis.call('HINCRBY', ballots, '#ready', 1)
+    end
+  elseif delta == -1 and used == ready_at and redis.call('HDEL', ballots, voter .. '#r') == 1 then
+    redis.call('HINCRBY', ballots, '#ready', -1)
+  end
+  return 'ok:' .. (allowance - used - delta)
+end
+"""
+
 CAST_VOTE = (
     """
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] tally:<round>  KEYS[4] ballots:<round>
@@ -150,42 +184,91 @@ CAST_VOTE = (
 -- people voting in the same second give the exact tally and nobody passes the allowance.
 """
     + _SEEN
+    + _CAST_DOT
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
 if not m[1] then return refuse('gone') end
 if m[1] ~= 'active' then return refuse('ended') end
 if m[2] ~= (ARGV[8] or 'voting') then return refuse('wrong_phase') end
 if m[3] ~= ARGV[4] then return refuse('stale') end
-local delta = tonumber(ARGV[7])
-if delta ~= 1 and delta ~= -1 then return refuse('bad_input') end
-if redis.call('HEXISTS', KEYS[3], ARGV[3]) == 0 then return refuse('unknown_idea') end
-local slot = ARGV[2] .. ':' .. ARGV[3]
-local used = tonumber(redis.call('HGET', KEYS[4], ARGV[2]) or '0')
-local here = tonumber(redis.call('HGET', KEYS[4], slot) or '0')
-local allowance = tonumber(ARGV[5])
-if delta == -1 then
-  if here <= 0 then return refuse('none_here') end
-else
-  if used >= allowance then return refuse('no_votes_left') end
-  if here >= tonumber(ARGV[6]) then return refuse('idea_full') end
-end
-redis.call('HINCRBY', KEYS[4], ARGV[2], delta)
-redis.call('HINCRBY', KEYS[4], slot, delta)
-if used + delta == 0 or (used == 0 and delta == 1) then
-  redis.call('HINCRBY', KEYS[4], '#voters', delta)  -- people with at least one dot placed
-end
-redis.call('HINCRBY', KEYS[3], ARGV[3], delta)
-local ready_at = tonumber(ARGV[11])
-if delta == 1 and used + 1 == ready_at then
-  local v = redis.call('HGET', KEYS[5], ARGV[9])
-  if v and (ARGV[10] == '' or v == ARGV[10]) then
-    redis.call('HSET', KEYS[4], ARGV[2] .. '#r', 1)
-    redis.call('HINCRBY', KEYS[4], '#ready', 1)
+local r = cast_dot(KEYS[3], KEYS[4], KEYS[5], ARGV[2], ARGV[3], tonumber(ARGV[5]),
+  tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[9], ARGV[10], tonumber(ARGV[11]))
+if string.sub(r, 1, 3) == 'ok:' then return answer(r) end
+return refuse(r)
+"""
+)
+
+VOTE_CLICK = (
+    """
+-- A click on a vote card, whole, in one round trip: the session checks of handlers.py,
+-- the cast (as CAST_VOTE), and everything the clicking person's answer needs.
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] tally:<round>  KEYS[4] ballots:<round>
+-- KEYS[5] roster  KEYS[6] roles
+-- ARGV[1] seen ttl (s)  ARGV[2] voter tag  ARGV[3] idea id  ARGV[4] card rev
+-- ARGV[5] delta: 1 = vote, -1 = take back, 0 = only look (a page turn, a refresh)
+-- ARGV[6] member tag  ARGV[7] the clicking conversation's key  ARGV[8] page start
+-- ARGV[9] page size  ARGV[10] the vote round on the card
+-- Returns {code, used, voters, start, in play, ready, checked in, n,
+--          page ids (n), my dots (n), totals (n), meta field, value, …}
+-- code: 'look' | 'ok:<left>' | 'again:ok:<left>' (a redelivery: its first answer, no
+-- write) | a refusal of CAST_VOTE | 'gone' (no such session here: nothing else follows).
+-- Allowance and cap come from meta, so a card cannot claim more.
+"""
+    + _CAST_DOT
+    + """
+local flat = redis.call('HGETALL', KEYS[1])
+if #flat == 0 then return {'gone'} end
+local m = {}
+for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
+if m['conv_key'] ~= ARGV[7] then return {'gone'} end
+local function vote_round()  -- round_of (bot/service/voting.py): the agenda item's part
+  local i = 0
+  for chunk in string.gmatch(m['agenda'] or '', '[^,]+') do
+    if i == tonumber(m['step'] or '-1') then
+      local _, _, part = string.find(chunk, '^voting:%d*:(%d+)')
+      return math.max(1, tonumber(part or '1'))
+    end
+    i = i + 1
   end
-elseif delta == -1 and used == ready_at and redis.call('HDEL', KEYS[4], ARGV[2] .. '#r') == 1 then
-  redis.call('HINCRBY', KEYS[4], '#ready', -1)
+  return 1
 end
-return answer('ok:' .. (allowance - used - delta))
+local allowance = tonumber(m['votes_n'] or '3')
+local code = 'look'
+if ARGV[5] ~= '0' then
+  local prev = redis.call('GET', KEYS[2])
+  if prev then code = 'again:' .. prev
+  elseif m['status'] ~= 'active' then code = 'ended'
+  elseif m['phase'] ~= 'voting' or vote_round() ~= tonumber(ARGV[10]) then code = 'wrong_phase'
+  elseif m['rev'] ~= ARGV[4] then code = 'stale'
+  else
+    code = cast_dot(KEYS[3], KEYS[4], KEYS[5], ARGV[2], ARGV[3], allowance,
+      tonumber(m['votes_m'] or '2'), tonumber(ARGV[5]), ARGV[6], '', allowance)
+    if string.sub(code, 1, 3) == 'ok:' then redis.call('SET', KEYS[2], code, 'EX', ARGV[1]) end
+  end
+end
+local ids = redis.call('HKEYS', KEYS[3])
+table.sort(ids, function(a, b) if #a ~= #b then return #a < #b end return a < b end)
+local size = tonumber(ARGV[9])
+local start = math.max(0, tonumber(ARGV[8]) or 0)
+start = math.min(start, math.floor(math.max(0, #ids - 1) / size) * size)
+local page, slots = {}, {}
+for i = start + 1, math.min(#ids, start + size) do
+  table.insert(page, ids[i]); table.insert(slots, ARGV[2] .. ':' .. ids[i])
+end
+local mine, totals = {}, {}
+if #page > 0 then
+  mine = redis.call('HMGET', KEYS[4], unpack(slots))
+  totals = redis.call('HMGET', KEYS[3], unpack(page))
+end
+local b = redis.call('HMGET', KEYS[4], ARGV[2], '#voters', '#ready')
+local joined = 0
+for _, n in ipairs(redis.call('HVALS', KEYS[6])) do joined = joined + math.max(0, tonumber(n)) end
+local out = {code, b[1] or '0', b[2] or '0', start, #ids, b[3] or '0', joined, #page}
+for _, v in ipairs(page) do table.insert(out, v) end
+for i = 1, #page do table.insert(out, mine[i] or '0') end
+for i = 1, #page do table.insert(out, totals[i] or '0') end
+for _, v in ipairs(flat) do table.insert(out, v) end
+return out
 """
 )
 

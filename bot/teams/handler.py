@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, ChannelAccount
+from botbuilder.schema import Activity, ChannelAccount
 
 from bot.i18n import language_for, translator
 from bot.logs import correlation_id
@@ -27,10 +27,9 @@ CARD_ACTION = "adaptiveCard/action"
 
 
 def card_answer(card: Card) -> InvokeResponse:
-    # Return the model unserialized: the SDK's own on_adaptive_card_invoke path serializes
-    # twice under CloudAdapter and every click becomes HTTP 500 (botbuilder 4.17.1).
-    body = AdaptiveCardInvokeResponse(status_code=200, type=CARD_TYPE, value=card)
-    return InvokeResponse(status=200, body=body)
+    """A plain dict body, written as JSON once by bot/teams/adapter.py: the SDK's own
+    on_adaptive_card_invoke path serializes it through msrest (and answers 500)."""
+    return InvokeResponse(status=200, body={"statusCode": 200, "type": CARD_TYPE, "value": card})
 
 
 def is_unavailable(exc: BaseException) -> bool:
@@ -101,7 +100,6 @@ class DigikokHandler(ActivityHandler):
             return card_answer(to_json(notice.message(t, "card.unknown", good=False)))
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        # The raw value keeps "trigger" (refresh vs click), which AdaptiveCardInvokeValue drops.
         try:
             card = await self._service.on_card_action(actor, action.get("data"))
         except Exception as exc:  # noqa: BLE001

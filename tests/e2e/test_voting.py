@@ -95,16 +95,13 @@ async def test_many_ideas_page_by_twenty_and_stay_small(bot: Bot) -> None:
     card = await to_voting(bot, ideas)
     assert len(vote_buttons(card)) == 40  # 20 ideas, + and −
     assert "Viser idé 1–20 av 45." in all_text(card)
+    titles = [n.get("title") for n in walk(card.get("actions", [])) if n.get("verb")]
+    assert titles == ["Idéer 21–40 →"]  # the page turn says which ideas it shows
     nxt = await bot.click(VOTERS[0], actions(card)["vote.page"])
     assert "Viser idé 21–40 av 45." in all_text(nxt) and "Idé nummer 20 " in all_text(nxt)
-    last = await bot.click(
-        VOTERS[0],
-        next(
-            n["data"]
-            for n in walk(nxt.get("actions", []))
-            if n.get("title", "").startswith("Neste")
-        ),
-    )
+    pages = {n.get("title"): n["data"] for n in walk(nxt.get("actions", [])) if n.get("verb")}
+    assert set(pages) == {"← Idéer 1–20", "Idéer 41–45 →"}
+    last = await bot.click(VOTERS[0], pages["Idéer 41–45 →"])
     assert "Viser idé 41–45 av 45." in all_text(last)
     voted = await bot.click(VOTERS[0], next(iter(vote_buttons(last).values())))
     assert "Viser idé 41–45 av 45." in all_text(voted)  # the answer stays on that page
