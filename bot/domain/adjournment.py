@@ -10,6 +10,11 @@ does), at least MIN_LEFT_MS so nobody is greeted by "time is up" days later. A p
 time had already run out, or an untimed one, resumes untimed: the host moves on. A timer
 that fell due while adjourned is never fired later. A paused phase resumes running.
 
+A day and month without a year mean this year. When that day has passed, the host is asked
+back ("3 Dec has passed: did you mean 3 Dec 2027?", `adjourn.passed`) and confirms by saying
+it again with the year; it is never taken silently as next year. 29 Feb without a year, in
+a year that has none, is the next one, if it is within MAX_DAYS_AHEAD.
+
 Retention counts from the final end: an adjourned session's keys carry no TTL (like an
 active one); `end` sets the retention TTL, whether it comes after a resume or directly on
 an adjourned session.
@@ -106,7 +111,9 @@ def _day_and_rest(text: str, today: date) -> tuple[date, str | None] | None | Re
         y, m, d, rest = int(found[1]), int(found[2]), int(found[3]), found[4]
     elif found := _DOTTED.match(lowered):
         d, m, rest = int(found[1]), int(found[2]), found[4]
-        y = int(found[3]) if found[3] else today.year
+        if not found[3]:
+            return _day_without_year(d, m, today, rest)
+        y = int(found[3])
         y = y + 2000 if y < 100 else y
     else:
         return None
@@ -114,9 +121,36 @@ def _day_and_rest(text: str, today: date) -> tuple[date, str | None] | None | Re
         day = date(y, m, d)
     except ValueError:
         return Refusal.of("adjourn.bad_date")
-    if found.re is _DOTTED and not found[3] and day < today:
-        day = date(y + 1, m, d)  # "3.1." said in December means next January
     return day, rest
+
+
+def _day_without_year(
+    d: int, m: int, today: date, rest: str | None
+) -> tuple[date, str | None] | Refusal:
+    """This year's day; a passed one is asked back with the next year it exists in."""
+    if not 1 <= m <= 12 or not 1 <= d <= 31:
+        return Refusal.of("adjourn.bad_date")
+    ahead = [y for y in range(today.year, today.year + 9) if _exists(y, m, d)]
+    if not ahead:
+        return Refusal.of("adjourn.bad_date")  # 31.4., 30.2.: no year has it
+    this_year = ahead[0] == today.year
+    if this_year and date(today.year, m, d) >= today:
+        return date(today.year, m, d), rest
+    later = [y for y in ahead if date(y, m, d) > today]
+    if not later or date(later[0], m, d) - today > timedelta(days=MAX_DAYS_AHEAD):
+        return Refusal.of("adjourn.past" if this_year else "adjourn.too_far", days=MAX_DAYS_AHEAD)
+    if not this_year:  # 29.2. in a year without one: the coming 29 Feb, nothing passed
+        return date(later[0], m, d), rest
+    again = f"{d}.{m}.{later[0]}" + (f" {rest}" if rest else "")
+    return Refusal.of("adjourn.passed", d=d, m=m, year=later[0], again=again)
+
+
+def _exists(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
 
 
 def decide_resume_plan(

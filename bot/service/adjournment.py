@@ -151,6 +151,15 @@ async def _say(deps: Deps, actor: Actor, t: Translator, said: Notice) -> None:
     await deps.sender.send(actor.conv, text=t(said.key, **said.params))
 
 
+def _named_month(params: dict[str, object], t: Translator) -> dict[str, object]:
+    """`adjourn.passed` says the month by name ("3. des."): the domain gives its number."""
+    month = params.get("m")
+    names = t("adjourn.months").split("|")
+    if isinstance(month, int) and 1 <= month <= len(names):
+        return params | {"month": names[month - 1]}
+    return params
+
+
 async def adjourn_command(deps: Deps, actor: Actor, arg: str) -> None:
     """`adjourn [date time | text]` (`utsett`): host only, on a running session."""
     session = await _current(deps, actor)
@@ -168,7 +177,7 @@ async def adjourn_command(deps: Deps, actor: Actor, arg: str) -> None:
     if refused is None and isinstance(when, Refusal):
         refused = when
     if refused is not None:
-        await _say(deps, actor, t, Notice(refused.key, refused.params))
+        await _say(deps, actor, t, Notice(refused.key, _named_month(refused.params, t)))
         return
     assert isinstance(when, ResumePlan)
     said = await adjourn(deps, session, Steer(me, actor.activity_id), session.rev, when)

@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 SERVER_CONFIG = {"appendonly": "yes", "appendfsync": "everysec"}
 DB_FILE = "digikok.rdb"
-AOF_FILE = "appendonly.aof"  # redis-server's default name, in the RDB's folder
 PRIVATE_UMASK = 0o077
 
 
@@ -47,9 +46,9 @@ class EmbeddedRedis:
     def start(self) -> None:
         self._data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._data_dir.chmod(0o700)
-        for name in (DB_FILE, AOF_FILE):
-            if (self._data_dir / name).exists():
-                (self._data_dir / name).chmod(0o600)
+        for path in self._data_dir.iterdir():  # the RDB, the AOF, the secret
+            if path.is_file():
+                path.chmod(0o600)
         # The umask is process-wide: set only while the server is spawned (it inherits it).
         previous = os.umask(PRIVATE_UMASK)
         try:

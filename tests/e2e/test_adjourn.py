@@ -293,3 +293,24 @@ async def test_end_an_adjourned_session_and_odd_states(bot: Bot, redis: Redis) -
     assert ttls and all(RETENTION_S - 60 <= t <= RETENTION_S for t in ttls), ttls
     await bot.say(HOST, "fortsett")
     await bot.wait_text("Det pågår ingen Digikok her nå")
+
+
+async def test_a_passed_day_is_asked_back_and_confirmed_with_the_year(
+    bot: Bot, redis: Redis
+) -> None:
+    """Issue 15: `utsett 30.11.` on 1 Dec is not taken silently as next year; the host is
+    asked and confirms by saying it with the year. `utsett 29.2.` answers, never fails."""
+    await bot.say(HOST, "start Trygg skolevei")
+    await bot.say(HOST, "utsett 30.11. 09:00")
+    await bot.wait_text(
+        "30. nov. er passert: mente du 30. nov. 2027? Skriv i så fall «utsett 30.11.2027 09:00»."
+    )
+    sid = await sid_of(redis)
+    assert (await redis.hget(keys.meta(sid), "status")) == "active"
+    await bot.say(HOST, "utsett 29.2.")  # 2026 has none: the coming one is too far ahead
+    await bot.wait_text("for langt fram")
+    assert not [t for t in bot.connector.texts() if "gikk galt" in t]
+    await bot.say(HOST, "utsett 30.11.2027 09:00")
+    posted = await bot.wait_card("Utsatt – fortsetter")
+    assert "2027-11-30T08:00:00Z" in all_text(posted)
+    assert (await redis.hget(keys.meta(sid), "status")) == "adjourned"

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from bot.config import SECRET_FILE, ConfigError, load_config
 from bot.metrics import Metrics
 from bot.service.ports import ConvRef, SendError
-from bot.store.embedded import AOF_FILE, DB_FILE, EmbeddedRedis
+from bot.store.embedded import DB_FILE, EmbeddedRedis
 from bot.teams.auth import TokenSource
 from bot.teams.sender import ConnectorSender, ServiceUrlRefused
 from tests.e2e.conftest import SECRET
@@ -113,11 +113,12 @@ async def test_the_embedded_redis_files_are_private(tmp_path: Path) -> None:
         await client.set("dk:probe", "x")
         await client.save()
         await client.bgrewriteaof()
+        aof = (await client.config_get("appendfilename"))["appendfilename"]
         await client.aclose()
     finally:
         server.stop()  # SHUTDOWN SAVE: the last snapshot and the AOF are on disk
     assert mode(data) == 0o700
-    assert mode(data / DB_FILE) == 0o600 and mode(data / AOF_FILE) == 0o600
+    assert mode(data / DB_FILE) == 0o600 and mode(data / aof) == 0o600
     assert [p.name for p in data.iterdir() if mode(p) & 0o077] == []
 
 

@@ -108,8 +108,8 @@ def test_time_left_is_kept_and_given_back_with_a_minimum() -> None:
         ("tomorrow 13:00", utc(2026, 12, 2, 12, 0)),
         ("kl 14", utc(2026, 12, 1, 13, 0)),  # later today
         ("09:00", utc(2026, 12, 2, 8, 0)),  # 9 has passed today: tomorrow
-        ("15.6. 10:00", utc(2027, 6, 15, 8, 0)),  # summer time, next June
-        ("4.1. 10:00", utc(2027, 1, 4, 9, 0)),  # said in December: next January
+        ("15.6.2027 10:00", utc(2027, 6, 15, 8, 0)),  # summer time, next June
+        ("4.1.27 10:00", utc(2027, 1, 4, 9, 0)),  # said in December: next January, with year
     ],
 )
 def test_typed_dates_are_the_hosts_local_time(text: str, expected: int) -> None:
@@ -154,6 +154,37 @@ def test_nothing_or_words_are_kept_as_they_are() -> None:
 )
 def test_bad_or_past_dates_are_refused(text: str, refusal: str) -> None:
     assert key(decide_resume_plan(text, NOW, "Europe/Oslo")) == refusal
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "again"),
+    [
+        ("4.1. 10:00", 4, "4.1.2027 10:00"),  # issue 15: not taken silently as next January
+        ("30.11.", 30, "30.11.2027"),
+        ("15.6. kl 9", 15, "15.6.2027 kl 9"),
+    ],
+)
+def test_a_passed_day_without_a_year_is_asked_back(text: str, day: int, again: str) -> None:
+    """Issue 15: "3 Dec has passed: did you mean 3 Dec 2027?" The host confirms by saying it
+    again with the year, which is then taken."""
+    asked = decide_resume_plan(text, NOW, "Europe/Oslo")
+    assert isinstance(asked, Refusal) and asked.key == "adjourn.passed"
+    assert asked.params["d"] == day and asked.params["year"] == 2027
+    assert asked.params["again"] == again
+    assert isinstance(decide_resume_plan(again, NOW, "Europe/Oslo"), ResumePlan)
+
+
+def test_29_february_never_raises() -> None:
+    """Issue 15: `utsett 29.2.` after 29 Feb of a leap year raised (date(2029, 2, 29))."""
+    after_leap_day = utc(2028, 3, 1, 9, 0)
+    assert key(decide_resume_plan("29.2.", after_leap_day, "Europe/Oslo")) == "adjourn.past"
+    assert key(decide_resume_plan("29.2. 10:00", after_leap_day)) == "adjourn.past"
+    # In a year without 29 Feb, the coming one (nothing has passed): 2028.
+    plan = decide_resume_plan("29.2. 10:00", utc(2027, 12, 7, 9, 0), "Europe/Oslo")
+    assert plan == ResumePlan(utc(2028, 2, 29, 9, 0))
+    assert key(decide_resume_plan("29.2.", utc(2027, 2, 1, 9, 0))) == "adjourn.too_far"
+    assert key(decide_resume_plan("30.2.", NOW)) == "adjourn.bad_date"
+    assert key(decide_resume_plan("29.13.", NOW)) == "adjourn.bad_date"
 
 
 def test_the_card_form_gives_date_and_time_separately() -> None:
