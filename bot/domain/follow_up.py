@@ -15,6 +15,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.refusal import Refusal
+from bot.domain.timers import is_whole
 
 # The reminder goes out at 08:00 Norwegian time on the due date (the product serves
 # Norwegian municipalities): 07:00 UTC in winter, 06:00 UTC in summer. Without time zone
@@ -77,7 +78,7 @@ class FollowJob:
         if len(parts) != 3 or parts[2] not in JobKind._value2member_map_:
             return None
         item, _, ver = parts[1].partition("-")
-        if not item.isdigit() or not ver.isdigit():
+        if not is_whole(item, 15) or not is_whole(ver, 15):
             return None
         return cls(parts[0], item, int(ver), JobKind(parts[2]))
 

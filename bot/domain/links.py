@@ -10,6 +10,13 @@ import hashlib
 import hmac
 
 FORMATS = ("md", "csv")
+EXPIRES_DIGITS = 12  # epoch seconds until the year 33658; int() of 4,301 digits raises
+SIG_CHARS = 64  # hex SHA-256
+
+
+def _digits(text: str, most: int) -> bool:
+    """ASCII digits only: `isdigit()` takes "²", which int() then refuses."""
+    return 0 < len(text) <= most and text.isascii() and text.isdecimal()
 
 
 def signature(key: bytes, sid: str, fmt: str, expires_s: int) -> str:
@@ -22,6 +29,10 @@ def export_path(key: bytes, sid: str, fmt: str, expires_s: int) -> str:
 
 
 def check(key: bytes, sid: str, fmt: str, expires: str, sig: str, now_s: int) -> bool:
-    if fmt not in FORMATS or not expires.isdigit() or int(expires) < now_s:
+    """Whatever the query holds, an answer, never an exception (compare_digest raises on
+    non-ASCII text, int() on "²" or on thousands of digits)."""
+    if fmt not in FORMATS or not _digits(expires, EXPIRES_DIGITS) or int(expires) < now_s:
+        return False
+    if len(sig) != SIG_CHARS or not sig.isascii():
         return False
     return hmac.compare_digest(signature(key, sid, fmt, int(expires)), sig)

@@ -7,6 +7,7 @@ one refusal per field, so the card can show each error next to its field.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -24,6 +25,7 @@ TEXT_LIMITS: Mapping[str, int] = {
     "idea_prompt": 300,
 }
 MAX_GROUPS = 12
+NUMBER_CHARS = 12  # a setup number is short; longer is refused unread
 MAX_CATEGORIES = 8
 CATEGORY_MAX = 40
 
@@ -79,11 +81,11 @@ def _number(
         str(raw).strip() if isinstance(raw, (str, int, float)) and not isinstance(raw, bool) else ""
     )
     try:
-        value = float(text)
+        value = float(text) if len(text) <= NUMBER_CHARS else math.nan
     except ValueError:
-        errors[name] = Refusal.of("setup.whole_number", low=low, high=high)
-        return current
-    if value != int(value) or not low <= value <= high:
+        value = math.nan
+    # "inf", "nan" and "1e400" parse as floats that int() cannot take: a clear refusal.
+    if not math.isfinite(value) or value != int(value) or not low <= value <= high:
         errors[name] = Refusal.of("setup.whole_number", low=low, high=high)
         return current
     return int(value)

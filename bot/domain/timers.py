@@ -36,7 +36,7 @@ class TimerJob:
         parts = raw.split(":")
         if (
             len(parts) != 3
-            or not parts[1].isdigit()
+            or not is_whole(parts[1], 15)
             or parts[2] not in TimerKind._value2member_map_
         ):
             return None
@@ -60,10 +60,19 @@ def decide_extension(raw: object) -> int | Refusal:
         return 5
     if isinstance(raw, bool) or not isinstance(raw, (str, int)):
         return Refusal.of("timer.bad_minutes", max=MAX_EXTEND_MINUTES)
-    text = str(raw).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_EXTEND_MINUTES:
+    if isinstance(raw, int):
+        text = str(raw) if 0 < raw <= MAX_EXTEND_MINUTES else ""
+    else:
+        text = raw.strip()
+    if not is_whole(text, 3) or not 1 <= int(text) <= MAX_EXTEND_MINUTES:
         return Refusal.of("timer.bad_minutes", max=MAX_EXTEND_MINUTES)
     return int(text)
+
+
+def is_whole(text: str, most_digits: int) -> bool:
+    """ASCII digits, at most `most_digits` of them. `str.isdigit()` takes "²" and int()
+    then raises; int() also raises on more than 4,300 digits, and takes "٣" as 3."""
+    return 0 < len(text) <= most_digits and text.isascii() and text.isdecimal()
 
 
 def extended_end(ends_ms: int, now_ms: int, minutes: int) -> int:

@@ -7,6 +7,7 @@ import logging
 from bot.domain.grouping import move as decide_move
 from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
+from bot.domain.timers import is_whole
 from bot.i18n import language_for, translator
 from bot.service import commands, hosts
 from bot.service.deps import Deps
@@ -44,7 +45,7 @@ async def move(deps: Deps, actor: Actor, arg: str) -> None:
         return
     session, t, _ = found
     number = arg.split()[-1] if arg.split() else ""
-    if not actor.mentions or not number.isdigit():
+    if not actor.mentions or not is_whole(number, 3):
         await commands.reply(deps, actor, t, "groups.move_how")
         return
     if session.phase is Phase.GROUPS and part_of(session) == 2:

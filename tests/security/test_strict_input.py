@@ -1,0 +1,58 @@
+"""Issue 15, numbers through the real app: `forleng ²`, `flytt @x ²` and odd export links get
+a clear answer (a refusal, or 403), never "noe gikk galt" or a 500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from tests.fakes.activities import Person
+from tests.security.conftest import Recorded, SecureBot, errors_in, make_bot
+
+HOST = Person("Hanne Vert")
+KARI = Person("Kari Innbygger")
+
+
+@pytest.fixture
+async def plain_bot(
+    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Recorded
+) -> SecureBot:
+    return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "exp=%C2%B2&sig=" + "0" * 64,  # exp=²
+        "exp=" + "9" * 5000 + "&sig=" + "0" * 64,
+        "exp=%D9%A3&sig=" + "0" * 64,  # exp=٣ (Arabic-Indic three)
+        "exp=2000000000&sig=" + "%C3%A9" * 64,  # sig=é…: compare_digest would raise
+        "exp=2000000000&sig=%C3%A9",
+        "exp=-1&sig=x",
+        "",
+    ],
+)
+async def test_an_odd_export_link_is_403_never_500(
+    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture, query: str
+) -> None:
+    for name in ("x.md", "x.csv", "x.pdf", "x"):
+        response = await plain_bot.client.get(f"/export/{name}?{query}")
+        assert response.status == 403, (name, query[:40])
+    assert errors_in(caplog) == []
+
+
+async def test_odd_minutes_and_group_numbers_get_a_clear_answer(
+    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    await plain_bot.say(HOST, "start Bedre skolevei")
+    await plain_bot.say(HOST, "forleng ²")
+    await plain_bot.wait_text("helt tall fra 1 til 120")
+    await plain_bot.post(
+        plain_bot.place.message(HOST, "flytt <at>Kari Innbygger</at> ²", mentions=(KARI,))
+    )
+    await plain_bot.wait_text("@Digikok flytt @Kari 2")
+    assert not [t for t in plain_bot.connector.texts() if "gikk galt" in t]
+    assert errors_in(caplog) == []
