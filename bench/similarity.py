@@ -1,0 +1,188 @@
+"""Near-duplicate suggestions (issue 18): quality on the labelled set, and speed for 500 ideas.
+
+    .venv/bin/python bench/similarity.py            # figures, threshold curve, timing
+    .venv/bin/python bench/similarity.py --runs 9   # more timing runs
+
+Quality counts pairs of ideas: a pair is *same* when the labelled set gives both ideas the same
+group, and *suggested* when both land in one suggested group. Precision = same ∩ suggested /
+suggested, recall = same ∩ suggested / same. Norwegian (nb and nn together) and English ideas
+are separate sessions, as they would be in Digikok; their pair counts are added up.
+
+The labelled set is split in halves (groups at even positions and singles with even ids tune;
+the rest is held out). The default threshold and the features were chosen on the tuning half;
+the held-out half and the whole set are printed beside it.
+
+Speed: 500 ideas synthesised from the labelled texts (each text again with a short prefix or
+suffix and swapped word order), one `suggest_groups` call, median of several runs. Target:
+under 1 s on this 2-core machine. Import time (scikit-learn) is printed apart: it is paid once
+when the app starts, not per suggestion.
+
+Measured on this machine (2 cores), scikit-learn 1.9.1, DEFAULT_THRESHOLD 0.35:
+FILLED_IN_BELOW
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_t0 = time.perf_counter()
+from bot.domain.similarity import DEFAULT_THRESHOLD, suggest_groups  # noqa: E402
+
+IMPORT_SECONDS = time.perf_counter() - _t0
+DATA = ROOT / "tests" / "data" / "ideas_labelled.json"
+TARGET_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Idea:
+    id: str
+    lang: str
+    group: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Score:
+    true_pos: int
+    suggested: int
+    same: int
+
+    @property
+    def precision(self) -> float:
+        return self.true_pos / self.suggested if self.suggested else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_pos / self.same if self.same else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def load(path: Path = DATA) -> list[Idea]:
+    raw = json.loads(path.read_text(encoding="utf-8"))["ideas"]
+    return [Idea(i["id"], i["lang"], i["group"], i["text"]) for i in raw]
+
+
+def halves(ideas: Sequence[Idea]) -> tuple[list[Idea], list[Idea]]:
+    order = list(dict.fromkeys(i.group for i in ideas if i.group))
+    tuning_groups = set(order[::2])
+
+    def tunes(i: Idea) -> bool:
+        return i.group in tuning_groups if i.group else int(i.id[1:]) % 2 == 0
+
+    return [i for i in ideas if tunes(i)], [i for i in ideas if not tunes(i)]
+
+
+def sessions(ideas: Iterable[Idea]) -> list[tuple[str, list[Idea]]]:
+    norwegian = [i for i in ideas if i.lang in ("nb", "nn")]
+    english = [i for i in ideas if i.lang == "en"]
+    return [("nb", norwegian), ("en", english)]
+
+
+def _pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for members in groups:
+        ordered = sorted(members)
+        out |= {(a, b) for n, a in enumerate(ordered) for b in ordered[n + 1 :]}
+    return out
+
+
+def score(ideas: Sequence[Idea], threshold: float) -> Score:
+    true_pos = suggested = same = 0
+    for lang, session in sessions(ideas):
+        labelled: dict[str, list[str]] = {}
+        for i in session:
+            if i.group:
+                labelled.setdefault(i.group, []).append(i.id)
+        found = suggest_groups([(i.id, i.text) for i in session], lang, threshold)
+        gold, got = _pairs(labelled.values()), _pairs(g.ids for g in found)
+        true_pos += len(gold & got)
+        suggested += len(got)
+        same += len(gold)
+    return Score(true_pos, suggested, same)
+
+
+def synthesise(ideas: Sequence[Idea], n: int) -> list[tuple[str, str]]:
+    """n Norwegian-session ideas from the labelled texts, reworded a little each time round."""
+    prefixes = ("", "Forslag: ", "Vi ønsker ", "Kan vi få ", "Viktig: ")
+    suffixes = ("", " takk", " snarest", " for alle", " i hele kommunen")
+    out: list[tuple[str, str]] = []
+    round_ = 0
+    while len(out) < n:
+        for idea in ideas:
+            words = idea.text.split()
+            if round_ % 2 and len(words) > 2:
+                words = words[1:] + words[:1]
+            text = prefixes[round_ % 5] + " ".join(words) + suffixes[(round_ // 5) % 5]
+            out.append((f"s{len(out):04d}", text))
+            if len(out) == n:
+                break
+        round_ += 1
+    return out
+
+
+def time_suggestions(ideas: Sequence[tuple[str, str]], runs: int) -> list[float]:
+    suggest_groups(ideas[:10], "nb")  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        suggest_groups(ideas, "nb")
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="timing runs (median printed)")
+    parser.add_argument("--ideas", type=int, default=500, help="ideas in the timed call")
+    args = parser.parse_args()
+
+    ideas = load()
+    tune, held_out = halves(ideas)
+    groups = len({i.group for i in ideas if i.group})
+    print(f"labelled set: {len(ideas)} ideas, {groups} same-idea groups ({DATA.name})")
+    print(f"default threshold {DEFAULT_THRESHOLD}")
+    for name, part in (("tuning half", tune), ("held-out half", held_out), ("whole set", ideas)):
+        s = score(part, DEFAULT_THRESHOLD)
+        print(
+            f"  {name:14} precision {s.precision:.3f}  recall {s.recall:.3f}  f1 {s.f1:.3f}"
+            f"  (pairs: {s.true_pos} right of {s.suggested} suggested, {s.same} labelled)"
+        )
+    print("\nthreshold curve (whole set | tuning half | held-out half):")
+    print("  thr    P      R      F1   |  P      R    |  P      R")
+    curve = sorted({round(0.30 + 0.05 * step, 2) for step in range(13)} | {DEFAULT_THRESHOLD})
+    for t in curve:
+        w, a, b = score(ideas, t), score(tune, t), score(held_out, t)
+        mark = "  <- default" if t == DEFAULT_THRESHOLD else ""
+        print(
+            f"  {t:.2f}  {w.precision:.3f}  {w.recall:.3f}  {w.f1:.3f} | {a.precision:.3f}"
+            f"  {a.recall:.3f} | {b.precision:.3f}  {b.recall:.3f}{mark}"
+        )
+
+    synth = synthesise(ideas, args.ideas)
+    times = time_suggestions(synth, args.runs)
+    median = statistics.median(times)
+    verdict = "met" if median < TARGET_SECONDS else "MISSED"
+    print(f"\nimport of bot.domain.similarity (once per process): {IMPORT_SECONDS:.2f} s")
+    print(
+        f"suggest_groups for {len(synth)} ideas: median {median * 1000:.0f} ms"
+        f" over {args.runs} runs (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f});"
+        f" target < {TARGET_SECONDS:.0f} s: {verdict}"
+    )
+
+
+if __name__ == "__main__":
+    main()
