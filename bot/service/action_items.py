@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import time
 
-from bot.domain.action_items import OWNER_MAX, ActionItem, decide_action
+from bot.domain.action_items import OWNER_MAX, ActionDraft, ActionItem, decide_action
+from bot.domain.follow_up import last_day
+from bot.domain.refusal import Refusal
 from bot.domain.voting import rank
 from bot.service import voting
 from bot.service.actions import Click
@@ -115,8 +117,29 @@ async def _owner_name(deps: Deps, click: Click, aad: str, typed: str) -> str:
     return " ".join(name.split())[:OWNER_MAX] if name else click.t("action.owner_picked")
 
 
+def latest_due(deps: Deps) -> str:
+    """The last due date whose reminder still runs before the record is deleted: the data
+    lives `retention` after the end, and the session has not ended yet (so at least that)."""
+    return last_day(deps.clock.now_ms() + deps.rules.retention_s * 1000)
+
+
+def within_retention(
+    decided: ActionDraft | dict[str, Refusal], due: object, last: str
+) -> ActionDraft | dict[str, Refusal]:
+    """A due date after `last` is refused, beside the form's other errors (if any). The
+    domain has checked the date's form; its ISO text compares as the date does."""
+    if isinstance(decided, dict) and "due" in decided:
+        return decided
+    due = due.strip() if isinstance(due, str) else ""
+    if not due or due <= last:
+        return decided
+    refused = Refusal.of("followup.date_too_late", date=last)
+    return (decided if isinstance(decided, dict) else {}) | {"due": refused}
+
+
 async def save(deps: Deps, click: Click) -> Card:
     decided = decide_action(click.data, today(deps))
+    decided = within_retention(decided, click.data.get("due"), latest_due(deps))
     if isinstance(decided, dict):
         errors = {f: Notice(r.key, r.params, good=False) for f, r in decided.items()}
         return await _card(

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from tests.e2e.test_follow_up import HOST, to_actions
 from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text
 from tests.security.conftest import Recorded, SecureBot, errors_in, make_bot
 
-HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
 
 
@@ -56,3 +57,21 @@ async def test_odd_minutes_and_group_numbers_get_a_clear_answer(
     await plain_bot.wait_text("@Digikok flytt @Kari 2")
     assert not [t for t in plain_bot.connector.texts() if "gikk galt" in t]
     assert errors_in(caplog) == []
+
+
+async def test_an_action_due_after_retention_is_refused(plain_bot: SecureBot) -> None:
+    """Issue 15: the record is deleted RETENTION_DAYS (30) after the end, so a due date whose
+    reminder could never run is refused with the last day that works (1 Dec + 29 days)."""
+    card = await to_actions(plain_bot)
+    save = actions(card)["action.save"]
+    late = await plain_bot.click(HOST, save, {"text": "Male fotgjengerfelt", "due": "2027-06-01"})
+    assert "Velg en dato senest 2026-12-30" in all_text(late)
+    assert "trenger en ansvarlig" in all_text(late)  # both errors at once
+    save = actions(late)["action.save"]
+    typed = {"text": "Male fotgjengerfelt", "owner_text": "Rektor Berg", "due": "2027-06-01"}
+    late = await plain_bot.click(HOST, save, typed)
+    assert "Velg en dato senest 2026-12-30" in all_text(late)
+    assert "Tiltaket er lagret." not in all_text(late)
+    save = actions(late)["action.save"]
+    fine = await plain_bot.click(HOST, save, typed | {"due": "2026-12-30"})
+    assert "Tiltaket er lagret." in all_text(fine)
