@@ -1,4 +1,9 @@
-"""Digikok entry point: `python app.py` serves the bot on PORT (default 3978)."""
+"""Digikok entry point: `python app.py` serves the bot on HOST:PORT (default 127.0.0.1:3978).
+
+Without MicrosoftAppId the bot only starts on a loopback HOST (bot/config.py); the image
+sets HOST=0.0.0.0 and so needs the app's credentials. Prometheus metrics are served on
+METRICS_HOST:METRICS_PORT (default 127.0.0.1:9464), never on PORT.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,9 @@ signed by a key from the OpenID metadata (`BOT_OPENID_METADATA_URL`, default the
 cloud's), issuer https://api.botframework.com, audience our app id, `serviceurl` equal to the
 activity's. Tests and the public cloud run the same validator; only the URL differs. Without
 an app id the SDK's built-in one runs, which lets a request without a token through
-(anonymous mode, local emulator only; bot/web.py logs `auth_disabled`).
+(anonymous mode, local emulator only; bot/web.py logs `auth_disabled`). Anonymous mode is
+fenced in: bot/config.py lets it listen only on a loopback HOST, and the sender calls only
+a loopback serviceUrl (nothing vouches for the one an activity names).
 
 Three fixes to botbuilder 4.17.1 live here:
 - `CachingAuthentication`: CloudAdapter builds a new connector client and user-token client
