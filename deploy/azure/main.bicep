@@ -742,4 +742,5 @@ output containerAppFqdn string = appFqdn
 
 output containerAppName string = app.name
 output botResourceName string = bot.name
+output redisName string = managedRedis ? amr.name : redis.name
 output redisHostName string = managedRedis ? amr.properties.hostName : redis.properties.hostName
