@@ -1,9 +1,11 @@
 """The summary card (SPEC §3 phase 8): what the host takes away. Anonymous, under 28 KB.
 
-Topic, need, date and duration, participants by role, the vote's ranking as a Teams bar
-chart with the same ranking as text beside it (for clients and screen readers without
-charts), actions with owner and due date, then the ideas in the order they came, with no
-author. What does not fit is cut with "… and N more": the export (`export`) has it all.
+Topic, need, date and duration, participants by role, the vote's ranking once: a Teams bar
+chart (values on the bars, no axis: small counts read "0… 0…" on an axis) and the same
+ranking as one text list (for clients and screen readers without charts); what each group
+found (its categories with their inputs, and its top 3); actions with owner and due date;
+then the ideas the ranking did not list, in the order they came, with no author. What does
+not fit is cut with "… and N more": the export (`export`) has it all.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ RANKED_SHOWN = 10
 CHART_LABEL = 40
 SHOWN_CHARS = 300
 ACTIONS_SHOWN = 15
+GROUPS_BUDGET = 9_000  # bytes for what the groups found; the ideas get what is left
+GROUP_CHARS = 150
 
 
 def _head(view: SummaryView, t: Translator) -> list[Any]:
@@ -79,9 +83,7 @@ def _ranking(view: SummaryView, t: Translator) -> list[Any]:
         return []
     shown = view.ranking[:RANKED_SHOWN]
     chart = HorizontalBarChart(
-        title=t("summary.ranking"),
-        show_title=False,
-        display_mode="AbsoluteWithAxis",
+        display_mode="AbsoluteNoAxis",
         data=[
             HorizontalBarChartDataValue(x=f"{n}. {text[:CHART_LABEL]}", y=votes)
             for n, (text, votes) in enumerate(shown, start=1)
@@ -124,7 +126,9 @@ def _action_items(view: SummaryView, t: Translator) -> list[Any]:
     return body
 
 
-def _groups(view: SummaryView, t: Translator) -> list[Any]:
+def _groups(view: SummaryView, t: Translator, budget: int) -> list[Any]:
+    """What each group found, as text: its top 3, then its categories with their inputs.
+    Within `budget` bytes; what does not fit is cut with "… and N more"."""
     if not view.groups:
         return []
     body: list[Any] = [
@@ -134,40 +138,69 @@ def _groups(view: SummaryView, t: Translator) -> list[Any]:
             spacing="Medium",
         )
     ]
+    budget -= _cost(body[0])
     for number, categories, top in view.groups:
-        body.append(line(t("summary.group", g=number), weight="Bolder", spacing="Small"))
-        if categories:
-            body.append(
-                plain(
-                    ", ".join(f"{name}: {n}" for name, n in categories), subtle=True, spacing="None"
-                )
-            )
-        body += [
-            plain(f"{n}. {text[:SHOWN_CHARS]}", spacing="None")
-            for n, text in enumerate(top, start=1)
-        ]
+        head = line(t("summary.group", g=number), weight="Bolder", spacing="Medium")
+        body.append(head)
+        budget -= _cost(head)
+        if top:
+            top_blocks = [line(t("groups.top3"), is_subtle=True, spacing="Small")] + [
+                plain(f"{n}. {text[:GROUP_CHARS]}", spacing="None")
+                for n, text in enumerate(top, start=1)
+            ]
+            shown, budget = _fitting(top_blocks, budget)
+            body += shown
+        for name, texts in categories:
+            blocks = [plain(f"{name} ({len(texts)})", bold=True, spacing="Small")] + [
+                plain("• " + text[:GROUP_CHARS], spacing="None") for text in texts
+            ]
+            shown, budget = _fitting(blocks, budget)
+            body += shown
+            if len(shown) < len(blocks):
+                more = line(t("list.more", n=len(blocks) - max(1, len(shown))), is_subtle=True)
+                body.append(more)
+                budget -= _cost(more)
     return body
 
 
+def _cost(block: Any) -> int:
+    return card_bytes(block.model_dump(exclude_none=True)) + 2
+
+
+def _fitting(blocks: list[Any], budget: int) -> tuple[list[Any], int]:
+    """The leading blocks that fit in budget bytes, and what is left of it."""
+    kept = []
+    for block in blocks:
+        cost = _cost(block)
+        if cost > budget:
+            break
+        budget -= cost
+        kept.append(block)
+    return kept, budget
+
+
 def build(view: SummaryView, t: Translator) -> AdaptiveCard:
-    body = _head(view, t) + _ranking(view, t) + _groups(view, t) + _action_items(view, t)
-    body.append(line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium"))
+    head = _head(view, t) + _ranking(view, t)
+    rest_of_it = _action_items(view, t)
+    rest_of_it.append(
+        line(t("summary.ideas", n=len(view.ideas)), weight="Bolder", spacing="Medium")
+    )
+    ranked = {text for text, _ in view.ranking[:RANKED_SHOWN]}
+    rest = [text for text in view.ideas if text not in ranked]  # the ranking listed the others
     if not view.ideas:
-        body.append(line(t("summary.no_ideas"), is_subtle=True))
+        rest_of_it.append(line(t("summary.no_ideas"), is_subtle=True))
+    elif ranked and rest:
+        rest_of_it.append(line(t("summary.rest", n=len(rest)), is_subtle=True, spacing="None"))
     tail = [
         line(t("summary.export_hint"), is_subtle=True, spacing="Medium"),
         line(t("summary.anonymous"), is_subtle=True, spacing="Small"),
     ]
+    free = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(head + rest_of_it + tail, t)))
+    groups = _groups(view, t, min(GROUPS_BUDGET, free * 2 // 3))  # ideas get the rest
+    body = head + groups + rest_of_it
     budget = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(body + tail, t)))
-    shown = 0
-    for number, text in enumerate(view.ideas, start=1):
-        block = plain(f"{number}. {text}", spacing="Small")
-        cost = card_bytes(block.model_dump(exclude_none=True)) + 2
-        if cost > budget:
-            break
-        budget -= cost
-        body.append(block)
-        shown += 1
-    if shown < len(view.ideas):
-        body.append(line(t("list.more", n=len(view.ideas) - shown), is_subtle=True))
+    shown, _ = _fitting([plain(f"• {text}", spacing="Small") for text in rest], budget)
+    body += shown
+    if len(shown) < len(rest):
+        body.append(line(t("list.more", n=len(rest) - len(shown)), is_subtle=True))
     return card(body + tail, t)

@@ -122,8 +122,8 @@ class SummaryView:
     ranking: tuple[tuple[str, int], ...] = ()  # (idea text, dots) of the last vote round
     need: str = ""
     action_items: tuple[ActionItem, ...] = ()
-    # per group: (number, (category, inputs in it) pairs, top-3 texts)
-    groups: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
+    # per group: (number, (category, the texts of its inputs) pairs, top-3 texts)
+    groups: tuple[tuple[int, tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]], ...] = ()
     inputs: int = 0
 
 

@@ -1,6 +1,7 @@
 """The complete record of a session (issue 6): Markdown minutes (referat) and CSV.
 
-Everything the summary card cuts for size is here. Ideas stay anonymous: no author, no
+Everything the summary card cuts for size is here; the CSV also has the actions with owner,
+due date and follow-up, and every vote round. Ideas stay anonymous: no author, no
 voter, only texts and counts; people are named only as the host and as action owners.
 """
 
@@ -13,12 +14,14 @@ import time
 from dataclasses import dataclass
 
 from bot.domain.action_items import ActionItem
+from bot.domain.follow_up import FollowUp
 from bot.domain.participants import ROLES, Role
 from bot.domain.session import Session
 from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.store.groups import GroupInput
 from bot.store.keys import VOTE_ROUNDS
+from bot.store.moderation import GROUP_ITEM
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,8 @@ class Record:
     inputs: tuple[GroupInput, ...] = ()
     group_votes: dict[str, int] | None = None  # input id -> dots in its group's top-3 vote
     tops: dict[int, tuple[str, ...]] | None = None
+    input_votes: dict[str, tuple[int | None, ...]] | None = None  # in the plenary rounds
+    follow_ups: dict[str, FollowUp] | None = None  # item id -> its follow-up, once started
 
 
 async def gather(deps: Deps, sid: str) -> Record:
@@ -59,6 +64,10 @@ async def gather(deps: Deps, sid: str) -> Record:
     for group in range(1, count + 1):
         votes |= await deps.groups.tally(sid, group)
         tops[group] = tuple(json.loads(places.get(f"{group}:top", "[]")))
+    in_rounds = {  # a group's top 3 goes into the plenary vote as "g<input id>"
+        i.input_id: tuple(tallies[r].get(f"{GROUP_ITEM}{i.input_id}") for r in rounds)
+        for i in inputs
+    }
     return Record(
         session,
         by_role,
@@ -68,6 +77,8 @@ async def gather(deps: Deps, sid: str) -> Record:
         inputs,
         votes,
         tops,
+        in_rounds,
+        await deps.action_items.follow_ups.all(sid),
     )
 
 
@@ -155,12 +166,27 @@ def _cell(text: str) -> str:
 
 
 def csv_text(record: Record) -> str:
-    """One row per idea (votes per round) and per group input (group, category, and its
-    votes in the group's top-3 vote); the actions are in the minutes."""
+    """One row per idea (its votes in each vote round), per group input (group, category,
+    its votes in the group's top-3 vote and, for a group's top 3, in the plenary rounds),
+    and per action (owner, due date, and how its follow-up stands)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     rounds = [f"votes_round_{r}" for r in record.rounds]
-    writer.writerow(["type", "id", "group", "category", "text", *rounds, "group_votes"])
+    writer.writerow(
+        [
+            "type",
+            "id",
+            "group",
+            "category",
+            "text",
+            *rounds,
+            "group_votes",
+            "owner",
+            "due",
+            "follow_up",
+        ]
+    )
+    none = ("", "", "")
     for idea in record.ideas:
         writer.writerow(
             [
@@ -171,11 +197,14 @@ def csv_text(record: Record) -> str:
                 _cell(idea.text),
                 *("" if v is None else str(v) for v in idea.votes),
                 "",
+                *none,
             ]
         )
     votes = record.group_votes or {}
+    in_rounds = record.input_votes or {}
     for item in record.inputs:
         count = votes.get(item.input_id)
+        plenary = in_rounds.get(item.input_id) or (None,) * len(rounds)
         writer.writerow(
             [
                 f"input_q{item.part}",
@@ -183,8 +212,26 @@ def csv_text(record: Record) -> str:
                 str(item.group),
                 _cell(item.category),
                 _cell(item.text),
-                *([""] * len(rounds)),
+                *("" if v is None else str(v) for v in plenary),
                 "" if count is None else str(count),
+                *none,
+            ]
+        )
+    follows = record.follow_ups or {}
+    for action in record.action_items:
+        follow = follows.get(action.item_id)
+        writer.writerow(
+            [
+                "action",
+                action.item_id,
+                "",
+                "",
+                _cell(action.text),
+                *([""] * len(rounds)),
+                "",
+                _cell(action.owner_name),
+                (follow.due if follow else "") or action.due,
+                follow.state.value if follow else "",
             ]
         )
     return out.getvalue()

@@ -8,11 +8,12 @@ import logging
 from bot.domain.participants import Role
 from bot.domain.session import Session
 from bot.domain.voting import rank
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.service import follow_up, voting
 from bot.service.deps import Deps
 from bot.service.views import conv_ref
 from bot.store.keys import VOTE_ROUNDS
+from bot.templates import category_aliases
 from cards import summary
 from cards.text import to_json
 from cards.views import SummaryView
@@ -62,22 +63,35 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
 
 
 async def group_results(
-    deps: Deps, sid: str
-) -> tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...]:
-    """Each group's categories (with how many inputs each) and its top 3, for the summary."""
+    deps: Deps, sid: str, t: Translator | None = None
+) -> tuple[tuple[int, tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]], ...]:
+    """What each group found, for the summary: question 1's inputs by category (in the order
+    of the session's categories, then any others, then those never sorted), and its top 3."""
+    session = Session.from_meta(sid, await deps.store.meta(sid))
+    t = t or translator(session.locale)
     count, _ = await deps.groups.placement(sid)
     places = await deps.groups.places(sid)
     everything = await deps.groups.inputs(sid)
+    aliases = category_aliases(session.settings.categories)
     results = []
     for group in range(1, count + 1):
         mine = [i for i in everything if i.group == group]
-        counts: dict[str, int] = {}
+        by_category: dict[str, list[str]] = {name: [] for name in session.settings.categories}
+        unsorted: list[str] = []
         for item in mine:
+            if item.part != 1:
+                continue
             if item.category:
-                counts[item.category] = counts.get(item.category, 0) + 1
+                name = aliases.get(item.category, item.category)
+                by_category.setdefault(name, []).append(item.text)
+            else:
+                unsorted.append(item.text)
+        if unsorted:
+            by_category[t("groups.uncategorised")] = unsorted
         texts = {i.input_id: i.text for i in mine}
         top = tuple(texts[i] for i in json.loads(places.get(f"{group}:top", "[]")) if i in texts)
-        results.append((group, tuple(counts.items()), top))
+        categories = tuple((name, tuple(found)) for name, found in by_category.items() if found)
+        results.append((group, categories, top))
     return tuple(results)
 
 

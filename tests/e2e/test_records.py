@@ -98,7 +98,7 @@ async def test_actions_summary_export_history_and_delete(
     edited = await bot.click(
         HOST,
         actions(editing)["action.save"],
-        {"text": "Søke om midler til gåbuss", "owner_text": "Rektor Berg", "due": "2027-01-15"},
+        {"text": "Søke om midler til gåbuss", "owner_text": "Rektor Berg", "due": "2026-12-28"},
     )
     assert "Søke om midler til gåbuss" in all_text(edited)
     forged = await bot.click(
@@ -137,6 +137,7 @@ async def test_actions_summary_export_history_and_delete(
     chart = next(n for n in walk(summary["body"]) if n.get("type") == "Chart.HorizontalBar")
     assert chart["fallback"] == "drop" and chart["data"][0]["y"] == 6
 
+    await bot.wait_card("Oppfølging av tiltakene")  # follow-up has begun: the CSV shows it
     await bot.say(HOST, "eksport")
     await bot.wait_text("Jeg har sendt deg eksporten i personlig chat.")
     export = await bot.wait_card("Eksport av Digikoken")
@@ -279,13 +280,16 @@ EXPECTED_MD = """# Referat: Bedre skolevei
 | Tiltak | Ansvarlig | Frist |
 |---|---|---|
 | Male fotgjengerfelt ved skolen | Olga Eier | 2026-12-24 |
-| Søke om midler til gåbuss | Rektor Berg | 2027-01-15 |
+| Søke om midler til gåbuss | Rektor Berg | 2026-12-28 |
 
-Alle ideer er anonyme: verken verten eller Digikok kan se hvem som skrev hva.
+Ideene er lagret uten navn: verten kan ikke se hvem som skrev hva.
 """
 EXPECTED_CSV = (
-    "type,id,group,category,text,votes_round_1,group_votes\r\n"
-    "idea,1,,,Gåbuss hver morgen,1,\r\n"
-    "idea,2,,,Flere fotgjengerfelt,6,\r\n"
-    'idea,3,,,"\'=HYPERLINK(""x"") farlig celle",0,\r\n'  # a formula cell is neutralised
+    "type,id,group,category,text,votes_round_1,group_votes,owner,due,follow_up\r\n"
+    "idea,1,,,Gåbuss hver morgen,1,,,,\r\n"
+    "idea,2,,,Flere fotgjengerfelt,6,,,,\r\n"
+    'idea,3,,,"\'=HYPERLINK(""x"") farlig celle",0,,,,\r\n'  # a formula cell is neutralised
+    # the actions, with owner, due date and how the follow-up stands (issue 16)
+    "action,1,,,Male fotgjengerfelt ved skolen,,,Olga Eier,2026-12-24,open\r\n"
+    "action,2,,,Søke om midler til gåbuss,,,Rektor Berg,2026-12-28,unreached\r\n"
 )

@@ -231,6 +231,11 @@ def all_cards() -> Iterator[tuple[str, Any]]:
             tuple((LONG, 300 - i) for i in range(300)),
             LONG,
             items_done,
+            tuple(
+                (g, (("Barrierer", (LONG,) * 40), ("Suksessfaktorer", (LONG,) * 40)), (LONG,) * 3)
+                for g in range(1, 13)
+            ),
+            960,
         )
         yield f"summary-full-{lang}", summary.build(full, t)
         yield (
@@ -244,8 +249,7 @@ def all_cards() -> Iterator[tuple[str, Any]]:
         yield f"history-empty-{lang}", records.history_card((), t)
         yield f"delete-{lang}", records.delete_check("s1", 3, "Tema", t)
         mod_items = tuple(
-            moderation.ModItem(f"g{i}" if i % 3 else str(i), LONG, i % 4, i < 20)
-            for i in range(80)
+            moderation.ModItem(f"g{i}" if i % 3 else str(i), LONG, i % 4, i < 20) for i in range(80)
         )
         for start in (0, 45):
             mod = moderation.ModerationView("s1", 3, mod_items, start, Notice("moderation.hidden"))
@@ -393,3 +397,46 @@ def test_user_text_is_never_markdown() -> None:
     for block in blocks:
         if "<at>" in block or "**markdown**" in block:
             assert '"type": "RichTextBlock"' in block, block[:200]
+
+
+def test_summary_shows_what_the_groups_found_and_ranks_once() -> None:
+    """Issue 16: categories with their inputs as text, the top 3, one ranking (chart + one
+    list, no axis for small counts), and no idea listed twice."""
+    t = Translator("nb")
+    view = SummaryView(
+        "Tema",
+        "Hanne",
+        0,
+        1,
+        4,
+        {},
+        ("Gåbuss", "Lys i kryss", "Fartsdumper"),
+        (("Gåbuss", 2), ("Lys i kryss", 1)),
+        groups=(
+            (
+                1,
+                (("Barrierer", ("Mørke kryss", "Mye trafikk")), ("Suksessfaktorer", ("Voksne",))),
+                ("Mørke kryss", "Voksne", "Mye trafikk"),
+            ),
+        ),  # fmt: skip
+        inputs=3,
+    )
+    data = to_json(summary.build(view, t))
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Barrierer (2)" in text and "• Mørke kryss" in text and "• Mye trafikk" in text
+    assert "Suksessfaktorer (1)" in text and "• Voksne" in text
+    assert "1. Mørke kryss" in text and "3. Mye trafikk" in text
+    assert text.count("Rangert etter stemmer") == 1
+    chart = next(b for b in data["body"] if b["type"] == "Chart.HorizontalBar")
+    assert chart["displayMode"] == "AbsoluteNoAxis" and "title" not in chart
+    assert text.count("Gåbuss") == 2  # the chart's label and the one list, not the idea list
+    assert "• Fartsdumper" in text  # the idea the ranking did not list
+
+
+def test_the_groups_part_of_the_summary_is_cut_with_a_count() -> None:
+    t = Translator("nb")
+    many = tuple(f"{i} {LONG}" for i in range(200))
+    view = SummaryView("Tema", "Hanne", 0, 1, 1, {}, (), groups=((1, (("Barrierer", many),), ()),))
+    data = to_json(summary.build(view, t))
+    assert card_bytes(data) <= MAX_CARD_BYTES
+    assert "… og " in json.dumps(data, ensure_ascii=False)
