@@ -46,6 +46,7 @@ TARGET_SECONDS = 1.0
 @dataclass(frozen=True)
 class Idea:
     id: str
+    set: str  # "main" (tuning and held-out halves) or "fresh" (written after tuning)
     lang: str
     group: str | None
     text: str
@@ -73,17 +74,19 @@ class Score:
 
 def load(path: Path = DATA) -> list[Idea]:
     raw = json.loads(path.read_text(encoding="utf-8"))["ideas"]
-    return [Idea(i["id"], i["lang"], i["group"], i["text"]) for i in raw]
+    return [Idea(i["id"], i["set"], i["lang"], i["group"], i["text"]) for i in raw]
 
 
 def halves(ideas: Sequence[Idea]) -> tuple[list[Idea], list[Idea]]:
-    order = list(dict.fromkeys(i.group for i in ideas if i.group))
+    """The main set's tuning half and held-out half (the fresh set is in neither)."""
+    main = [i for i in ideas if i.set == "main"]
+    order = list(dict.fromkeys(i.group for i in main if i.group))
     tuning_groups = set(order[::2])
 
     def tunes(i: Idea) -> bool:
         return i.group in tuning_groups if i.group else int(i.id[1:]) % 2 == 0
 
-    return [i for i in ideas if tunes(i)], [i for i in ideas if not tunes(i)]
+    return [i for i in main if tunes(i)], [i for i in main if not tunes(i)]
 
 
 def sessions(ideas: Iterable[Idea]) -> list[tuple[str, list[Idea]]]:
@@ -155,21 +158,29 @@ def main() -> None:
     groups = len({i.group for i in ideas if i.group})
     print(f"labelled set: {len(ideas)} ideas, {groups} same-idea groups ({DATA.name})")
     print(f"default threshold {DEFAULT_THRESHOLD}")
-    for name, part in (("tuning half", tune), ("held-out half", held_out), ("whole set", ideas)):
+    fresh = [i for i in ideas if i.set == "fresh"]
+    parts = (
+        ("tuning half", tune),
+        ("held-out half", held_out),
+        ("fresh set", fresh),
+        ("whole set", ideas),
+    )
+    for name, part in parts:
         s = score(part, DEFAULT_THRESHOLD)
         print(
             f"  {name:14} precision {s.precision:.3f}  recall {s.recall:.3f}  f1 {s.f1:.3f}"
             f"  (pairs: {s.true_pos} right of {s.suggested} suggested, {s.same} labelled)"
         )
-    print("\nthreshold curve (whole set | tuning half | held-out half):")
-    print("  thr    P      R      F1   |  P      R    |  P      R")
+    print("\nthreshold curve (whole set | tuning half | held-out half | fresh set):")
+    print("  thr    P      R      F1   |  P      R    |  P      R    |  P      R")
     curve = sorted({round(0.30 + 0.05 * step, 2) for step in range(13)} | {DEFAULT_THRESHOLD})
     for t in curve:
-        w, a, b = score(ideas, t), score(tune, t), score(held_out, t)
+        w, a, b, f = score(ideas, t), score(tune, t), score(held_out, t), score(fresh, t)
         mark = "  <- default" if t == DEFAULT_THRESHOLD else ""
         print(
             f"  {t:.2f}  {w.precision:.3f}  {w.recall:.3f}  {w.f1:.3f} | {a.precision:.3f}"
-            f"  {a.recall:.3f} | {b.precision:.3f}  {b.recall:.3f}{mark}"
+            f"  {a.recall:.3f} | {b.precision:.3f}  {b.recall:.3f} | {f.precision:.3f}"
+            f"  {f.recall:.3f}{mark}"
         )
 
     synth = synthesise(ideas, args.ideas)

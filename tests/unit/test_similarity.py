@@ -153,21 +153,45 @@ def _pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
     return {(a, b) for g in groups for a in sorted(g) for b in sorted(g) if a < b}
 
 
-def test_default_threshold_meets_the_quality_targets_on_the_labelled_set() -> None:
-    """Issue 18: precision >= 0.85 and recall >= 0.6 over same-idea pairs (not timed)."""
-    ideas = json.loads(DATA.read_text(encoding="utf-8"))["ideas"]
-    assert len(ideas) >= 200
+def _precision_recall(ideas: list[dict[str, str]]) -> tuple[float, float]:
+    """Pairs of same-idea texts; a pair is suggested when both are in one suggested group.
+    Norwegian (nb and nn) ideas form one session, English ideas another."""
     labelled: dict[str, list[str]] = {}
     for idea in ideas:
         if idea["group"]:
             labelled.setdefault(idea["group"], []).append(idea["id"])
-    assert len(labelled) >= 40 and all(2 <= len(g) <= 5 for g in labelled.values())
     suggested: list[list[str]] = []
     for langs, session_lang in ((("nb", "nn"), "nb"), (("en",), "en")):
         session = [(i["id"], i["text"]) for i in ideas if i["lang"] in langs]
         suggested += [list(g.ids) for g in suggest_groups(session, session_lang)]
     gold, got = _pairs(list(labelled.values())), _pairs(suggested)
-    precision = len(gold & got) / len(got)
-    recall = len(gold & got) / len(gold)
+    return len(gold & got) / len(got), len(gold & got) / len(gold)
+
+
+def _labelled(part: str) -> list[dict[str, str]]:
+    ideas = json.loads(DATA.read_text(encoding="utf-8"))["ideas"]
+    return [i for i in ideas if i["set"] == part]
+
+
+def test_default_threshold_meets_the_quality_targets_on_the_labelled_set() -> None:
+    """Issue 18: precision >= 0.85 and recall >= 0.6 over same-idea pairs (not timed), on the
+    labelled set the method was built with (its tuning and held-out halves together)."""
+    ideas = _labelled("main")
+    sizes: dict[str, int] = {}
+    for idea in ideas:
+        if idea["group"]:
+            sizes[idea["group"]] = sizes.get(idea["group"], 0) + 1
+    assert len(ideas) >= 200 and len(sizes) >= 40
+    assert all(2 <= n <= 5 for n in sizes.values())
+    precision, recall = _precision_recall(ideas)
     assert precision >= 0.85, (precision, recall)
     assert recall >= 0.6, (precision, recall)
+
+
+def test_ideas_written_after_tuning_stay_precise() -> None:
+    """The fresh set was written after the method was frozen. Suggestions there stay right
+    (measured precision 1.00) but find fewer of the pairs (measured recall 0.50, below the
+    0.6 target): a guard against regressions, not a claim that the target holds there."""
+    precision, recall = _precision_recall(_labelled("fresh"))
+    assert precision >= 0.85, (precision, recall)
+    assert recall >= 0.45, (precision, recall)
