@@ -3,22 +3,37 @@
     .venv/bin/python bench/similarity.py            # figures, threshold curve, timing
     .venv/bin/python bench/similarity.py --runs 9   # more timing runs
 
-Quality counts pairs of ideas: a pair is *same* when the labelled set gives both ideas the same
-group, and *suggested* when both land in one suggested group. Precision = same ∩ suggested /
-suggested, recall = same ∩ suggested / same. Norwegian (nb and nn together) and English ideas
-are separate sessions, as they would be in Digikok; their pair counts are added up.
+Quality counts pairs of ideas: a pair is *same* when tests/data/ideas_labelled.json gives both
+ideas the same group, and *suggested* when both land in one suggested group. Precision =
+same ∩ suggested / suggested, recall = same ∩ suggested / same. Norwegian (nb and nn together)
+and English ideas are separate sessions, as in Digikok; their pair counts are added up.
 
-The labelled set is split in halves (groups at even positions and singles with even ids tune;
-the rest is held out). The default threshold and the features were chosen on the tuning half;
-the held-out half and the whole set are printed beside it.
+Parts of the labelled set:
+- main set (234 ideas, 55 groups): what the method was built with. Its tuning half (groups at
+  even positions, singles with even ids) chose the features and DEFAULT_THRESHOLD (the best
+  F1 there whose precision keeps a margin over 0.85, since a real session holds more unlike
+  ideas than half a set); the held-out half checks it. The concept table in
+  bot/domain/similarity.py was written after reading the main set's misses, so the main
+  figures flatter the method. tests/unit/test_similarity.py asserts the targets on it.
+- fresh set (55 ideas, 14 groups): written after the method and threshold were frozen,
+  including decoys that share words with main groups. Never tuned on.
+- whole set: all of it, Norwegian as one session of 240 ideas: the most unlike ideas per
+  session, so the lowest precision.
 
-Speed: 500 ideas synthesised from the labelled texts (each text again with a short prefix or
-suffix and swapped word order), one `suggest_groups` call, median of several runs. Target:
-under 1 s on this 2-core machine. Import time (scikit-learn) is printed apart: it is paid once
-when the app starts, not per suggestion.
+Speed: 500 ideas synthesised from the labelled texts (each again with a prefix or suffix and
+rotated word order), one `suggest_groups` call, median of several runs. Target: under 1 s on
+this 2-core machine. The import (scikit-learn) is printed apart: paid once per process.
 
-Measured on this machine (2 cores), scikit-learn 1.9.1, DEFAULT_THRESHOLD 0.35:
-FILLED_IN_BELOW
+Measured on this machine (2 cores), scikit-learn 1.9.1, DEFAULT_THRESHOLD 0.45:
+  main set       precision 0.868  recall 0.758  f1 0.809  (138 right of 159 suggested, 182)
+  tuning half    precision 0.933  recall 0.795  f1 0.859
+  held-out half  precision 0.886  recall 0.745  f1 0.809
+  fresh set      precision 1.000  recall 0.500  f1 0.667  (19 right of 19 suggested, 38)
+  whole set      precision 0.764  recall 0.677  f1 0.718
+  threshold 0.50: main 0.882/0.659, fresh 1.000/0.447, whole 0.825/0.600
+  threshold 0.55: main 0.990/0.566, fresh 1.000/0.395, whole 0.927/0.518
+  suggest_groups for 500 ideas: median 111 ms over 9 runs (min 83, max 243): target met
+  import of bot.domain.similarity: 1.2–2.6 s once per process
 """
 
 from __future__ import annotations
@@ -159,7 +174,9 @@ def main() -> None:
     print(f"labelled set: {len(ideas)} ideas, {groups} same-idea groups ({DATA.name})")
     print(f"default threshold {DEFAULT_THRESHOLD}")
     fresh = [i for i in ideas if i.set == "fresh"]
+    main_set = [i for i in ideas if i.set == "main"]
     parts = (
+        ("main set", main_set),
         ("tuning half", tune),
         ("held-out half", held_out),
         ("fresh set", fresh),
@@ -171,17 +188,18 @@ def main() -> None:
             f"  {name:14} precision {s.precision:.3f}  recall {s.recall:.3f}  f1 {s.f1:.3f}"
             f"  (pairs: {s.true_pos} right of {s.suggested} suggested, {s.same} labelled)"
         )
-    print("\nthreshold curve (whole set | tuning half | held-out half | fresh set):")
-    print("  thr    P      R      F1   |  P      R    |  P      R    |  P      R")
+    print("\nthreshold curve (precision, recall; F1 for the main set):")
+    print("         main set          | tuning half  | held-out half | fresh set    | whole set")
+    print("  thr    P      R      F1   |  P      R    |  P      R     |  P      R    |  P      R")
     curve = sorted({round(0.30 + 0.05 * step, 2) for step in range(13)} | {DEFAULT_THRESHOLD})
     for t in curve:
-        w, a, b, f = score(ideas, t), score(tune, t), score(held_out, t), score(fresh, t)
-        mark = "  <- default" if t == DEFAULT_THRESHOLD else ""
-        print(
-            f"  {t:.2f}  {w.precision:.3f}  {w.recall:.3f}  {w.f1:.3f} | {a.precision:.3f}"
-            f"  {a.recall:.3f} | {b.precision:.3f}  {b.recall:.3f} | {f.precision:.3f}"
-            f"  {f.recall:.3f}{mark}"
+        m = score(main_set, t)
+        row = " | ".join(
+            f"{s.precision:.3f}  {s.recall:.3f}"
+            for s in (score(tune, t), score(held_out, t), score(fresh, t), score(ideas, t))
         )
+        mark = "  <- default" if t == DEFAULT_THRESHOLD else ""
+        print(f"  {t:.2f}  {m.precision:.3f}  {m.recall:.3f}  {m.f1:.3f} | {row}{mark}")
 
     synth = synthesise(ideas, args.ideas)
     times = time_suggestions(synth, args.runs)
