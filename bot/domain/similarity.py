@@ -25,7 +25,7 @@ How two ideas are compared (all on this server, no model, no download):
    suggestions stay put as ideas arrive.
 
 Groups come from average-linkage agglomerative clustering over these similarities, cut at
-`threshold`: two groups join only if their ideas are on average at least that similar, which
+`threshold`: two groups join only if their ideas are on average more similar than that, which
 avoids the chaining of single linkage (A~B and B~C does not drag in an unlike C).
 
 Measured at DEFAULT_THRESHOLD (bench/similarity.py prints these and the threshold curve):
@@ -327,7 +327,7 @@ def suggest_groups(
 
     `ideas` are (idea_id, text) pairs with distinct ids; `lang` is the session's language
     ("nb", "nn" or "en"; bokmål and nynorsk are treated alike). Average linkage: two groups
-    join while their ideas are on average at least `threshold` similar. Ideas in no group are
+    join while their ideas are on average more than `threshold` similar. Ideas in no group are
     left out. The result depends only on the set of ideas, not on their order: ids within a
     group are sorted, and groups come largest first, then by their first id.
     """
