@@ -21,6 +21,7 @@ from microsoft_teams.cards import (
 
 from bot.domain.participants import ROLES
 from bot.domain.phases import JOINABLE, Phase
+from bot.domain.voting import DEFAULT_TOP_K
 from bot.i18n import Translator
 from cards import adjournment
 from cards.text import action_data, card, line, local_time, notice_block, plain
@@ -82,6 +83,10 @@ def _phase_details(view: SessionView, t: Translator) -> list[Any]:
             )
     if view.phase is Phase.VOTING:
         blocks.append(line(t("voting.rules", n=view.votes_per_person, m=view.votes_per_idea)))
+        if view.part == 2:
+            blocks.append(line(t("voting.top_rule_2", k=DEFAULT_TOP_K), is_subtle=True))
+        elif any(i.phase is Phase.VOTING and i.part == 2 for i in view.agenda):
+            blocks.append(line(t("voting.top_rule", k=DEFAULT_TOP_K), is_subtle=True))
         blocks.append(
             line(
                 t("voting.progress", voters=view.voters, joined=view.joined, n=view.votes_cast),
@@ -188,7 +193,9 @@ def _actions(view: SessionView, t: Translator) -> list[Any]:
     if not view.active:
         return []
     actions = []
-    if view.phase in JOINABLE:
+    # A host's own card is for steering: checking in (or changing it) is offered there only
+    # during check-in; later the standalone check-in card is still there for them.
+    if view.phase in JOINABLE and not (view.is_host and view.phase is not Phase.CHECKIN):
         key = "checkin.change" if view.my_role else "checkin.join"
         actions.append(
             ExecuteAction(

@@ -64,9 +64,7 @@ def rank(tally: Mapping[str, int]) -> list[tuple[str, int]]:
 
 
 def top(tally: Mapping[str, int], k: int) -> list[str]:
-    """The ideas that go on to a second round: the k with most dots (ties at the edge go in)."""
-    ranked = rank(tally)
-    if len(ranked) <= k:
-        return [i for i, _ in ranked]
-    edge = ranked[k - 1][1]
-    return [i for i, votes in ranked if votes >= edge and votes > 0] or [i for i, _ in ranked[:k]]
+    """The ideas that go on to a second round: exactly the k with most dots, so "the top 10"
+    is ten whenever there are ten. On a tie at the cut the one that came in first goes on
+    (the order of `rank`); the cards state this rule (`voting.top_rule`)."""
+    return [i for i, _ in rank(tally)[: max(0, k)]]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.domain.commands import Verb, parse_command
 from bot.domain.ideas import IDEA_MAX, decide_idea, decide_topic
 from bot.domain.participants import CheckIn, Role, count_by_role, decide_check_in
@@ -209,6 +212,23 @@ def test_ranking_and_the_top_that_goes_on() -> None:
     tally = {"1": 2, "2": 5, "3": 2, "10": 0, "4": 7}
     assert rank(tally) == [("4", 7), ("2", 5), ("1", 2), ("3", 2), ("10", 0)]
     assert top(tally, 2) == ["4", "2"]
-    assert top(tally, 3) == ["4", "2", "1", "3"]  # a tie at the edge goes on together
+    assert top(tally, 3) == ["4", "2", "1"]  # a tie at the cut: the earlier idea goes on
     assert top(tally, 10) == ["4", "2", "1", "3", "10"]
     assert top({"1": 0, "2": 0}, 1) == ["1"]
+    # issue 16: nine ideas with votes and three tied at 0 for 10th place: still ten go on
+    nine_and_ties = {str(i): 10 - i for i in range(1, 10)} | {"10": 0, "11": 0, "12": 0}
+    assert top(nine_and_ties, 10) == [str(i) for i in range(1, 11)]
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.dictionaries(st.integers(1, 400).map(str), st.integers(0, 6)), st.integers(1, 15))
+def test_the_top_k_is_exactly_k_and_no_one_left_out_has_more_dots(
+    tally: dict[str, int], k: int
+) -> None:
+    chosen = top(tally, k)
+    assert len(chosen) == min(k, len(tally))
+    left_out = set(tally) - set(chosen)
+    assert all(tally[i] >= tally[j] for i in chosen for j in left_out)
+    assert all(  # ties at the cut: the earlier idea (lower id) goes on
+        int(i) < int(j) for i in chosen for j in left_out if tally[i] == tally[j]
+    )

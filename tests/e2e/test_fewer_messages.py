@@ -1,0 +1,67 @@
+"""Fewer messages, clearer cards (issue 16): a participant's slip gets one short line, the
+host's own card is for steering, and the time-up card answers on itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Bot
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text
+from tests.fakes.clock import FakeClock
+
+HOST = Person("Hanne Vert")
+KARI = Person("Kari Innbygger")
+
+
+async def test_a_participants_slip_gets_one_short_line(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.settled("Nå: Innsjekk")
+    cards_before = len(bot.connector.cards("send"))
+    await bot.say(KARI, "neste")
+    await bot.wait_text("Det er bare verten som kan gjøre det.")
+    await bot.say(KARI, "hei hei")
+    said = await bot.wait_text("Det forstod jeg ikke.")
+    assert "\n" not in said
+    assert len(bot.connector.cards("send")) == cards_before  # no help card in the thread
+    await bot.say(HOST, "hei hei")  # the host is shown the commands
+    await bot.wait_card("Digikok – slik gjør du")
+
+
+async def test_the_hosts_own_card_offers_check_in_only_during_check_in(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.click(HOST, actions(bot.session_card())["join.open"])
+    await bot.click(HOST, actions(form)["join.confirm"], {"role": "employee"})
+    await bot.settled("Sjekket inn: 1")
+    host = await bot.host_view(HOST)
+    assert [a["title"] for a in host["actions"]][0] == "Endre innsjekk"
+    await bot.say(HOST, "neste")
+    await bot.settled("Nå: Forventninger")
+    host = await bot.host_view(HOST)
+    titles = [a["title"] for a in host["actions"]]
+    assert "Sjekk inn" not in titles and "Endre innsjekk" not in titles
+    assert "join.open" in actions(bot.session_card())  # late joiners still check in
+
+
+@pytest.mark.xfail(
+    reason="needs the bot/service/actions.py `answer` change in the issue-16 report", strict=True
+)
+async def test_the_time_up_card_answers_on_itself(bot: Bot, clock: FakeClock) -> None:
+    """Needs the change to bot/service/actions.py `answer` described in the issue-16 report:
+    until then the host's press is answered with the whole session card."""
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.say(HOST, "neste")
+    await bot.settled("Nå: Forventninger")
+    clock.advance(10 * 60)
+    prompt = await bot.wait_card("Tiden er ute for «Forventninger».")
+    assert {a["data"].get("card") for a in prompt["actions"]} == {"timeup"}
+    refused = await bot.click(KARI, actions(prompt)["phase.next"])
+    assert (
+        all_text(refused) == "Det er bare verten som kan gjøre det. Du trenger ikke gjøre noe her."
+    )
+    moved = await bot.click(HOST, actions(prompt)["phase.next"])
+    text = all_text(moved)
+    assert "Tiden er ute for «Forventninger»." in text
+    assert "Gikk videre til «Idémyldring»." in text
+    assert "actions" not in moved  # done: nothing left to press
+    assert "Hopp over neste fase" not in text  # not the session card and its host buttons
