@@ -19,7 +19,7 @@ import aiohttp
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from bot import export_route
+from bot import export_route, privacy
 from bot.config import Config
 from bot.logs import correlation_id, new_correlation_id
 from bot.metrics import Metrics, SessionCensus
@@ -208,12 +208,18 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[CLOCK] = clock or SystemClock()
     app[METRICS] = Metrics(CollectorRegistry())
     app[TURNS] = asyncio.Semaphore(MAX_TURNS_IN_FLIGHT)
+    app[privacy.FACTS] = privacy.Facts(
+        retention_days=config.retention_days,
+        idle_days=getattr(config, "session_idle_days", 30),
+    )
     app.cleanup_ctx.extend([redis_ctx, service_ctx, background_ctx])
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/export/{name}", export_route.handler(lambda a: a[SERVICE].deps))
     app.router.add_get("/metrics", scrape)
+    app.router.add_get("/privacy", privacy.privacy)  # the Teams manifest links here
+    app.router.add_get("/terms", privacy.terms)
     if config.anonymous:
         logger.warning(
             "auth_disabled: MicrosoftAppId is not set, so inbound requests are "

@@ -18,8 +18,9 @@ from bot.domain.phases import JOINABLE, Phase
 from bot.domain.refusal import Refusal
 from bot.domain.screening import screen
 from bot.domain.session import Session
+from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
-from bot.i18n import Translator
+from bot.i18n import Translator, language_for, translator
 from bot.service import readiness, steering
 from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
@@ -151,32 +152,72 @@ async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str
 
 
 async def submit_idea(deps: Deps, click: Click) -> Card:
-    raw = click.data.get("idea")
+    """The routed (slow) path: only reached through `idea_click`'s checks."""
+    return await idea_click(deps, click.actor, click.data)
+
+
+async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
+    """`idea.submit`, the idea burst's hot path (issue 13): one round trip (IDEA_CLICK)
+    checks, stores and reads the author's own ideas. A refused idea is decided before any
+    write and answered on the card with the draft kept; once stored, the answer says so."""
+    sid, rev = str(data["sid"]), int(str(data["rev"]))
+    raw = data.get("idea")
     draft = raw[: 2 * deps.rules.idea_max_len] if isinstance(raw, str) else ""
-    if click.session.phase is not Phase.IDEAS:
-        return await _idea_card(deps, click, Notice("ideas.over", good=False), draft)
     decided = decide_idea(raw, deps.rules.idea_max_len)
-    if not isinstance(decided, Refusal):  # the author alone hears why; nothing is stored
-        decided = screen(decided, deps.rules.screening, click.session.locale) or decided
-    if isinstance(decided, Refusal):
-        return await _idea_card(deps, click, Notice(decided.key, decided.params, good=False), draft)
-    result = await deps.store.submit_idea(
-        click.sid,
-        click.actor.activity_id,
-        author_tag(deps, click.sid, click.actor),
-        decided,
-        click.rev,
+    if not isinstance(decided, Refusal) and deps.rules.screening.enabled:
+        # the session's language decides the word list: one more read, only when screening
+        locale = Session.from_meta(sid, await deps.store.meta(sid)).locale
+        decided = screen(decided, deps.rules.screening, locale) or decided
+    author = author_tag(deps, sid, actor)
+    member = tag(deps.rules.anon_key, Purpose.MEMBER, sid, actor.aad_id)
+    text = None if isinstance(decided, Refusal) else decided
+    result = await deps.store.idea_click(
+        sid,
+        actor.conv_key,
+        actor.activity_id,
+        author,
+        text,
+        rev,
         deps.clock.now_ms(),
         deps.rules.max_ideas_per_person,
-        member_tag=click.tag,
+        member,
     )
-    if not result.startswith("ok:"):
-        notice = refusal_notice(result, max=deps.rules.max_ideas_per_person)
-        return await _idea_card(deps, click, notice, draft)
-    await deps.outbox.mark(click.sid)
-    logger.info("idea_submitted", extra={"sid": click.sid})
-    await readiness.tell_when_everyone_is_done(deps, click.session)
-    return await _idea_card(deps, click, Notice("idea.received"))
+    if result.code == "gone" or result.meta is None:
+        t = translator(language_for(actor.locale))
+        return to_json(notice_card.message(t, "card.gone", good=False))
+    session = Session.from_meta(sid, result.meta)
+    t = translator(session.locale)
+    if session.adjourned and not result.stored:
+        from bot.service.adjournment import refuse_click  # adjournment builds on this module
+
+        return await refuse_click(deps, Click(actor, sid, rev, dict(data), session, t, member))
+    notice = _idea_notice(deps, session, result.code, decided)
+    if result.stored:
+        draft = ""
+        if result.code.startswith("ok:"):
+            logger.info("idea_submitted", extra={"sid": sid})
+    try:
+        if result.code.startswith("ok:") and 0 < result.joined <= result.ready:
+            await readiness.tell_when_everyone_is_done(deps, session)
+        view = idea_view(deps, session, list(result.mine), notice, draft)
+        return to_json(idea_round.build(view, t))
+    except Exception:  # noqa: BLE001 - the idea is stored: say so, never "unavailable"
+        if not result.stored:
+            raise
+        logger.warning("idea_answer_degraded", extra={"sid": sid}, exc_info=True)
+        return to_json(notice_card.message(t, "idea.received", good=True))
+
+
+def _idea_notice(deps: Deps, session: Session, code: str, decided: str | Refusal) -> Notice:
+    if code.removeprefix("again:").startswith("ok:"):
+        return Notice("idea.received")
+    if code == "look" and isinstance(decided, Refusal):
+        if session.phase is not Phase.IDEAS:
+            return Notice("ideas.over", good=False)
+        return Notice(decided.key, decided.params, good=False)
+    if code in ("wrong_phase", "stale") and session.phase is not Phase.IDEAS:
+        return Notice("ideas.over", good=False)
+    return refusal_notice(code, max=deps.rules.max_ideas_per_person)
 
 
 async def go_next(deps: Deps, click: Click) -> Card:

@@ -90,7 +90,8 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "card.refresh": Route(actions.refresh, frozenset(Phase)),
         "join.open": Route(actions.open_join, JOINABLE),
         "join.confirm": Route(actions.confirm_join, JOINABLE),
-        "idea.submit": Route(actions.submit_idea, frozenset(Phase)),  # answers on the idea card
+        # answers on the idea card; IDEA_CLICK checks session, conversation and rev itself
+        "idea.submit": Route(actions.submit_idea, frozenset(Phase), direct=actions.idea_click),
         "phase.next": Route(actions.go_next, RUNNING, host_only=True),
         "phase.back": Route(actions.go_back, RUNNING, host_only=True),
         "phase.skip": Route(actions.go_skip, RUNNING, host_only=True),

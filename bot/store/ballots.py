@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError
 
 from bot.store import keys, scripts
+from bot.store.marked import MarkedScript
 from bot.store.sessions import repeat_as_first
 
 
@@ -16,9 +16,7 @@ class BallotStore:
         self._redis = redis
         self._seen_ttl = seen_ttl_s
         self._cast = redis.register_script(scripts.CAST_VOTE)
-        self._click = redis.register_script(scripts.VOTE_CLICK)
-        self._mark = redis.register_script(scripts.OUTBOX_MARK)
-        self._mark_sha = self._mark.sha
+        self._click = MarkedScript(redis, scripts.VOTE_CLICK)
 
     async def open_round(self, sid: str, round_: int, idea_ids: list[str]) -> None:
         """Preset every idea in play to 0 dots; reopening (after `back`) keeps cast dots."""
@@ -96,17 +94,7 @@ class BallotStore:
             self._seen_ttl,
             *(voter, idea_id, rev, delta, member, conv_key, start, page_size, round_),
         ]
-        if delta == 0:
-            return VoteClick.decode(await self._click(keys=keys_, args=args))
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.evalsha(self._click.sha, len(keys_), *keys_, *args)
-        pipe.evalsha(self._mark_sha, 2, keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS, sid)
-        try:
-            raw, _ = await pipe.execute()
-        except NoScriptError:  # Redis restarted without our scripts: load them, once more
-            raw = await self._click(keys=keys_, args=args)
-            await self._mark(keys=[keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS], args=[sid])
-        return VoteClick.decode(raw)
+        return VoteClick.decode(await self._click(keys_, args, sid if delta else None))
 
     async def in_play(self, sid: str, round_: int) -> list[str]:
         """The ideas of a round, in the order they came in."""

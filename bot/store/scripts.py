@@ -48,6 +48,29 @@ return answer('updated')
 """
 )
 
+# An idea added after the caller's session read (SUBMIT_IDEA, IDEA_CLICK); same KEYS[1..5]
+# and ARGV[1..6]. Returns 'ok:<idea id>' or a refusal code; writes only when ok.
+_ADD_IDEA = """
+local function add_idea(status, phase, rev)
+  if not status then return 'gone' end
+  if status ~= 'active' then return 'ended' end
+  if phase ~= 'ideas' then return 'wrong_phase' end
+  if rev ~= ARGV[4] then return 'stale' end
+  local mine = redis.call('HGET', KEYS[4], ARGV[2]) or ''
+  local count = 0
+  for _ in string.gmatch(mine, '[^,]+') do count = count + 1 end
+  if count >= tonumber(ARGV[5]) then return 'limit' end
+  local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
+  redis.call('HSET', KEYS[3], id, ARGV[3])
+  if mine == '' and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)  -- checked-in people who sent an idea
+  end
+  if mine == '' then mine = id else mine = mine .. ',' .. id end
+  redis.call('HSET', KEYS[4], ARGV[2], mine)
+  return 'ok:' .. id
+end
+"""
+
 SUBMIT_IDEA = (
     """
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] ideas  KEYS[4] by_author  KEYS[5] roster
@@ -56,24 +79,59 @@ SUBMIT_IDEA = (
 -- Returns 'ok:<idea id>' | 'ended' | 'wrong_phase' | 'stale' | 'limit' | 'gone'.
 """
     + _SEEN
+    + _ADD_IDEA
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
-if not m[1] then return refuse('gone') end
-if m[1] ~= 'active' then return refuse('ended') end
-if m[2] ~= 'ideas' then return refuse('wrong_phase') end
-if m[3] ~= ARGV[4] then return refuse('stale') end
-local mine = redis.call('HGET', KEYS[4], ARGV[2]) or ''
-local count = 0
-for _ in string.gmatch(mine, '[^,]+') do count = count + 1 end
-if count >= tonumber(ARGV[5]) then return refuse('limit') end
-local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
-redis.call('HSET', KEYS[3], id, ARGV[3])
-if mine == '' and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
-  redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)  -- checked-in people who sent an idea
+local r = add_idea(m[1], m[2], m[3])
+if string.sub(r, 1, 3) == 'ok:' then return answer(r) end
+return refuse(r)
+"""
+)
+
+IDEA_CLICK = (
+    """
+-- An idea sent from the idea card, whole, in one round trip: the session checks of
+-- handlers.py, the write (as SUBMIT_IDEA), and what the author's answer needs.
+-- KEYS[1..5], ARGV[1..6] as SUBMIT_IDEA; KEYS[6] hidden  KEYS[7] roles
+-- ARGV[7] the clicking conversation's key  ARGV[8] '1' = send, '0' = only look
+-- Returns {code, ready, checked in, n, my idea ids (n), their records (n),
+--          hidden flags (n), meta field, value, …}
+-- code: 'look' | 'ok:<id>' | 'again:ok:<id>' | a refusal | 'gone' (nothing else follows).
+"""
+    + _ADD_IDEA
+    + """
+local flat = redis.call('HGETALL', KEYS[1])
+if #flat == 0 then return {'gone'} end
+local m = {}
+for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
+if m['conv_key'] ~= ARGV[7] then return {'gone'} end
+local code = 'look'
+if ARGV[8] == '1' then
+  local prev = redis.call('GET', KEYS[2])
+  if prev then code = 'again:' .. prev
+  else
+    code = add_idea(m['status'], m['phase'], m['rev'])
+    if string.sub(code, 1, 3) == 'ok:' then redis.call('SET', KEYS[2], code, 'EX', ARGV[1]) end
+  end
 end
-if mine == '' then mine = id else mine = mine .. ',' .. id end
-redis.call('HSET', KEYS[4], ARGV[2], mine)
-return answer('ok:' .. id)
+local ids = {}
+for id in string.gmatch(redis.call('HGET', KEYS[4], ARGV[2]) or '', '[^,]+') do
+  table.insert(ids, id)
+end
+local records, hidden = {}, {}
+if #ids > 0 then
+  records = redis.call('HMGET', KEYS[3], unpack(ids))
+  hidden = redis.call('HMGET', KEYS[6], unpack(ids))
+end
+local joined = 0
+for _, n in ipairs(redis.call('HVALS', KEYS[7])) do joined = joined + math.max(0, tonumber(n)) end
+local ready = redis.call('HGET', KEYS[1], 'ready_ideas') or '0'
+local out = {code, ready, joined, #ids}
+for _, v in ipairs(ids) do table.insert(out, v) end
+for i = 1, #ids do table.insert(out, records[i] or '') end
+for i = 1, #ids do if hidden[i] then table.insert(out, '1') else table.insert(out, '0') end end
+for _, v in ipairs(flat) do table.insert(out, v) end
+return out
 """
 )
 

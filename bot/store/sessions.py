@@ -9,6 +9,7 @@ from typing import Collection, Mapping
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
+from bot.store.marked import MarkedScript
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,37 @@ class Snapshot:
     my_ideas: list[StoredIdea]
 
 
+@dataclass(frozen=True, slots=True)
+class IdeaClick:
+    """IDEA_CLICK's answer, decoded: the outcome and the author's own ideas."""
+
+    code: str  # 'look' | 'ok:<id>' | 'again:ok:<id>' | a refusal | 'gone'
+    ready: int = 0
+    joined: int = 0
+    mine: tuple[StoredIdea, ...] = ()
+    meta: dict[str, str] | None = None
+
+    @property
+    def stored(self) -> bool:
+        """The idea is in the store: sent now, or on an earlier delivery of this activity."""
+        return self.code.removeprefix("again:").startswith("ok:")
+
+    @classmethod
+    def decode(cls, raw: list[object]) -> IdeaClick:
+        code = str(raw[0])
+        if code == "gone":
+            return cls(code)
+        ready, joined, n = (int(str(v)) for v in raw[1:4])
+        ids = [str(v) for v in raw[4 : 4 + n]]
+        records = [str(v) for v in raw[4 + n : 4 + 2 * n]]
+        hidden = {i for i, h in zip(ids, raw[4 + 2 * n : 4 + 3 * n], strict=True) if h == "1"}
+        found = {i: r for i, r in zip(ids, records, strict=True) if r}
+        flat = [str(v) for v in raw[4 + 3 * n :]]
+        meta = dict(zip(flat[::2], flat[1::2], strict=True))
+        mine = tuple(_ideas_in_order(found, hidden=hidden))
+        return cls(code, ready, joined, mine, meta)
+
+
 def repeat_as_first(answer: str) -> str:
     """A redelivered click gets the answer of its first delivery (its receipt, again)."""
     return answer.removeprefix("again:")
@@ -67,6 +99,7 @@ class SessionStore:
         self._join = redis.register_script(scripts.JOIN)
         self._add_host_idea = redis.register_script(scripts.ADD_HOST_IDEA)
         self._submit = redis.register_script(scripts.SUBMIT_IDEA)
+        self._idea_click = MarkedScript(redis, scripts.IDEA_CLICK)
         self._update = redis.register_script(scripts.HOST_UPDATE)
         self._add_host = redis.register_script(scripts.ADD_HOST)
         self._point = redis.register_script(scripts.POINT_CONVERSATION)
@@ -298,6 +331,35 @@ class SessionStore:
                 args=[self._seen_ttl, author_tag, record, rev, max_per_author, member_tag],
             )
         )
+
+    async def idea_click(
+        self,
+        sid: str,
+        conv_key: str,
+        activity_id: str,
+        author_tag: str,
+        text: str | None,
+        rev: int,
+        now_ms: int,
+        max_per_author: int,
+        member_tag: str,
+    ) -> IdeaClick:
+        """An idea from the idea card (text None: only look) in one round trip (IDEA_CLICK),
+        with the session card's mark in the same pipeline."""
+        record = json.dumps({"text": text or "", "at": now_ms}, ensure_ascii=False)
+        keys_ = [
+            keys.meta(sid),
+            keys.seen(sid, activity_id or "-"),
+            keys.ideas(sid),
+            keys.by_author(sid),
+            keys.roster(sid),
+            keys.hidden(sid),
+            keys.roles(sid),
+        ]
+        args = [self._seen_ttl, author_tag, record, rev, max_per_author, member_tag, conv_key]
+        send = text is not None
+        raw = await self._idea_click(keys_, [*args, "1" if send else "0"], sid if send else None)
+        return IdeaClick.decode(raw)
 
     async def add_host_idea(
         self, sid: str, activity_id: str, host_tag: str, text: str, now_ms: int, most: int
