@@ -7,6 +7,7 @@ data is kept (RETENTION_DAYS after it ended).
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from bot.domain.links import export_path
 from bot.domain.phases import Phase
@@ -48,9 +49,13 @@ async def export_(deps: Deps, actor: Actor, arg: str) -> None:
     if session is None:
         return
     t = translator(session.locale)
+    base = deps.rules.export_base_url.rstrip("/")
+    if not reachable(base):  # a link to this machine works for nobody in Teams: say why
+        logger.warning("export_without_public_url", extra={"sid": session.sid})
+        await deps.sender.send(actor.conv, text=t("export.no_public_url"))
+        return
     now_s = deps.clock.now_ms() // 1000
     expires = now_s + deps.rules.export_ttl_s
-    base = deps.rules.export_base_url.rstrip("/")
     md, csv = (
         base + export_path(deps.rules.anon_key, session.sid, fmt, expires) for fmt in ("md", "csv")
     )
@@ -62,6 +67,16 @@ async def export_(deps: Deps, actor: Actor, arg: str) -> None:
     await deps.sender.send(personal, card=card)
     await deps.sender.send(actor.conv, text=t("export.sent"))
     logger.info("export_linked", extra={"sid": session.sid})
+
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+
+def reachable(base_url: str) -> bool:
+    """Whether export links on base_url can open outside this machine. Without
+    PUBLIC_BASE_URL the links would point at http://localhost:<port>."""
+    host = (urlsplit(base_url).hostname or "").casefold()
+    return bool(host) and host not in LOOPBACK and not host.endswith(".localhost")
 
 
 async def history(deps: Deps, actor: Actor, arg: str) -> None:

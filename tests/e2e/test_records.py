@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from redis.asyncio import Redis
 
-from tests.e2e.conftest import Bot
+from tests.e2e.conftest import Bot, BotMaker
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text, walk
 from tests.fakes.clock import FakeClock
@@ -59,9 +59,10 @@ async def run_session(bot: Bot) -> dict[str, Any]:
 
 
 async def test_actions_summary_export_history_and_delete(
-    bot: Bot, redis: Redis, clock: FakeClock, caplog: pytest.LogCaptureFixture
+    make_bot: BotMaker, redis: Redis, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    bot = await make_bot(PUBLIC_BASE_URL="https://digikok.example.no")
     card = await run_session(bot)
     assert "Ingen tiltak ennå" in all_text(card)
     picker = next(n for n in walk(card["body"]) if n.get("id") == "owner")
@@ -144,6 +145,7 @@ async def test_actions_summary_export_history_and_delete(
     sent_to = [s for s in bot.connector.of("send") if s.card is export][0].conversation_id
     assert sent_to.startswith("a:personal-")
     md_url, csv_url = [a["url"] for a in export["actions"]]
+    assert md_url.startswith("https://digikok.example.no/export/")
     md = await bot.client.get(urlparse(md_url).path + "?" + urlparse(md_url).query)
     assert md.status == 200 and md.headers["Content-Type"].startswith("text/markdown")
     minutes = await md.text()
@@ -293,3 +295,16 @@ EXPECTED_CSV = (
     "action,1,,,Male fotgjengerfelt ved skolen,,,Olga Eier,2026-12-24,open\r\n"
     "action,2,,,Søke om midler til gåbuss,,,Rektor Berg,2026-12-28,unreached\r\n"
 )
+
+
+async def test_without_a_public_address_the_host_is_told_instead_of_a_dead_link(
+    bot: Bot,
+) -> None:
+    """Issue 16: no PUBLIC_BASE_URL means links to http://localhost:<port>, which open for
+    nobody in Teams. The host hears why, and no link is sent."""
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.settled("Nå: Innsjekk")
+    await bot.say(HOST, "eksport")
+    await bot.wait_text("PUBLIC_BASE_URL er ikke satt")
+    assert not [c for c in bot.connector.cards() if "Eksport av Digikoken" in all_text(c)]
+    assert not any("/export/" in str(s.body) for s in bot.connector.sent)
