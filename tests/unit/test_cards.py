@@ -156,6 +156,11 @@ def all_cards() -> Iterator[tuple[str, Any]]:
         yield f"message-{lang}", notice.message(t, "card.gone", good=False)
         for nxt in (Phase.GROUPS, None):
             yield f"timeup-{lang}-{nxt}", timeup.build(TimeUpView("s1", 3, Phase.IDEAS, nxt), t)
+        moved = Notice("host.moved", {"phase": t("phase.groups")})
+        yield (
+            f"timeup-done-{lang}",
+            timeup.answered(TimeUpView("s1", 3, Phase.IDEAS, Phase.GROUPS), moved, t),
+        )
         for template in TEMPLATES:
             settings = settings_from(template, lang, "Tema")
             sv = setup_view(

@@ -74,3 +74,20 @@ def test_keys_built_from_enums_exist() -> None:
     needed |= {f"help.cmd.{c}" for c in HELP_COMMANDS} | {f"help.what.{c}" for c in HELP_COMMANDS}
     for lang, catalogue in CATALOGUES.items():
         assert needed <= set(catalogue), (lang, needed - set(catalogue))
+
+
+def test_one_bokmal_spelling_of_idea() -> None:
+    """Issue 16, as Språkrådet recommends: idé, ideen, ideer, ideene (the accent only on the
+    bare singular and in compounds such as idémyldring); nynorsk idé, ideen, idear, ideane."""
+    for lang, wrong in (("nb", ("idéen", "idéer", "idéene")), ("nn", ("idéen", "idéar"))):
+        for key, text in CATALOGUES[lang].items():
+            for form in wrong:
+                assert form not in text.casefold(), (lang, key, form)
+
+
+def test_language_names_in_a_sentence_are_lower_case_in_norwegian() -> None:
+    for lang in ("nb", "nn"):
+        t = Translator(lang)
+        said = t("language.set", name=t("language.name_nn"))
+        assert said.endswith(" nynorsk."), said
+    assert Translator("en")("language.name_nn") == "Norwegian Nynorsk"
