@@ -15,10 +15,11 @@ that is the app of `--app-ref`, not a half-edited working tree.
 from __future__ import annotations
 
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 from aiohttp import web
@@ -84,3 +85,48 @@ async def start(app_dir: Path, service_url: str) -> Auth:
 def app_argv(auth: Any) -> list[str]:
     """How the app is started: plain `app.py`, or under the wrapper with --auth."""
     return [str(WRAPPER)] if auth is not None else ["app.py"]
+
+
+async def validation_cost(
+    app_dir: Path, auth: Auth, activity: dict[str, Any], calls: int = 400
+) -> dict[str, Any]:
+    """The token check alone, in this process: the app's CachingAuthentication with the app
+    id (as bot/teams/adapter.py builds it) against the anonymous one, `calls` times each on
+    one real activity and our token; CPU (process_time) and wall per call. The keys are
+    fetched once before the clock starts, as the app has them after its first request."""
+    security_helpers(app_dir)
+    from botbuilder.schema import Activity
+
+    from bot.teams.auth import CachingAuthentication, SdkConfig, sdk_config
+
+    config: Any = SimpleNamespace(
+        anonymous=False,
+        app_id=auth.env["MicrosoftAppId"],
+        app_password=auth.env["MicrosoftAppPassword"],
+        app_type="MultiTenant",
+        app_tenant_id="",
+        openid_metadata_url=auth.metadata_url,
+    )
+    checked = CachingAuthentication(sdk_config(config))
+    anonymous = CachingAuthentication(SdkConfig("", "", "MultiTenant", ""))
+    header = auth.bearer["Authorization"]
+
+    async def per_call(who: Any, bearer: str) -> tuple[float, float]:
+        await who.authenticate_request(Activity().deserialize(activity), bearer)  # warm
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(calls):
+            await who.authenticate_request(Activity().deserialize(activity), bearer)
+        return (
+            (time.process_time() - cpu) * 1000 / calls,
+            (time.perf_counter() - wall) * 1000 / calls,
+        )
+
+    with_cpu, with_wall = await per_call(checked, header)
+    without_cpu, without_wall = await per_call(anonymous, "")
+    return {
+        "calls": calls,
+        "with_auth_cpu_ms": round(with_cpu, 3),
+        "anonymous_cpu_ms": round(without_cpu, 3),
+        "validation_cpu_ms": round(with_cpu - without_cpu, 3),
+        "validation_wall_ms": round(with_wall - without_wall, 3),
+    }

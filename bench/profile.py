@@ -3,8 +3,9 @@
 `py-spy record -p <app pid> -f raw -o PATH --nonblocking` runs from just before the burst
 to just after it (SIGINT makes py-spy write the file). The raw file is collapsed stacks,
 one line per distinct stack: `frame;frame;…;frame COUNT`, a frame being
-`function (file:line)`. The summary puts frames together by function and file (lines
-dropped): self time (the innermost frame of a sample) over all code, and inclusive time
+`function (file:line)` (full file names, shortened here). The summary puts frames together
+by function and file (lines dropped): self time (the innermost frame of a sample) over all
+code, and inclusive time
 (the frame anywhere in the stack, counted once per sample) over our own code (bot/).
 """
 
@@ -55,7 +56,7 @@ class Recording:
 
 async def record(pid: int, out: Path, log: Path, rate: int = 100) -> Recording:
     argv = [py_spy(), "record", "-p", str(pid), "-f", "raw", "-o", str(out)]
-    argv += ["--nonblocking", "--rate", str(rate)]
+    argv += ["--nonblocking", "--full-filenames", "--rate", str(rate)]
     with log.open("wb") as handle:
         process = await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=handle, stderr=handle
@@ -72,9 +73,12 @@ def _key(frame: str) -> str:
     if not m:
         return frame.strip()
     file = m["file"]
-    for cut in ("site-packages/", "/app/"):  # shorter names: package path, app-relative
-        if cut in file:
-            file = file.split(cut, 1)[1]
+    if "site-packages/" in file:  # a package: from its name on
+        file = file.split("site-packages/", 1)[1]
+    elif "/bot/" in file:  # ours, wherever the app was unpacked
+        file = "bot/" + file.rsplit("/bot/", 1)[1]
+    elif "/lib/python" in file:  # the standard library: from the module on
+        file = file.split("/lib/python", 1)[1].split("/", 1)[-1]
     return f"{m['fn']} ({file})"
 
 

@@ -41,6 +41,7 @@ def machine() -> dict[str, Any]:
         "cpu": model,
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
+        "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()],  # other sessions' load
     }
 
 

@@ -224,7 +224,9 @@ def render(fig: dict[str, Any]) -> str:
     out = [
         f"Digikok bench, {a['burst']} burst: {a['participants']} participants × "
         f"{a['per_person']} {mode}   ({fig['date']})",
-        f"machine: {m['nproc']} cpu, {m['cpu']}, Python {m['python']}, {m['system']}",
+        f"machine: {m['nproc']} cpu, {m['cpu']}, Python {m['python']}, {m['system']}; "
+        f"load average at the start {m.get('load_avg_1_5_15')}, at the end "
+        f"{fig.get('load_avg_at_end')}",
         f"app: {fig.get('app_source')}; pacing: {fig.get('pacing', 'app')}; auth: "
         f"{'on (MicrosoftAppId, signed tokens)' if fig.get('auth') else 'off (anonymous)'}",
         "",
@@ -266,6 +268,15 @@ def render(fig: dict[str, Any]) -> str:
     ]
     if log["non_json_lines"]:
         out.append(f"  {log['non_json_lines']} non-JSON log lines, e.g. {log['non_json_sample']}")
+    if "token_validation" in fig:
+        t = fig["token_validation"]
+        out += [
+            "",
+            f"token validation alone (CachingAuthentication.authenticate_request, {t['calls']} "
+            f"calls in the bench process): {t['validation_cpu_ms']} ms CPU per request "
+            f"({t['with_auth_cpu_ms']} with the app id − {t['anonymous_cpu_ms']} anonymous; "
+            f"wall {t['validation_wall_ms']} ms)",
+        ]
     if "profile" in fig:
         out += ["", *profile_lines(fig["profile"])]
     for title, key in (

@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import datetime
 import json
+import os
 import random
 import shutil
 import signal
@@ -365,6 +366,11 @@ async def main(args: argparse.Namespace) -> int:
             played = await run_app_session(args, tmp, figures, keep)
             if not args.open_loop:
                 await baselines(args, tmp, played, figures)
+            if played.auth is not None:
+                figures["token_validation"] = await bench_auth.validation_cost(
+                    played.app_dir, played.auth, played.measured[0]
+                )
+        figures["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
         figures["targets"] = report.targets(figures)
         figures["targets_issue13"] = report.targets13(figures)
         print(report.render(figures))
