@@ -5,8 +5,8 @@ to just after it (SIGINT makes py-spy write the file). The raw file is collapsed
 one line per distinct stack: `frame;frame;…;frame COUNT`, a frame being
 `function (file:line)` (full file names, shortened here). The summary puts frames together
 by function and file (lines dropped): self time (the innermost frame of a sample) over all
-code, and inclusive time
-(the frame anywhere in the stack, counted once per sample) over our own code (bot/).
+code, and inclusive time (the frame anywhere in the stack, counted once per sample) over
+our own code (bot/).
 """
 
 from __future__ import annotations
