@@ -147,6 +147,7 @@ def log_figures(path: Path) -> dict[str, Any]:
     retries: Counter[str] = Counter()
     paced: list[float] = []  # connector_paced: waits of 1 s or more for a pacing slot
     other: list[str] = []
+    first_errors: list[str] = []  # the first ERROR records, whole (cut at 600 characters)
     try:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
@@ -164,6 +165,8 @@ def log_figures(path: Path) -> dict[str, Any]:
         levels[level] += 1
         if level in ("WARNING", "ERROR", "CRITICAL"):
             events[f"{level} {event}"] += 1
+        if level in ("ERROR", "CRITICAL") and len(first_errors) < 5:
+            first_errors.append(raw[:600])
         if event == "connector_retry":
             retries[f"{rec.get('op')} {rec.get('status')}"] += 1
         if event == "connector_paced" and isinstance(rec.get("delay_s"), (int, float)):
@@ -178,6 +181,7 @@ def log_figures(path: Path) -> dict[str, Any]:
         "paced_longest_wait_s": round(max(paced), 3) if paced else None,
         "non_json_lines": len(other),
         "non_json_sample": other[:5],
+        "first_errors": first_errors,
     }
 
 

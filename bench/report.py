@@ -266,6 +266,8 @@ def render(fig: dict[str, Any]) -> str:
         f"  pacing waits of 1 s or more: {log.get('paced_waits_over_1s', 0)} (longest "
         f"{log.get('paced_longest_wait_s')} s)",
     ]
+    for line in log.get("first_errors", []):
+        out.append(f"  ERROR record: {line}")
     if log["non_json_lines"]:
         out.append(f"  {log['non_json_lines']} non-JSON log lines, e.g. {log['non_json_sample']}")
     if "token_validation" in fig:
