@@ -24,6 +24,18 @@ from typing import Any
 
 FRAME = re.compile(r"^(?P<fn>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 OURS = re.compile(r"(^|/)bot/")
+# Issue 13's suspects: share of samples whose stack holds a frame matching (inclusive).
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("msrest serializer_helper (SDK answer serialization)", "serializer_helper ("),
+    ("msrest Deserializer (Activity.deserialize)", "Deserializer."),
+    ("copy.deepcopy (SDK turn)", "deepcopy ("),
+    ("pydantic BaseModel.__init__ (card models)", "BaseModel.__init__ ("),
+    ("pydantic model_dump", "model_dump ("),
+    ("bot/cards/ (card builders)", "(bot/cards/"),
+    ("redis client (parser, connection, pool)", "(redis/"),
+    ("json encoder", "(json/encoder.py)"),
+    ("token check (authenticate_request)", "authenticate_request ("),
+)
 
 
 def py_spy() -> str:
@@ -85,6 +97,7 @@ def _key(frame: str) -> str:
 def summarize(path: Path, top: int = 15) -> dict[str, Any]:
     self_time: Counter[str] = Counter()
     ours: Counter[str] = Counter()
+    groups: Counter[str] = Counter()
     total = 0
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
@@ -98,6 +111,10 @@ def summarize(path: Path, top: int = 15) -> dict[str, Any]:
             continue
         total += n
         self_time[frames[-1]] += n
+        joined = ";".join(frames)
+        for name, mark in GROUPS:
+            if mark in joined:
+                groups[name] += n
         for frame in set(frames):
             if OURS.search(frame.rsplit(" (", 1)[-1].rstrip(")")):
                 ours[frame] += n
@@ -113,6 +130,7 @@ def summarize(path: Path, top: int = 15) -> dict[str, Any]:
         "samples": total,
         "top_self": pct(self_time.most_common(top)),
         "top_ours_inclusive": pct(ours.most_common(top)),
+        "groups_inclusive": pct([(name, groups[name]) for name, _ in GROUPS]),
     }
 
 
@@ -125,4 +143,6 @@ def render(summary: dict[str, Any]) -> list[str]:
     out += [f"    {r['pct']:>5.1f} %  {r['frame']}" for r in summary["top_self"]]
     out.append("  top frames of our code (bot/), inclusive:")
     out += [f"    {r['pct']:>5.1f} %  {r['frame']}" for r in summary["top_ours_inclusive"]]
+    out.append("  issue 13's suspects, inclusive (a sample can count in several):")
+    out += [f"    {r['pct']:>5.1f} %  {r['frame']}" for r in summary.get("groups_inclusive", [])]
     return out
