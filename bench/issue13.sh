@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 13's whole bench set for one commit, in one command (about 8–11 minutes):
+# Issue 13's whole bench set for one commit, in one command (about 6 min, 8 with --profile):
 #   bench/issue13.sh [--app-ref REF] [--out DIR] [--profile]
 # votes and ideas × closed loop (concurrency 50, with the same-card ceiling) and open loop
 # (300 persons × 3 clicks at once over 1 s), votes closed loop with --auth, votes open loop
