@@ -199,7 +199,8 @@ def build(view: SummaryView, t: Translator) -> AdaptiveCard:
     groups = _groups(view, t, min(GROUPS_BUDGET, free * 2 // 3))  # ideas get the rest
     body = head + groups + rest_of_it
     budget = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(body + tail, t)))
-    shown, _ = _fitting([plain(f"• {text}", spacing="Small") for text in rest], budget)
+    numbered = [plain(f"{n}. {text}", spacing="Small") for n, text in enumerate(rest, start=1)]
+    shown, _ = _fitting(numbered, budget)
     body += shown
     if len(shown) < len(rest):
         body.append(line(t("list.more", n=len(rest) - len(shown)), is_subtle=True))

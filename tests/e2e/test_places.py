@@ -47,7 +47,7 @@ async def test_personal_chat_session_without_mention(bot: Bot) -> None:
     )
     assert bot.connector.of("create") == []  # it ran in personal chat: summary sent once
     summaries = [s for s in bot.connector.of("send") if "Digikok summary" in all_text(s.card or {})]
-    assert len(summaries) == 1 and "• Just me" in all_text(summaries[0].card)
+    assert len(summaries) == 1 and "1. Just me" in all_text(summaries[0].card)
 
 
 async def test_bot_added_to_a_team_says_hello(bot: Bot) -> None:

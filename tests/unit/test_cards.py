@@ -435,7 +435,7 @@ def test_summary_shows_what_the_groups_found_and_ranks_once() -> None:
     chart = next(b for b in data["body"] if b["type"] == "Chart.HorizontalBar")
     assert chart["displayMode"] == "AbsoluteNoAxis" and "title" not in chart
     assert text.count("Gåbuss") == 2  # the chart's label and the one list, not the idea list
-    assert "• Fartsdumper" in text  # the idea the ranking did not list
+    assert "1. Fartsdumper" in text  # the idea the ranking did not list
 
 
 def test_the_groups_part_of_the_summary_is_cut_with_a_count() -> None:
