@@ -40,6 +40,7 @@ def closed_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
     same = f.get("same_card_ceiling", {})
     return {
         "run": name,
+        "load": (f["machine"].get("load_avg_1_5_15") or [None])[0],
         "rps": o["rps"],
         "p50_ms": o["p50_ms"],
         "p95_ms": o["p95_ms"],
@@ -63,6 +64,7 @@ def open_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
     o, c, ol = f["ours"], f["counts"], f["open_loop"]
     return {
         "run": name,
+        "load": (f["machine"].get("load_avg_1_5_15") or [None])[0],
         "rps": o["rps"],
         "p50_ms": o["p50_ms"],
         "p95_ms": o["p95_ms"],
@@ -137,7 +139,12 @@ def markdown(s: dict[str, Any]) -> str:
     out = [
         f"# Issue 13 bench: {s['app_source']}, {s['date']}",
         "",
-        f"machine: {s['machine']}",
+        "machine: {nproc} cpu, {cpu}, Python {python}, {system}; load average at the first "
+        "run's start {load}".format(
+            load=(s["machine"] or {}).get("load_avg_1_5_15"), **(s["machine"] or {})
+        )
+        if s["machine"]
+        else "machine: ?",
         "",
         "## Closed loop, concurrency 50 (targets: ours / same-card ceiling ≥ 0.20, p99 ≤ 250 ms)",
         "",
