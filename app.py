@@ -24,7 +24,8 @@ def main() -> int:
         sys.stderr.write(f"{exc}\n")
         return 2
     setup_logging(config.log_level)
-    web.run_app(create_app(config), host=config.host, port=config.port, print=None)
+    # a burst of 900 connections in a second overflows the default listen backlog of 128
+    web.run_app(create_app(config), host=config.host, port=config.port, print=None, backlog=1024)
     return 0
 
 

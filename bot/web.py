@@ -3,7 +3,8 @@
 `CloudAdapter.process` answers 500 to malformed JSON, a missing Content-Type or a malformed
 Authorization header; our route answers those first with 400/415/401, and 413 above 256 KB.
 
-`GET /metrics` (Prometheus) needs no bot token: operators keep it internal (see metrics.py).
+Prometheus metrics are not served here: bot/metrics_server.py runs them on their own listener
+(METRICS_HOST:METRICS_PORT), so the public port has no /metrics at all.
 """
 
 from __future__ import annotations
@@ -19,18 +20,20 @@ import aiohttp
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from bot import export_route, privacy
+from bot import export_route, metrics_server, privacy
 from bot.config import Config
 from bot.logs import correlation_id, new_correlation_id
 from bot.metrics import Metrics, SessionCensus
 from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
+from bot.service.effects import EffectRunner
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
 from bot.service.timer_jobs import TimerRunner
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
+from bot.store.effects import EffectStore
 from bot.store.groups import GroupStore
 from bot.store.moderation import ModerationStore
 from bot.store.outbox import OutboxStore
@@ -64,6 +67,8 @@ CENSUS = web.AppKey("census", SessionCensus)
 PACER = web.AppKey("pacer", ConversationPacer)
 MODERATION = web.AppKey("moderation", ModerationStore)
 TURNS = web.AppKey("turns", asyncio.Semaphore)
+EFFECTS = web.AppKey("effects", EffectStore)
+EFFECT_RUNNER = web.AppKey("effect_runner", EffectRunner)
 
 # Turns in flight at once. Under a burst the rest wait in aiohttp's queue (Teams waits
 # ~15 s); each turn holds at most a connection or two, so the Redis pool (bot/store/
@@ -80,12 +85,13 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         if adopted := await app[OUTBOX].adopt_legacy():
             logger.info("outbox_marks_adopted", extra={"count": adopted})
         app[TIMER_STORE] = TimerStore(redis)
-        app[CENSUS] = SessionCensus(redis)
+        app[CENSUS] = SessionCensus(redis, clock=app[CLOCK])
         app[BALLOTS] = BallotStore(redis)
         app[ACTION_ITEMS] = ActionItemStore(redis)
         app[GROUPS] = GroupStore(redis)
         app[PACER] = ConversationPacer(redis)
         app[MODERATION] = ModerationStore(redis)
+        app[EFFECTS] = EffectStore(redis)
         yield
 
 
@@ -120,6 +126,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
         handler = DigikokHandler(service, config.allowed_tenants, metrics)
         app[ENDPOINT] = TeamsEndpoint(config, handler)
         app[TIMERS] = TimerRunner(deps, config.timer_poll_s, metrics)
+        app[EFFECT_RUNNER] = EffectRunner(deps, app[EFFECTS], config.timer_poll_s)
         app[REFRESHER] = CardRefresher(
             deps.outbox, service.render_shared, sender, config.card_update_interval_s, metrics
         )
@@ -131,6 +138,7 @@ async def background_ctx(app: web.Application) -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(app[REFRESHER].run(), name="card-refresher"),
         asyncio.create_task(app[TIMERS].run(), name="timer-runner"),
+        asyncio.create_task(app[EFFECT_RUNNER].run(), name="effect-runner"),
     ]
     yield
     for task in tasks:
@@ -194,12 +202,11 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready"})
 
 
-async def scrape(request: web.Request) -> web.Response:
-    """Prometheus text (or OpenMetrics, if asked); the session count is read now, bounded."""
-    counted = request.app[METRICS]
-    counted.active_sessions.set(await request.app[CENSUS].measure())
-    body, content_type = counted.exposition(request.headers.get("Accept", ""))
-    return web.Response(body=body, headers={"Content-Type": content_type})
+def _scrape_source(app: web.Application) -> metrics_server.Scrape:
+    config = app[CONFIG]
+    return metrics_server.Scrape(
+        config.metrics_host, config.metrics_port, app[METRICS], app[CENSUS]
+    )
 
 
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
@@ -212,12 +219,13 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
         retention_days=config.retention_days,
         idle_days=getattr(config, "session_idle_days", 30),
     )
-    app.cleanup_ctx.extend([redis_ctx, service_ctx, background_ctx])
+    app.cleanup_ctx.extend(
+        [redis_ctx, service_ctx, background_ctx, metrics_server.context(_scrape_source)]
+    )
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/export/{name}", export_route.handler(lambda a: a[SERVICE].deps))
-    app.router.add_get("/metrics", scrape)
     app.router.add_get("/privacy", privacy.privacy)  # the Teams manifest links here
     app.router.add_get("/terms", privacy.terms)
     if config.anonymous:

@@ -29,11 +29,11 @@ from bot.service.ports import Actor, Card
 from bot.service.views import author_tag, idea_view, member_tag, personal_view
 from bot.service.voting import round_of, voter_tag
 from bot.store.sessions import RosterEntry
-from cards import idea_round, join
+from cards import idea_round, join, timeup
 from cards import notice as notice_card
 from cards import session as session_card
 from cards.text import to_json
-from cards.views import JoinView, Notice
+from cards.views import JoinView, Notice, TimeUpView
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,9 @@ async def view_card(deps: Deps, click: Click, notice: Notice | None = None) -> C
 async def answer(deps: Deps, click: Click, notice: Notice) -> Card:
     """A host's press on a one-off card (time-up prompt) gets a one-line answer there."""
     if click.data.get("card") == "timeup":
+        if notice.good:  # the time-up card in its done state: "Moved on to …", no buttons
+            view = TimeUpView(click.sid, click.rev, click.session.phase, None)
+            return to_json(timeup.answered(view, notice, click.t))
         return to_json(notice_card.message(click.t, notice.key, notice.good, **notice.params))
     return await view_card(deps, click, notice)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from bot.domain.ideas import IDEA_MAX
 from bot.domain.screening import Screening
@@ -34,6 +35,26 @@ class Rules:
     screening: Screening = field(default_factory=Screening)  # off unless SCREENING_FILE
 
 
+class EffectsPort:
+    """How a transition reaches the EffectRunner (bound at start-up; unbound in unit use)."""
+
+    def __init__(self) -> None:
+        self.wake = asyncio.Event()
+        self._now: Callable[[str], Awaitable[None]] | None = None
+
+    def bind(self, now: Callable[[str], Awaitable[None]]) -> None:
+        self._now = now
+
+    async def carry_out(self, sid: str) -> None:
+        """Start on the session's effects now, and wait briefly for them: the phase is
+        announced before the host's next command is read. They go on (and are retried)
+        after the wait, whatever happens to this turn."""
+        if self._now is None:
+            self.wake.set()
+        else:
+            await self._now(sid)
+
+
 @dataclass(frozen=True, slots=True)
 class Deps:
     store: SessionStore
@@ -49,3 +70,5 @@ class Deps:
     new_sid: Callable[[], str] = field(default=new_sid)
     # shared parts of vote cards, built once per (session, rev, round, page, language)
     vote_cards: Lru[Any] = field(default_factory=Lru)
+    # this replica's EffectRunner, told when a transition here recorded effects
+    effects: EffectsPort = field(default_factory=lambda: EffectsPort())

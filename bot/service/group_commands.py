@@ -11,7 +11,7 @@ from bot.domain.timers import is_whole
 from bot.i18n import language_for, translator
 from bot.service import commands, hosts
 from bot.service.deps import Deps
-from bot.service.groups import as_groups, board_mark, part_of
+from bot.service.groups import PARTS, as_groups, board_mark, part_of
 from bot.service.ports import Actor
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ async def move(deps: Deps, actor: Actor, arg: str) -> None:
     old = await deps.groups.group_of(session.sid, tag or "")
     await deps.groups.place(session.sid, tag or "", int(number))
     for group in {old, int(number)}:
-        await deps.outbox.mark(board_mark(session.sid, group))
+        for part in (0, *PARTS):  # the open question's board and each question's own
+            await deps.outbox.mark(board_mark(session.sid, group, part))
     await deps.outbox.mark(session.sid)
     logger.info("group_member_moved", extra={"sid": session.sid})
     await commands.reply(deps, actor, t, "groups.moved", name=name, group=int(number))

@@ -16,7 +16,7 @@ from bot.domain.phases import Phase
 from bot.service.actions import Click
 from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.groups import board_mark, part_of
+from bot.service.groups import PARTS, board_mark, part_of
 from bot.service.ports import Card
 from bot.service.voting import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
@@ -124,8 +124,10 @@ async def change(deps: Deps, click: Click, hide: bool) -> Card:
         return await _card(deps, click, Notice(REFUSED.get(result, "error.generic"), good=False))
     if first_time(result):
         await deps.outbox.mark(click.sid)
-        if group:
+        if group:  # the open question's board, and each question's own (closed ones too)
             await deps.outbox.mark(board_mark(click.sid, group))
+            for part in PARTS:
+                await deps.outbox.mark(board_mark(click.sid, group, part))
         if click.session.phase is Phase.VOTING:
             await deps.outbox.mark(vote_mark(click.sid, round_of(click.session)))
         logger.info("item_hidden" if hide else "item_restored", extra={"sid": click.sid})

@@ -40,8 +40,10 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
         await close_idea_card(deps, sid)
     elif left.phase is Phase.VOTING:
         await voting.close_round(deps, sid, max(1, left.part))
-    elif left.phase is Phase.GROUPS and left.part >= 2:
-        await groups.finish_groups(deps, sid)
+    elif left.phase is Phase.GROUPS:
+        await groups.close_part(deps, sid, max(1, left.part))  # its forms close, once
+        if left.part >= 2:
+            await groups.finish_groups(deps, sid)
 
 
 async def complete_entry(deps: Deps, sid: str) -> None:
@@ -66,11 +68,10 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
     session = Session.from_meta(sid, meta)
     t = translator(session.locale)
     logger.info("phase_advanced", extra={"sid": sid, "phase": move.phase.value})
-    text = (
-        t("phase.started", phase=t(f"phase.{move.phase.value}"))
-        + " "
-        + t(f"phase.{move.phase.value}.howto")
-    )
+    name = t(f"phase.{move.phase.value}")
+    if move.item and move.item.part:  # "Ny fase: Gruppearbeid 2.": which question or round
+        name = t("agenda.part", phase=name, n=move.item.part)
+    text = t("phase.started", phase=name) + " " + t(f"phase.{move.phase.value}.howto")
     ref = conv_ref(meta)
     await deps.sender.send(ref, text=text)
     if move.phase is Phase.IDEAS:

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from bot.domain.phases import Move, Phase, back_step, next_step, skip_step
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
-from bot.domain.timers import extended_end, plan, remaining_ms
+from bot.domain.timers import extended_end, remaining_ms
 from bot.i18n import translator
-from bot.service import groups
+from bot.service import effects
 from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.phase_entry import complete_entry, enter_phase, leave_phase
-from bot.service.summary import finish_session
+from bot.service.effects import Effect
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -48,8 +47,9 @@ async def _write(
     *,
     bump_rev: bool = False,
     end: bool = False,
+    effects: list[Effect] | None = None,
 ) -> str:
-    return await deps.store.update(
+    result = await deps.store.update(
         session.sid,
         steer.activity_id,
         steer.tag,
@@ -60,7 +60,11 @@ async def _write(
         end=end,
         now_ms=deps.clock.now_ms(),
         retention_s=deps.rules.retention_s,
+        effects=effects or (),
     )
+    if effects and succeeded(result):
+        await deps.effects.carry_out(session.sid)
+    return result
 
 
 async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Move) -> Notice:
@@ -76,18 +80,10 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
         "paused_left_ms": 0,
         "presenting": 1 if move.phase is Phase.PRESENTATIONS else 0,
     }
-    result = await _write(deps, session, steer, rev, fields, bump_rev=True)
+    caused = effects.phase_moved(session.item, move, now, session.settings.reminder_s)
+    result = await _write(deps, session, steer, rev, fields, bump_rev=True, effects=caused)
     if not succeeded(result):
         return _refused(result)
-    if first_time(result):
-        tver = int(result.split(":")[2])
-        await deps.timers.schedule(
-            plan(session.sid, tver, move.ends_ms(now), now, session.settings.reminder_s)
-        )
-        await leave_phase(deps, session.sid, session.item)
-        await enter_phase(deps, session.sid, move)
-    else:  # a redelivery: finish what a crash may have cut short, without repeating it
-        await complete_entry(deps, session.sid)
     return Notice("host.moved", {"phase": t(f"phase.{move.phase.value}")})
 
 
@@ -111,14 +107,10 @@ async def next_presenter(
         "phase_ends_ms": ends,
         "paused_left_ms": 0,
     }
-    result = await _write(deps, session, steer, rev, fields, bump_rev=True)
+    caused = effects.presenter_changed(group, ends, now, session.settings.reminder_s)
+    result = await _write(deps, session, steer, rev, fields, bump_rev=True, effects=caused)
     if not succeeded(result):
         return _refused(result)
-    if first_time(result):
-        tver = int(result.split(":")[2])
-        await deps.timers.schedule(plan(session.sid, tver, ends, now, session.settings.reminder_s))
-        await deps.outbox.mark(session.sid)
-        await groups.present(deps, session.sid, group)
     return Notice("groups.now_presenting", {"g": group})
 
 
@@ -150,16 +142,11 @@ async def _retime(
     notice: Notice,
 ) -> Notice:
     fields = {"phase_ends_ms": ends_ms, "paused_left_ms": paused_left_ms}
-    result = await _write(deps, session, steer, rev, fields)
+    caused = effects.retimed(ends_ms, deps.clock.now_ms(), session.settings.reminder_s)
+    result = await _write(deps, session, steer, rev, fields, effects=caused)
     if not succeeded(result):
         return _refused(result)
     if first_time(result):
-        now = deps.clock.now_ms()
-        tver = int(result.split(":")[2])
-        await deps.timers.schedule(
-            plan(session.sid, tver, ends_ms, now, session.settings.reminder_s)
-        )
-        await deps.outbox.mark(session.sid)
         logger.info("timer_changed", extra={"sid": session.sid, "paused": paused_left_ms > 0})
     return notice
 
@@ -196,12 +183,11 @@ async def resume(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice
 
 
 async def end(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
+    fields = {"step": -1, "phase_ends_ms": 0}
+    caused = effects.session_ended(session.item)
     result = await _write(
-        deps, session, steer, rev, {"step": -1, "phase_ends_ms": 0}, bump_rev=True, end=True
+        deps, session, steer, rev, fields, bump_rev=True, end=True, effects=caused
     )
     if not succeeded(result):
         return _refused(result)
-    if first_time(result):
-        await leave_phase(deps, session.sid, session.item)
-        await finish_session(deps, session.sid)
     return Notice("summary.posted")

@@ -85,6 +85,7 @@ OUTBOX_VERSIONS = "dk:{outbox}:ver"
 OUTBOX_FAILS = "dk:{outbox}:fails"
 OUTBOX = (OUTBOX_DUE, OUTBOX_VERSIONS, OUTBOX_FAILS)
 LEGACY_OUTBOX = "dk:outbox:stale"  # the marks' set before the versioned outbox: adopted once
+EFFECTS_DUE = "dk:{fx}:due"  # zset: session id -> when its effects are next due (epoch ms)
 TIMERS_DUE = "dk:{timers}:due"
 TIMERS_RUNNING = "dk:{timers}:running"
 
@@ -189,6 +190,12 @@ def published(sid: str) -> str:
     return _session(sid, "sent")
 
 
+def effects(sid: str) -> str:
+    """Hash: effect id -> JSON. What a state change causes (timers, cards, the summary,
+    follow-ups), recorded by the script that made the change; removed once carried out."""
+    return _session(sid, "fx")
+
+
 def session_keys(sid: str) -> tuple[str, ...]:
     """The fixed keys of a session; `seen:*` and `pub` carry short TTLs of their own."""
     rounds = tuple(k for r in VOTE_ROUNDS for k in (tally(sid, r), ballots(sid, r)))
@@ -207,7 +214,15 @@ def session_keys(sid: str) -> tuple[str, ...]:
         for k in (group_tally(sid, g), group_ballots(sid, g))
     )
     follow = (follow_ups(sid), follow_places(sid))
-    return (*fixed, action_items(sid), published(sid), *follow, *rounds, *grouped)
+    return (
+        *fixed,
+        action_items(sid),
+        published(sid),
+        effects(sid),
+        *follow,
+        *rounds,
+        *grouped,
+    )
 
 
 def session_pattern(sid: str) -> str:

@@ -137,11 +137,15 @@ return out
 
 HOST_UPDATE = (
     """
--- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4..n] every session key (for end)
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] effects
+-- KEYS[5..n] every session key (for end)
 -- ARGV[1] seen ttl (s)  ARGV[2] actor member tag, '' for the bot itself (a timer)
 -- ARGV[3] expected rev  ARGV[4] expected tver ('' = any)  ARGV[5] '1' = bump rev
 -- ARGV[6] '1' = end the session  ARGV[7] retention s  ARGV[8] now ms
--- ARGV[9..] field, value pairs to set on meta
+-- ARGV[9] effects: JSON [[id, payload], …] ('' = none), recorded with the change (the
+--   transactional outbox, bot/service/effects.py); "$REV" and "$TVER" in an id or a
+--   payload become the new rev and tver, so a repeat of the same change records nothing new
+-- ARGV[10..] field, value pairs to set on meta
 -- Returns 'ok:<rev>:<tver>' | 'ended' | 'not_host' | 'stale' | 'gone'.
 -- A compare-and-set on rev (and tver): a double click, two hosts at once, or a host and a
 -- timer together move the session once. Every change bumps tver: older timers do nothing.
@@ -162,10 +166,17 @@ if ARGV[4] ~= '' and (m[3] or '0') ~= ARGV[4] then return refuse('stale') end
 local rev = tonumber(m[2])
 if ARGV[5] == '1' then rev = redis.call('HINCRBY', KEYS[1], 'rev', 1) end
 local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
-for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 10, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[9] ~= '' then
+  for _, e in ipairs(cjson.decode(ARGV[9])) do
+    local id = string.gsub(string.gsub(e[1], '%$TVER', tver), '%$REV', rev)
+    local body = string.gsub(string.gsub(e[2], '%$TVER', tver), '%$REV', rev)
+    redis.call('HSETNX', KEYS[4], id, body)
+  end
+end
 if ARGV[6] == '1' then
   redis.call('HSET', KEYS[1], 'status', 'ended', 'ended_ms', ARGV[8], 'phase', 'ended')
-  for i = 4, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[7]) end
+  for i = 5, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[7]) end
 end
 return answer('ok:' .. rev .. ':' .. tver)
 """
@@ -733,3 +744,69 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
 return 1
 """
+
+
+EFFECTS_CLAIM = (
+    """
+-- KEYS[1] dk:{fx}:due  ARGV[1] most sessions  ARGV[2] lease ms
+-- ARGV[3], … sessions the caller is still working on: their leases run ARGV[2] ms more
+-- Returns the due sessions, each now leased to the caller (Redis clock: replicas need no
+-- synchronised clocks). A lease that runs out (its replica died) makes it due again.
+"""
+    + _OUTBOX_NOW
+    + """
+local until_ms = at(ARGV[2])
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
+local out = {}
+for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[1])) do
+  redis.call('ZADD', KEYS[1], until_ms, sid)
+  table.insert(out, sid)
+end
+return out
+"""
+)
+
+EFFECT_SETTLE = (
+    """
+-- KEYS[1] effects of a session  ARGV[1] effect id  ARGV[2] the payload that was run
+-- ARGV[3] '' = done (removed), else the payload to keep (a failure: its tries counted)
+-- Only if the effect is still what was run: a concurrent run changes nothing twice.
+-- Returns 1 if settled, 0 if someone else had settled it.
+"""
+    + """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1])
+else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+"""
+)
+
+EFFECTS_RELEASE = (
+    """
+-- KEYS[1] dk:{fx}:due  KEYS[2] effects of the session  ARGV[1] session id
+-- ARGV[2] ms until the effects left are due again
+-- Nothing left: the session leaves the index (in the same step as the check, so an effect
+-- recorded meanwhile keeps it). Effects left: due again in ARGV[2] ms.
+"""
+    + _OUTBOX_NOW
+    + """
+if redis.call('HLEN', KEYS[2]) == 0 then redis.call('ZREM', KEYS[1], ARGV[1]); return 0 end
+redis.call('ZADD', KEYS[1], at(ARGV[2]), ARGV[1])
+return 1
+"""
+)
+
+EFFECTS_CLAIM_ONE = (
+    """
+-- KEYS[1] dk:{fx}:due  ARGV[1] session id  ARGV[2] lease ms
+-- Returns 1 if the session's effects were due and are now leased to the caller, else 0
+-- (nothing due, or another replica holds them).
+"""
+    + _OUTBOX_NOW
+    + """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) > now then return 0 end
+redis.call('ZADD', KEYS[1], at(ARGV[2]), ARGV[1])
+return 1
+"""
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Collection, Mapping
+from typing import Collection, Mapping, Sequence
 
 from redis.asyncio import Redis
 
@@ -391,17 +391,21 @@ class SessionStore:
         end: bool = False,
         now_ms: int = 0,
         retention_s: int = 0,
+        effects: Sequence[tuple[str, str]] = (),
     ) -> str:
         """'ok:<rev>:<tver>' for the call that wrote; 'again:ok:…' for a redelivery of it.
 
         actor_tag '' is the bot itself (a timer): no host check, but the same CAS.
+        `effects` are recorded in the same step (bot/store/effects.py); the session is then
+        kicked into the effects index, also on a repeat (its first run may have died).
         """
         pairs = [str(x) for kv in fields.items() for x in kv]
-        return await self._update(
+        result = await self._update(
             keys=[
                 keys.meta(sid),
                 keys.seen(sid, activity_id),
                 keys.hosts(sid),
+                keys.effects(sid),
                 *keys.session_keys(sid),
             ],
             args=[
@@ -413,9 +417,13 @@ class SessionStore:
                 "1" if end else "0",
                 retention_s,
                 now_ms,
+                json.dumps([list(e) for e in effects]) if effects else "",
                 *pairs,
             ],
         )
+        if effects and str(result).removeprefix("again:").startswith("ok:"):
+            await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
+        return str(result)
 
     async def adjourn(
         self,

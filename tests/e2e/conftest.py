@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.config import Config, load_config
+from bot.store import keys
 from bot.web import create_app
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, all_text
@@ -28,6 +30,7 @@ def app_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
         "CARD_UPDATE_INTERVAL_SECONDS": "0.05",
         "TIMER_POLL_SECONDS": "0.02",
         "CONNECTOR_PACING": "off",  # on in tests/e2e/test_pacing.py: waits would slow every test
+        "METRICS_PORT": "0",  # tests/e2e/test_metrics.py opens its own listener
         **extra,
     }
     return load_config(env)
@@ -40,11 +43,27 @@ class Bot:
     client: TestClient
     connector: Connector
     place: Conversation
+    redis: Redis | None = None
 
     async def post(self, activity: dict[str, Any]) -> Any:
         response = await self.client.post("/api/messages", json=activity)
         assert response.status in (200, 201), await response.text()
-        return await response.json() if response.content_length else None
+        answer = await response.json() if response.content_length else None
+        await self.effects_carried_out()
+        return answer
+
+    async def effects_carried_out(self, within_s: float = 5.0) -> bool:
+        """What the last turn caused (phase cards, timers, the summary) is carried out by
+        the app's EffectRunner after the answer (issue 14); wait for it, as a person would
+        wait for the cards. False if effects are still pending (Teams refusing, say)."""
+        if self.redis is None:
+            return True
+        deadline = asyncio.get_running_loop().time() + within_s
+        while await self.redis.zcard(keys.EFFECTS_DUE):
+            if asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
 
     async def say(self, person: Person, text: str) -> None:
         await self.post(self.place.message(person, text))
@@ -140,7 +159,7 @@ def make_bot(
     async def make(**env: str) -> Bot:
         fake, url = connector
         app = create_app(app_config(redis_url, tmp_path, **env), clock=clock)
-        return Bot(await aiohttp_client(app), fake, Conversation(service_url=url))
+        return Bot(await aiohttp_client(app), fake, Conversation(service_url=url), redis)
 
     return make
 

@@ -3,8 +3,6 @@ host's own card is for steering, and the time-up card answers on itself."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.conftest import Bot
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
@@ -43,12 +41,8 @@ async def test_the_hosts_own_card_offers_check_in_only_during_check_in(bot: Bot)
     assert "join.open" in actions(bot.session_card())  # late joiners still check in
 
 
-@pytest.mark.xfail(
-    reason="needs the bot/service/actions.py `answer` change in the issue-16 report", strict=True
-)
 async def test_the_time_up_card_answers_on_itself(bot: Bot, clock: FakeClock) -> None:
-    """Needs the change to bot/service/actions.py `answer` described in the issue-16 report:
-    until then the host's press is answered with the whole session card."""
+    """The host's press is answered on the time-up card itself, in its done state."""
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(HOST, "neste")
     await bot.settled("Nå: Forventninger")

@@ -133,7 +133,8 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
         for p in (
             "Forventninger",
             "Idémyldring",
-            "Gruppearbeid",
+            "Gruppearbeid 1",
+            "Gruppearbeid 2",
             "Presentasjoner",
             "Prioritering",
             "Tiltak",
@@ -142,7 +143,8 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     assert announced == {
         "Forventninger": 1,
         "Idémyldring": 1,
-        "Gruppearbeid": 4,  # q1 q2 q1 q2
+        "Gruppearbeid 1": 2,  # q1 q2 q1 q2: each question named
+        "Gruppearbeid 2": 2,
         "Presentasjoner": 1,
         "Prioritering": 1,
         "Tiltak": 1,
@@ -228,7 +230,7 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     await bot.say(HOST, "status")
     await bot.wait_text("fase: Tiltak")
     # each timer fired once although two replicas polled the same queue
-    assert count(bot, "Ny fase: Gruppearbeid.") == 2
+    assert count(bot, "Ny fase: Gruppearbeid 1.") == 1 and count(bot, "Ny fase: Gruppearbeid 2.") == 1
     assert count(bot, "Ny fase: Presentasjoner.") == 1 and count(bot, "Ny fase: Tiltak.") == 1
     assert count(bot, "1 min igjen av «Gruppearbeid».") == 2
     assert timeup_cards(bot) == []

@@ -125,6 +125,10 @@ async def test_ideas_survive_a_restart(tmp_path: Path, aiohttp_server: Any) -> N
     try:
         async with aiohttp.ClientSession() as http:
             await post(http, place.message(HOST, "avslutt"))
+            # the summary is an effect of the end, posted right after the answer (issue 14)
+            await fake.wait_for(
+                lambda: any("Oppsummering" in all_text(s.card or {}) for s in fake.of("send"))
+            )
         summary = next(s.card for s in fake.of("send") if "Oppsummering" in all_text(s.card or {}))
         text = all_text(summary)
         assert "Ideer: 15" in text

@@ -194,6 +194,7 @@ async def start_app(
         "HOST": "127.0.0.1",
         "CARD_UPDATE_INTERVAL_SECONDS": "0.1",
         "TIMER_POLL_SECONDS": "0.1",
+        "METRICS_PORT": "0",  # replicas on one machine: no shared metrics port
         "LOG_LEVEL": "INFO",
         **extra,
     }

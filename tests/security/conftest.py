@@ -49,7 +49,15 @@ ISSUER = "https://api.botframework.com"
 OUTBOUND_TOKEN = "outbound-test-token"
 LOOPBACK = {None, "", "localhost", "127.0.0.1", "::1", "0.0.0.0"}
 # Commands the background loops send on their own (publisher, timers), and connection set-up.
-BACKGROUND = ("dk:{outbox}:", "dk:{timers}:", "dk:{fx}:", "PING", "HELLO", "CLIENT SETINFO")
+BACKGROUND = (
+    "dk:{outbox}:",
+    "dk:{timers}:",
+    "dk:{fx}:",
+    "dk:{*}:fx",  # the effects sweep at start-up (bot/store/effects.py)
+    "PING",
+    "HELLO",
+    "CLIENT SETINFO",
+)
 
 
 # -- no internet -------------------------------------------------------------------------
