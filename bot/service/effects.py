@@ -43,7 +43,7 @@ def _effect(kind: str, seq: int, **args: Any) -> Effect:
     return f"{kind}:$TVER", json.dumps({"kind": kind, "tver": "$TVER", "seq": seq, **args})
 
 
-# -- what transitions cause -------------------------------------------------------------
+# -- what transitions cause (RETIME in bot/store/scripts.py records its own) -----------
 
 
 def phase_moved(left: AgendaItem | None, move: Move, now_ms: int, reminder_s: int) -> list[Effect]:
@@ -55,13 +55,6 @@ def phase_moved(left: AgendaItem | None, move: Move, now_ms: int, reminder_s: in
         entered = [item.phase.value, item.minutes, item.part]
         out.append(_effect("entered", 2, step=move.step, item=entered))
     return out
-
-
-def retimed(ends_ms: int, now_ms: int, reminder_s: int) -> list[Effect]:
-    return [
-        _effect("timers", 0, ends=ends_ms, now=now_ms, reminder=reminder_s),
-        _effect("card", 1),
-    ]
 
 
 def presenter_changed(group: int, ends_ms: int, now_ms: int, reminder_s: int) -> list[Effect]:

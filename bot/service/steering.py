@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from bot.domain.phases import Move, Phase, back_step, next_step, skip_step
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
-from bot.domain.timers import extended_end, remaining_ms
 from bot.i18n import translator
 from bot.service import effects
-from bot.service.answers import REFUSALS, first_time, succeeded
+from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.effects import Effect
 from cards.views import Notice
@@ -132,54 +132,48 @@ async def go_skip(deps: Deps, session: Session, steer: Steer, rev: int) -> Notic
     return await move_to(deps, session, steer, rev, move)
 
 
+RETIME_REFUSED = MappingProxyType(
+    {
+        "already_paused": Notice("timer.already_paused", good=False),
+        "untimed": Notice("timer.untimed", good=False),
+        "not_paused": Notice("timer.not_paused", good=False),
+    }
+)
+
+
 async def _retime(
-    deps: Deps,
-    session: Session,
-    steer: Steer,
-    rev: int,
-    ends_ms: int,
-    paused_left_ms: int,
-    notice: Notice,
+    deps: Deps, session: Session, steer: Steer, rev: int, op: str, minutes: int, said: Notice
 ) -> Notice:
-    fields = {"phase_ends_ms": ends_ms, "paused_left_ms": paused_left_ms}
-    caused = effects.retimed(ends_ms, deps.clock.now_ms(), session.settings.reminder_s)
-    result = await _write(deps, session, steer, rev, fields, effects=caused)
-    if not succeeded(result):
-        return _refused(result)
-    if first_time(result):
-        logger.info("timer_changed", extra={"sid": session.sid, "paused": paused_left_ms > 0})
-    return notice
+    """One RETIME step: computed in Redis from the timer as it is now (two hosts pressing
+    pause and +5 together both take effect); the timers and the card follow as effects."""
+    result = await deps.store.retime(
+        session.sid,
+        steer.activity_id,
+        steer.tag,
+        rev,
+        op,
+        minutes,
+        deps.clock.now_ms(),
+        session.settings.reminder_s,
+    )
+    if isinstance(result, str):
+        return RETIME_REFUSED.get(result) or _refused(result)
+    await deps.effects.carry_out(session.sid)
+    logger.info("timer_changed", extra={"sid": session.sid, "paused": result.paused_left_ms > 0})
+    return said
 
 
 async def extend(deps: Deps, session: Session, steer: Steer, rev: int, minutes: int) -> Notice:
-    now = deps.clock.now_ms()
-    if session.paused:
-        left = session.paused_left_ms + minutes * 60_000
-        return await _retime(
-            deps, session, steer, rev, 0, left, Notice("timer.extended", {"n": minutes})
-        )
-    if not session.phase_ends_ms:
-        return Notice("timer.untimed", good=False)
-    ends = extended_end(session.phase_ends_ms, now, minutes)
-    return await _retime(
-        deps, session, steer, rev, ends, 0, Notice("timer.extended", {"n": minutes})
-    )
+    said = Notice("timer.extended", {"n": minutes})
+    return await _retime(deps, session, steer, rev, "extend", minutes, said)
 
 
 async def pause(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
-    if session.paused:
-        return Notice("timer.already_paused", good=False)
-    if not session.phase_ends_ms:
-        return Notice("timer.untimed", good=False)
-    left = max(1, remaining_ms(session.phase_ends_ms, deps.clock.now_ms()))
-    return await _retime(deps, session, steer, rev, 0, left, Notice("timer.paused"))
+    return await _retime(deps, session, steer, rev, "pause", 0, Notice("timer.paused"))
 
 
 async def resume(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
-    if not session.paused:
-        return Notice("timer.not_paused", good=False)
-    ends = deps.clock.now_ms() + session.paused_left_ms
-    return await _retime(deps, session, steer, rev, ends, 0, Notice("timer.resumed"))
+    return await _retime(deps, session, steer, rev, "resume", 0, Notice("timer.resumed"))
 
 
 async def end(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:

@@ -21,6 +21,7 @@ from bot.metrics import Metrics
 from bot.service import follow_up_jobs, steering
 from bot.service.delivery import send_once
 from bot.service.deps import Deps
+from bot.service.ports import SystemClock
 from bot.service.views import conv_ref, following
 from cards import timeup
 from cards.text import to_json
@@ -29,6 +30,7 @@ from cards.views import TimeUpView
 logger = logging.getLogger(__name__)
 
 LEASE_MS = 30_000
+RETRY_MS = 5_000
 
 
 def due_ms(session: Session, kind: TimerKind) -> int:
@@ -82,17 +84,37 @@ class TimerRunner:
         self._metrics = metrics
 
     async def tick(self) -> int:
-        ids = await self._deps.timers.claim(self._deps.clock.now_ms(), LEASE_MS)
-        for timer_id in ids:
-            with correlated():
-                try:
-                    await run_timer(self._deps, timer_id, self._metrics)
-                except Exception as exc:
-                    raise_if_cancelled(exc)
-                    logger.exception("timer_failed", extra={"timer": timer_id})
-                    continue  # stays in flight: its lease runs out and it is tried again
-                await self._deps.timers.done(timer_id)
+        clock = self._deps.clock
+        due = None if isinstance(clock, SystemClock) else clock.now_ms()  # tests drive time
+        ids = await self._deps.timers.claim(due, LEASE_MS)
+        if not ids:
+            return 0
+        renewing = asyncio.create_task(self._renew(ids), name="timer-lease")
+        try:
+            for timer_id in ids:
+                with correlated():
+                    try:
+                        await run_timer(self._deps, timer_id, self._metrics)
+                    except Exception as exc:
+                        raise_if_cancelled(exc)
+                        logger.exception("timer_failed", extra={"timer": timer_id})
+                        # put back, due again soon: a failed send is tried again, never lost
+                        await self._deps.timers.retry(timer_id, clock.now_ms() + RETRY_MS)
+                        continue
+                    await self._deps.timers.done(timer_id)
+        finally:
+            renewing.cancel()
         return len(ids)
+
+    async def _renew(self, ids: list[str]) -> None:
+        """While this tick runs, its timers' leases are renewed (a send may wait out
+        Teams' pacing and retries for longer than one lease)."""
+        while True:
+            await asyncio.sleep(LEASE_MS / 3000)
+            try:
+                await self._deps.timers.renew(ids, LEASE_MS)
+            except Exception as exc:  # noqa: BLE001 - the lease then runs out: a rerun is harmless
+                raise_if_cancelled(exc)
 
     async def run(self) -> None:
         backoff = Backoff(logger, "timer")

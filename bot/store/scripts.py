@@ -182,6 +182,53 @@ return answer('ok:' .. rev .. ':' .. tver)
 """
 )
 
+RETIME = (
+    """
+-- pause / extend / resume, computed here from what the session holds now, so a pause and
+-- a "+5" pressed together both take effect (a read in Python and a write here would lose
+-- one). The twins in bot/domain/timers.py (extended_end, remaining_ms) are its oracles.
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] effects
+-- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] expected rev
+-- ARGV[4] 'pause' | 'extend' | 'resume'  ARGV[5] minutes (extend)  ARGV[6] now ms
+-- ARGV[7] reminder s (for the timers effect)
+-- Returns 'ok:<rev>:<tver>:<phase ends ms>:<paused left ms>' | 'already_paused' | 'untimed'
+--       | 'not_paused' | 'ended' | 'not_host' | 'stale' | 'gone'.
+-- Records the effects 'timers:<tver>' and 'card:<tver>' (bot/service/effects.py).
+"""
+    + _SEEN
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'phase_ends_ms', 'paused_left_ms')
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if redis.call('SISMEMBER', KEYS[3], ARGV[2]) == 0 then return refuse('not_host') end
+if m[2] ~= ARGV[3] then return refuse('stale') end
+local ends, left = tonumber(m[3] or '0'), tonumber(m[4] or '0')
+local now, op = tonumber(ARGV[6]), ARGV[4]
+if op == 'pause' then
+  if left > 0 then return refuse('already_paused') end
+  if ends == 0 then return refuse('untimed') end
+  left = math.max(1, ends - now); ends = 0
+elseif op == 'extend' then
+  local add = tonumber(ARGV[5]) * 60000
+  if left > 0 then left = left + add
+  elseif ends == 0 then return refuse('untimed')
+  else ends = math.max(ends, now) + add end
+elseif op == 'resume' then
+  if left == 0 then return refuse('not_paused') end
+  ends = now + left; left = 0
+else
+  return refuse('bad_input')
+end
+local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
+local e, l = string.format('%.0f', ends), string.format('%.0f', left)
+redis.call('HSET', KEYS[1], 'phase_ends_ms', e, 'paused_left_ms', l)
+redis.call('HSETNX', KEYS[4], 'timers:' .. tver, cjson.encode({kind = 'timers', tver = tver,
+  seq = 0, ends = ends, now = now, reminder = tonumber(ARGV[7])}))
+redis.call('HSETNX', KEYS[4], 'card:' .. tver, cjson.encode({kind = 'card', tver = tver, seq = 1}))
+return answer('ok:' .. m[2] .. ':' .. tver .. ':' .. e .. ':' .. l)
+"""
+)
+
 ADD_HOST = (
     """
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts
@@ -422,19 +469,57 @@ return answer('ok')
 """
 )
 
-CLAIM_TIMERS = """
--- KEYS[1] due zset  KEYS[2] in-flight zset  ARGV[1] now ms  ARGV[2] lease ms  ARGV[3] batch
+_OUTBOX_NOW = """
+redis.replicate_commands()
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function at(ms) return string.format('%.0f', now + tonumber(ms)) end
+"""
+
+CLAIM_TIMERS = (
+    """
+-- KEYS[1] due zset  KEYS[2] in-flight zset  ARGV[1] now ms for due times ('' = Redis TIME;
+-- tests pass their own clock)  ARGV[2] lease ms  ARGV[3] batch
 -- Returns the ids this caller now runs: due ones, and in-flight ones whose lease ran out
 -- (their runner died). Each id goes to one caller; a rerun is made harmless by tver.
+-- Leases are on the Redis clock, so replicas whose clocks differ never steal a live lease.
+"""
+    + _OUTBOX_NOW
+    + """
+local due_now = now
+if ARGV[1] ~= '' then due_now = tonumber(ARGV[1]) end
+local until_ms = at(ARGV[2])
 local out = {}
-local until_ms = tonumber(ARGV[1]) + tonumber(ARGV[2])
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, ARGV[3])) do
   redis.call('ZADD', KEYS[2], until_ms, id); table.insert(out, id)
 end
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])) do
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', due_now),
+  'LIMIT', 0, ARGV[3])
+for _, id in ipairs(due) do
   redis.call('ZREM', KEYS[1], id); redis.call('ZADD', KEYS[2], until_ms, id); table.insert(out, id)
 end
 return out
+"""
+)
+
+RENEW_TIMERS = (
+    """
+-- KEYS[1] in-flight zset  ARGV[1] lease ms  ARGV[2], … timer ids still running here
+-- Their leases run ARGV[1] ms more (Redis clock): a slow send never lets another replica
+-- run the same timer meanwhile.
+"""
+    + _OUTBOX_NOW
+    + """
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', at(ARGV[1]), ARGV[i]) end
+return #ARGV - 1
+"""
+)
+
+RETRY_TIMER = """
+-- KEYS[1] due zset  KEYS[2] in-flight zset  ARGV[1] timer id  ARGV[2] due again (ms)
+-- A run that failed puts its timer back, due again, unless another run already took it.
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 1 then redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1]) end
+return 1
 """
 
 POINT_CONVERSATION = """
@@ -565,12 +650,7 @@ return answer('ok:' .. r.ver)
 # zset: mark -> when a replica may take it (epoch ms; a taken mark: when its claim runs out),
 # KEYS[2] dk:{outbox}:ver hash: mark -> version, KEYS[3] dk:{outbox}:fails hash: mark ->
 # publishes failed in a row. A mark goes only once a publish of its version is through.
-_OUTBOX_NOW = """
-redis.replicate_commands()
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function at(ms) return string.format('%.0f', now + tonumber(ms)) end
-"""
+
 
 OUTBOX_MARK = (
     """

@@ -82,6 +82,16 @@ class IdeaClick:
         return cls(code, ready, joined, mine, meta)
 
 
+@dataclass(frozen=True, slots=True)
+class Retimed:
+    """RETIME's answer: the session's timer as it now is."""
+
+    rev: int
+    tver: int
+    ends_ms: int
+    paused_left_ms: int
+
+
 def repeat_as_first(answer: str) -> str:
     """A redelivered click gets the answer of its first delivery (its receipt, again)."""
     return answer.removeprefix("again:")
@@ -101,6 +111,7 @@ class SessionStore:
         self._submit = redis.register_script(scripts.SUBMIT_IDEA)
         self._idea_click = MarkedScript(redis, scripts.IDEA_CLICK)
         self._update = redis.register_script(scripts.HOST_UPDATE)
+        self._retime = redis.register_script(scripts.RETIME)
         self._add_host = redis.register_script(scripts.ADD_HOST)
         self._point = redis.register_script(scripts.POINT_CONVERSATION)
         self._adjourn = redis.register_script(scripts.ADJOURN)
@@ -424,6 +435,37 @@ class SessionStore:
         if effects and str(result).removeprefix("again:").startswith("ok:"):
             await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
         return str(result)
+
+    async def retime(
+        self,
+        sid: str,
+        activity_id: str,
+        actor_tag: str,
+        expected_rev: int,
+        op: str,
+        minutes: int,
+        now_ms: int,
+        reminder_s: int,
+    ) -> Retimed | str:
+        """pause / extend / resume in one step (RETIME); the timers follow as effects."""
+        result = repeat_as_first(
+            str(
+                await self._retime(
+                    keys=[
+                        keys.meta(sid),
+                        keys.seen(sid, activity_id),
+                        keys.hosts(sid),
+                        keys.effects(sid),
+                    ],
+                    args=[self._seen_ttl, actor_tag, expected_rev, op, minutes, now_ms, reminder_s],
+                )
+            )
+        )
+        if not result.startswith("ok:"):
+            return result
+        await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
+        rev, tver, ends, left = (int(x) for x in result.split(":")[1:5])
+        return Retimed(rev, tver, ends, left)
 
     async def adjourn(
         self,

@@ -230,7 +230,9 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     await bot.say(HOST, "status")
     await bot.wait_text("fase: Tiltak")
     # each timer fired once although two replicas polled the same queue
-    assert count(bot, "Ny fase: Gruppearbeid 1.") == 1 and count(bot, "Ny fase: Gruppearbeid 2.") == 1
+    assert (
+        count(bot, "Ny fase: Gruppearbeid 1.") == 1 and count(bot, "Ny fase: Gruppearbeid 2.") == 1
+    )
     assert count(bot, "Ny fase: Presentasjoner.") == 1 and count(bot, "Ny fase: Tiltak.") == 1
     assert count(bot, "1 min igjen av «Gruppearbeid».") == 2
     assert timeup_cards(bot) == []

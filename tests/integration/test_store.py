@@ -147,15 +147,24 @@ async def test_timers_are_claimed_once_and_rerun_after_a_lost_lease(redis: Redis
     await timers.schedule([("s1:1:end", 9999)])  # another replica planning the same: one entry
     assert await timers.pending() == {"s1:1:end": 1000, "s1:1:reminder": 500}
     assert await timers.claim(now_ms=100, lease_ms=50) == []
-    claims = await asyncio.gather(*[timers.claim(now_ms=600, lease_ms=5000) for _ in range(10)])
+    claims = await asyncio.gather(*[timers.claim(now_ms=600, lease_ms=60_000) for _ in range(10)])
     assert sorted(sum(claims, [])) == ["s1:1:reminder"]
-    claims = await asyncio.gather(*[timers.claim(now_ms=1000, lease_ms=5000) for _ in range(10)])
+    claims = await asyncio.gather(*[timers.claim(now_ms=1000, lease_ms=60_000) for _ in range(10)])
     assert sorted(sum(claims, [])) == ["s1:1:end"]
     await timers.done("s1:1:end")
-    # the reminder's runner "died": after its lease it is handed out again, once
-    assert await timers.claim(now_ms=5599, lease_ms=5000) == []
-    again = await asyncio.gather(*[timers.claim(now_ms=5600, lease_ms=5000) for _ in range(10)])
+    # leases are on the Redis clock: a replica whose clock runs ahead takes nothing live
+    assert await timers.claim(now_ms=10**13, lease_ms=60_000) == []
+    # the reminder's runner "died": once its lease is out it is handed out again, once
+    await timers.renew(["s1:1:reminder"], lease_ms=1)
+    await asyncio.sleep(0.05)
+    again = await asyncio.gather(*[timers.claim(now_ms=1000, lease_ms=60_000) for _ in range(10)])
     assert sum(again, []) == ["s1:1:reminder"]
+    # a failed run puts it back, due again; a second put-back of the same run does nothing
+    await timers.retry("s1:1:reminder", 2000)
+    await timers.retry("s1:1:reminder", 2000)
+    assert await timers.pending() == {"s1:1:reminder": 2000}
+    assert await timers.claim(now_ms=1999, lease_ms=60_000) == []
+    assert await timers.claim(now_ms=2000, lease_ms=60_000) == ["s1:1:reminder"]
     assert await timers.fire_once("s1", "s1:1:reminder")
     assert not await timers.fire_once("s1", "s1:1:reminder")
 
