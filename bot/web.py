@@ -35,6 +35,7 @@ from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis
 from bot.store.effects import EffectStore
 from bot.store.groups import GroupStore
+from bot.store.merges import MergeStore
 from bot.store.moderation import ModerationStore
 from bot.store.outbox import OutboxStore
 from bot.store.pacing import ConversationPacer
@@ -66,6 +67,7 @@ METRICS = web.AppKey("metrics", Metrics)  # its own CollectorRegistry: one per a
 CENSUS = web.AppKey("census", SessionCensus)
 PACER = web.AppKey("pacer", ConversationPacer)
 MODERATION = web.AppKey("moderation", ModerationStore)
+MERGES = web.AppKey("merges", MergeStore)
 TURNS = web.AppKey("turns", asyncio.Semaphore)
 EFFECTS = web.AppKey("effects", EffectStore)
 EFFECT_RUNNER = web.AppKey("effect_runner", EffectRunner)
@@ -91,6 +93,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[GROUPS] = GroupStore(redis)
         app[PACER] = ConversationPacer(redis)
         app[MODERATION] = ModerationStore(redis)
+        app[MERGES] = MergeStore(redis)
         app[EFFECTS] = EffectStore(redis)
         yield
 
@@ -117,6 +120,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             action_items=app[ACTION_ITEMS],
             groups=app[GROUPS],
             moderation=app[MODERATION],
+            merges=app[MERGES],
             sender=sender,
             clock=app[CLOCK],
             rules=rules,

@@ -1,25 +1,47 @@
 """Before a vote opens, hosts choose what is in play (issue 5): every candidate with a button
-to leave it out or bring it back. Only hosts get this card, in their invoke answer."""
+to leave it out or bring it back. Only hosts get this card, in their invoke answer.
+
+Before round 1 it also shows suggested groups of like ideas (issue 18), each with Merge (the
+text to keep is picked in a list, the likeliest first), Ignore, and a way to take one idea
+out of the group; a merged candidate has Undo; ideas can be merged by hand by number. What
+does not fit in 28 KB is cut with "… and N more"."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
+    Choice,
+    ChoiceSetInput,
     Column,
     ColumnSet,
+    Container,
     ExecuteAction,
     TextInput,
 )
 
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import (
+    MAX_CARD_BYTES,
+    action_data,
+    card,
+    card_bytes,
+    line,
+    notice_block,
+    plain,
+    to_json,
+)
 from cards.views import Notice
 
 SHOWN = 25
 SHOWN_CHARS = 150
+SUGGESTED_SHOWN = 6
+MEMBERS_SHOWN = 6
+SUGGESTED_CHARS = 100
+HEADROOM = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +53,81 @@ class PrepView:
     notice: Notice | None = None
     max_len: int = 1000  # of an idea the host adds
     draft: str = ""  # a refused text comes back
+    merged: tuple[tuple[str, int], ...] = ()  # (candidate id, ideas merged into it)
+    # suggested groups of like ideas, each (id, text) pairs with the likeliest text first
+    suggestions: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+
+def _button(title: str, verb: str, view: PrepView, **extra: Any) -> ExecuteAction:
+    return ExecuteAction(
+        title=title, verb=verb, data=action_data(verb, view.sid, view.rev, **extra)
+    )
+
+
+def _row(text: Any, status: str, actions: list[ExecuteAction]) -> ColumnSet:
+    return ColumnSet(
+        separator=True,
+        columns=[
+            Column(width="stretch", items=[text, line(status, is_subtle=True, spacing="None")]),
+            Column(
+                width="auto",
+                items=[ActionSet(actions=actions)],
+                vertical_content_alignment="Center",
+            ),
+        ],
+    )
+
+
+def _suggestion(view: PrepView, n: int, group: tuple[tuple[str, str], ...], t: Translator) -> Any:
+    ids = ",".join(i for i, _ in group)
+    pick = f"pick{n}"
+    items: list[Any] = [
+        line(t("merge.group_title", n=len(group)), weight="Bolder"),
+        ChoiceSetInput(
+            id=pick,
+            label=t("merge.pick"),
+            style="compact",
+            value=group[0][0],
+            choices=[Choice(title=text[:SUGGESTED_CHARS], value=i) for i, text in group],
+        ),
+    ]
+    for item_id, text in group[:MEMBERS_SHOWN]:
+        out = _button(t("merge.take_out"), "merge.out", view, ids=ids, item=item_id)
+        items.append(_row(plain(text[:SUGGESTED_CHARS]), t("merge.number", id=item_id), [out]))
+    if len(group) > MEMBERS_SHOWN:
+        items.append(line(t("list.more", n=len(group) - MEMBERS_SHOWN), is_subtle=True))
+    merge = _button(t("merge.merge"), "merge.group", view, ids=ids, pick=pick)
+    ignore = _button(t("merge.ignore"), "merge.ignore", view, ids=ids)
+    items.append(ActionSet(actions=[merge, ignore]))
+    return Container(items=items, style="emphasis", spacing="Medium")
+
+
+def _merging(view: PrepView, t: Translator, shown: int) -> list[Any]:
+    body: list[Any] = [
+        line(t("merge.suggested", n=len(view.suggestions)), weight="Bolder", spacing="Large"),
+    ]
+    if not view.suggestions:
+        body.append(line(t("merge.none"), is_subtle=True))
+    body += [_suggestion(view, n, g, t) for n, g in enumerate(view.suggestions[:shown])]
+    if len(view.suggestions) > shown:
+        body.append(line(t("list.more", n=len(view.suggestions) - shown), is_subtle=True))
+    body.append(TextInput(id="merge_ids", label=t("merge.by_hand"), spacing="Medium"))
+    body.append(ActionSet(actions=[_button(t("merge.merge"), "merge.hand", view)]))
+    return body
 
 
 def build(view: PrepView, t: Translator) -> AdaptiveCard:
+    """The prep card, with as many suggested groups as fit under 28 KB."""
+    shown = min(SUGGESTED_SHOWN, len(view.suggestions))
+    while True:
+        built = _build(view, t, shown)
+        if shown == 0 or card_bytes(to_json(built)) <= MAX_CARD_BYTES - HEADROOM:
+            return built
+        shown -= 1
+
+
+def _build(view: PrepView, t: Translator, suggested: int) -> AdaptiveCard:
+    merged = dict(view.merged)
     chosen = sum(1 for *_, on in view.candidates if on)
     body = [
         line(t("prep.title", n=chosen, total=len(view.candidates)), weight="Bolder", size="Medium"),
@@ -42,35 +136,26 @@ def build(view: PrepView, t: Translator) -> AdaptiveCard:
     if view.notice:
         body.append(notice_block(view.notice, t))
     for item_id, text, on in view.candidates[:SHOWN]:
-        toggle = ExecuteAction(
-            title=t("prep.leave_out" if on else "prep.bring_back"),
-            verb="vote.toggle",
-            data=action_data("vote.toggle", view.sid, view.rev, item=item_id, round=view.round),
+        toggle = _button(
+            t("prep.leave_out" if on else "prep.bring_back"),
+            "vote.toggle",
+            view,
+            item=item_id,
+            round=view.round,
         )
-        status = t("prep.in") if on else t("prep.out")
-        body.append(
-            ColumnSet(
-                separator=True,
-                columns=[
-                    Column(
-                        width="stretch",
-                        items=[
-                            plain(text[:SHOWN_CHARS]),
-                            line(status, is_subtle=True, spacing="None"),
-                        ],
-                    ),
-                    Column(
-                        width="auto",
-                        items=[ActionSet(actions=[toggle])],
-                        vertical_content_alignment="Center",
-                    ),
-                ],
-            )
-        )
+        status = [t("prep.in") if on else t("prep.out")]
+        buttons = [toggle]
+        if view.round == 1:
+            status.append(t("merge.number", id=item_id))
+        if item_id in merged:
+            status.append(t("merge.likes", n=merged[item_id]))
+            buttons.append(_button(t("merge.undo"), "merge.undo", view, item=item_id))
+        body.append(_row(plain(text[:SHOWN_CHARS]), " · ".join(status), buttons))
     if len(view.candidates) > SHOWN:
         body.append(line(t("list.more", n=len(view.candidates) - SHOWN), is_subtle=True))
     if view.round != 1:  # round 2 is among round 1's top ideas only
         return card(body, t)
+    body += _merging(view, t, suggested)
     body.append(
         TextInput(
             id="idea",

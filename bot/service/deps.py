@@ -14,6 +14,7 @@ from bot.service.ports import Clock, Sender
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.groups import GroupStore
+from bot.store.merges import MergeStore
 from bot.store.moderation import ModerationStore
 from bot.store.outbox import OutboxStore
 from bot.store.sessions import SessionStore
@@ -41,9 +42,21 @@ class EffectsPort:
     def __init__(self) -> None:
         self.wake = asyncio.Event()
         self._now: Callable[[str], Awaitable[None]] | None = None
+        self._record: Callable[[str, dict[str, str]], Awaitable[None]] | None = None
 
-    def bind(self, now: Callable[[str], Awaitable[None]]) -> None:
-        self._now = now
+    def bind(
+        self,
+        now: Callable[[str], Awaitable[None]],
+        record: Callable[[str, dict[str, str]], Awaitable[None]],
+    ) -> None:
+        self._now, self._record = now, record
+
+    async def record(self, sid: str, effects: dict[str, str]) -> None:
+        """Effects decided outside a transition (a host asks again for the summary)."""
+        if self._record is None:
+            raise RuntimeError("no EffectRunner is running")
+        await self._record(sid, effects)
+        await self.carry_out(sid)
 
     async def carry_out(self, sid: str) -> None:
         """Start on the session's effects now, and wait briefly for them: the phase is
@@ -64,6 +77,7 @@ class Deps:
     action_items: ActionItemStore
     groups: GroupStore
     moderation: ModerationStore
+    merges: MergeStore
     sender: Sender
     clock: Clock
     rules: Rules

@@ -15,7 +15,7 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.voting import PAGE_SIZE
 from bot.i18n import Translator, language_for, translator
-from bot.service import readiness
+from bot.service import merging, readiness
 from bot.service.actions import Click, view_card
 from bot.service.adjournment import refuse_click
 from bot.service.answers import REFUSALS as ANSWERS
@@ -223,8 +223,24 @@ async def _prep_card(
     ids = await candidates(deps, session, round_)
     texts = await texts_for(deps, click.sid, ids)
     items = tuple((i, texts[i], i not in left_out) for i in ids if i in texts)
+    merged: tuple[tuple[str, int], ...] = ()
+    suggested: tuple[tuple[tuple[str, str], ...], ...] = ()
+    if round_ == 1:  # issue 18: like ideas merged before round 1 opens
+        standing = await merging.current(deps, click.sid)
+        merged = tuple((i, len(standing[i])) for i, _, _ in items if i in standing)
+        shown = {i: text for i, text, _ in items}
+        found = await merging.suggestions(deps, click.sid, session.locale, shown)
+        suggested = tuple(tuple((i, shown[i]) for i in s.ids) for s in found)
     view = vote_prep.PrepView(
-        click.sid, session.rev, round_, items, notice, deps.rules.idea_max_len, draft
+        click.sid,
+        session.rev,
+        round_,
+        items,
+        notice,
+        deps.rules.idea_max_len,
+        draft,
+        merged=merged,
+        suggestions=suggested,
     )
     return to_json(vote_prep.build(view, click.t))
 
@@ -264,18 +280,13 @@ async def add(deps: Deps, click: Click) -> Card:
 
 
 async def toggle(deps: Deps, click: Click) -> Card:
+    """Leave an item out of the coming round or bring it back: one script (issue 14), so two
+    hosts toggling at once lose nothing."""
     round_, item = upcoming_round(click), click.data.get("item")
     if round_ is None or not isinstance(item, str) or click.data.get("round") != round_:
         return await view_card(deps, click, Notice("prep.not_now", good=False))
-    meta = await deps.store.meta(click.sid)
-    left_out = json.loads(meta.get(f"vote_out:{round_}", "[]"))
-    left_out = [i for i in left_out if i != item] if item in left_out else [*left_out, item]
-    result = await deps.store.update(
-        click.sid,
-        click.actor.activity_id,
-        click.tag,
-        click.rev,
-        {f"vote_out:{round_}": json.dumps(left_out)},
+    result = await deps.merges.toggle_out(
+        click.sid, click.actor.activity_id, click.tag, click.rev, round_, item
     )
     if not succeeded(result):
         notice = Notice(ANSWERS.get(result, "error.generic"), good=False)

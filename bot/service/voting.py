@@ -15,6 +15,7 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.voting import DEFAULT_TOP_K, PAGE_SIZE, rank, top
 from bot.i18n import translator
+from bot.service import merging
 from bot.service.deps import Deps
 from bot.service.ports import Card, ConvRef, SendError
 from bot.service.views import conv_ref
@@ -65,13 +66,16 @@ async def candidates_without(
     deps: Deps, session: Session, round_: int, hidden: set[str]
 ) -> list[str]:
     """The candidates with `hidden` left out before round 2's top K is cut, so a hidden
-    idea never takes a place from the next best one."""
+    idea never takes a place from the next best one. In round 1 a merged candidate stands
+    in for its members (issue 18); merges are frozen once round 1 opens, so its tally and
+    this list agree. Round 2 is among round 1's tally, which knows candidates only."""
     if round_ == 1:
         found = [i.idea_id for i in await deps.store.ideas(session.sid, with_hidden=True)]
         count, _ = await deps.groups.placement(session.sid)
         places = await deps.groups.places(session.sid)
         for group in range(1, count + 1):
             found += [f"{GROUP_PICK}{i}" for i in json.loads(places.get(f"{group}:top", "[]"))]
+        found = await merging.fold(deps, session.sid, found, hidden)
         return [i for i in found if i not in hidden]
     template = TEMPLATES.get(session.settings.template)
     k = int(template.data.get("top_k", DEFAULT_TOP_K)) if template else DEFAULT_TOP_K

@@ -26,6 +26,10 @@ Session keys (all expire RETENTION_DAYS after the session ends, not while it is 
   dk:{sid}:hidden      hash    item id as in a vote ("12" an idea, "g7" a group input) ->
                                JSON {at, from: [vote pairs it was taken out of]}: hidden by
                                a host (never who wrote it); "#ideas" -> hidden ideas
+  dk:{sid}:merges      hash    near-duplicates merged into one vote candidate (issue 18), no
+                               author in it: "c:<candidate>" -> JSON ids merged into it (vote
+                               ids: "12", "g7"); "in:<id>" -> its candidate; "x:<a>|<b>" -> 1:
+                               a host kept a and b apart (not suggested together again)
   dk:{sid}:tally:<r>   hash    vote round r (1|2): idea id -> dots; the ideas in play are
                                exactly its fields (preset to 0 when the round opens)
   dk:{sid}:ballots:<r> hash    "<voter tag>" -> dots used; "<voter tag>:<idea id>" -> dots
@@ -127,6 +131,12 @@ def hidden(sid: str) -> str:
     return _session(sid, "hidden")
 
 
+def merges(sid: str) -> str:
+    """Hash: merged vote candidates and ideas kept apart (issue 18, bot/store/merges.py).
+    Ids only, never an author: a merge tells nobody who wrote what."""
+    return _session(sid, "merges")
+
+
 def tally(sid: str, round_: int) -> str:
     return _session(sid, f"tally:{round_}")
 
@@ -207,6 +217,7 @@ def session_keys(sid: str) -> tuple[str, ...]:
         ideas(sid),
         by_author(sid),
         hidden(sid),
+        merges(sid),
     )
     grouped = (groups(sid), group_places(sid), inputs(sid)) + tuple(
         k
