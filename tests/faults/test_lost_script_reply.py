@@ -1,0 +1,151 @@
+"""Issue 14: a transition whose Redis reply is lost ends as if nothing was lost.
+
+The app talks to Redis through a proxy (lost_reply.py) that lets HOST_UPDATE run in Redis
+and then hangs up before its answer reaches the app: redis-py re-sends the EVALSHA on a
+new connection and the script answers 'again:…' (or, if the turn fails, Teams redelivers
+the same activity). Every transition of a workshop goes through this, every `neste` from
+the check-in to the actions, a `forleng` and the end, and each must still do everything
+it causes: the phase is moved, the previous phase's card is closed, the new phase is
+announced once, its end timer is in the queue; at the end the summary is posted once and
+each owner's follow-up is sent once.
+"""
+
+from __future__ import annotations
+
+from typing import AsyncIterator
+
+import aiohttp
+import pytest
+
+from bot.store import scripts
+from tests.fakes.activities import Conversation, Person
+from tests.fakes.cards import actions, all_text
+from tests.fakes.connector import Connector
+from tests.faults.conftest import Procs
+from tests.faults.lost_reply import LostReplyProxy, script_sha
+from tests.faults.procs import RedisServer
+from tests.faults.teams import Teams
+from tests.faults.workshop import (
+    ACTIONS_PHASE,
+    ANNOUNCED,
+    WENT_WRONG,
+    announcements,
+    check_in,
+    eventually,
+    follow_ups_to,
+    meta,
+    save_actions,
+    settled,
+    sid_of,
+    status,
+    summaries_anywhere,
+    timers_of,
+)
+
+HOST = Person("Hanne Vert")
+ANNE = Person("Anne Ansvarlig")
+BJORN = Person("Bjørn Eier")
+# The transition scripts: HOST_UPDATE, and RETIME (pause/extend/resume) where it exists.
+TRANSITIONS = [
+    script_sha(getattr(scripts, n)) for n in ("HOST_UPDATE", "RETIME") if hasattr(scripts, n)
+]
+
+
+@pytest.fixture
+async def proxied(procs: Procs) -> AsyncIterator[tuple[RedisServer, LostReplyProxy]]:
+    server = await procs.redis()
+    proxy = LostReplyProxy(server.socket_file)
+    await proxy.start()
+    try:
+        yield server, proxy
+    finally:
+        await proxy.close()
+
+
+async def lose_reply(teams: Teams, proxy: LostReplyProxy, text: str) -> None:
+    """`text` from the host, with its transition script's reply lost on the way back."""
+    lost = len(proxy.lost)
+    proxy.arm(*TRANSITIONS)
+    answer = await teams.say(HOST, text)
+    if len(proxy.lost) == lost:  # not one transition script ran: the test is void
+        proxy.armed.clear()
+        raise AssertionError(f"{text!r} ran no transition script (answer {answer})")
+    failed = [s.text for s in teams.sent_here() if WENT_WRONG in s.text]
+    assert not failed, f"{text!r} with a lost reply was answered {failed}"
+
+
+async def end_timer_planned(redis_url: str, sid: str) -> bool:
+    """The phase's end timer, of the session's current timer version, is in the queue at
+    the phase's end (or the phase is untimed and nothing is)."""
+    m = await meta(redis_url, sid)
+    ends = int(m.get("phase_ends_ms") or 0)
+    timers = await timers_of(redis_url, sid)
+    if not ends:
+        return True
+    return timers.get(f"{sid}:{m['tver']}:end") == ends
+
+
+async def test_every_transition_survives_a_lost_script_reply(
+    procs: Procs,
+    proxied: tuple[RedisServer, LostReplyProxy],
+    connector: tuple[Connector, str],
+    place: Conversation,
+    http: aiohttp.ClientSession,
+) -> None:
+    fake, _ = connector
+    server, proxy = proxied
+    fake.names[BJORN.aad] = BJORN.name
+    app = await procs.app("a", proxy.url)
+    teams = Teams(http, fake, place, [app.url])
+    await teams.say(HOST, "start Bedre skolevei")
+    await check_in(teams, ANNE)
+    sid = sid_of(teams)
+
+    moves = 0
+    while ACTIONS_PHASE not in await status(teams, HOST):
+        assert moves < 12, "never reached the actions phase"
+        before = await meta(server.url, sid)
+        said = len(announcements(teams))
+        await lose_reply(teams, proxy, "neste")
+        moves += 1
+        after = await meta(server.url, sid)
+        if after["step"] == before["step"]:  # the next group presents: same phase
+            assert int(after["presenting"]) == int(before["presenting"]) + 1, after
+        else:
+            assert int(after["step"]) == int(before["step"]) + 1, (before, after)
+            await fake.wait_for(lambda said=said: len(announcements(teams)) > said)
+        await eventually(lambda: end_timer_planned(server.url, sid), what="the end timer")
+        if after["phase"] == "pitch":  # a retime, its reply lost: the end moves, the timer too
+            await lose_reply(teams, proxy, "forleng 5")
+            extended = await meta(server.url, sid)
+            assert int(extended["phase_ends_ms"]) == int(after["phase_ends_ms"]) + 5 * 60_000
+            await eventually(lambda: end_timer_planned(server.url, sid), what="the new timer")
+        if after["phase"] == "ideas":
+            submit = await teams.idea_submit()
+            assert (await teams.post(place.invoke(ANNE, submit, {"idea": "Gå-buss"}))).received
+        if before["phase"] == "ideas":  # the idea card is closed: no form, no button
+            card_id = before["idea_card_id"]
+
+            def closed(card_id: str = card_id) -> bool:
+                updates = [s for s in fake.of("update") if s.activity_id == card_id]
+                return bool(updates) and "idea.submit" not in actions(updates[-1].card or {})
+
+            await fake.wait_for(closed)
+    assert len(proxy.lost) == moves + 1 and moves >= 6  # each move, and the retime
+
+    names = [a.removeprefix(ANNOUNCED) for a in announcements(teams)]
+    assert len(names) == len(set(names)), f"a phase announced twice: {names}"
+
+    # The end, with its reply lost: the summary once, each owner's follow-up once.
+    await save_actions(teams, HOST, [("Male fotgjengerfelt", ANNE), ("Søke om midler", BJORN)])
+    await lose_reply(teams, proxy, "avslutt")
+    summary = await teams.summary()
+    assert "Gå-buss" in all_text(summary), all_text(summary)
+    await fake.wait_for(lambda: follow_ups_to(fake, ANNE) and follow_ups_to(fake, BJORN))
+    await eventually(lambda: settled(server.url, sid), what="the end's effects to be done")
+    assert (await meta(server.url, sid))["status"] == "ended"
+    assert len(teams.summaries()) == 1, "the summary was posted twice in the channel"
+    assert len(summaries_anywhere(fake)) == 2, "the channel's summary and the host's copy"
+    assert len(follow_ups_to(fake, ANNE)) == 1
+    assert len(follow_ups_to(fake, BJORN)) == 1
+    assert not any(WENT_WRONG in s.text for s in fake.sent), [s.text for s in fake.sent]
