@@ -1,0 +1,59 @@
+"""Issue 14: the bot dies at the first Teams write of an end; the summary is still posted.
+
+`avslutt` on replica A: the end is written (and its effects with it), then A's first post
+to Teams (the summary) is parked at the gate and A is SIGKILLed; that post never reaches
+Teams. A is started again on the same Redis, and nobody types anything: the effects A
+recorded outlive it (its lease on them runs out) and the restarted bot posts the summary,
+once, with the idea in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import aiohttp
+
+from tests.fakes.activities import Conversation, Person
+from tests.fakes.cards import all_text
+from tests.fakes.connector import Connector
+from tests.faults.conftest import Procs
+from tests.faults.gate import Gate
+from tests.faults.teams import Teams, open_idea_round
+from tests.faults.workshop import eventually, meta, settled, sid_of
+
+HOST = Person("Hanne Vert")
+KARI = Person("Kari Innbygger")
+LEASE_S = 15  # bot/service/effects.py LEASE_MS: how long a dead replica holds its effects
+
+
+async def test_the_summary_is_posted_after_a_crash_at_the_end(
+    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
+) -> None:
+    fake, gate, place = gated
+    redis = await procs.redis()
+    a = await procs.app("a", redis.url)
+    teams = Teams(http, fake, place, [a.url])
+    submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
+    assert (await teams.post(place.invoke(KARI, submit, {"idea": "Gå-buss"}), a.url)).received
+    sid = sid_of(teams)
+
+    gate.hold(lambda method, cid, body: method == "POST")  # A's first post from now on
+    turn = asyncio.create_task(teams.post(place.message(HOST, "avslutt"), a.url))
+    await fake.wait_for(lambda: gate.waiting >= 1)
+    a.kill()
+    with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+        await turn
+    await a.stop()
+    assert a.process.returncode == -9, "A was not killed by the test"
+    gate.release()
+    await fake.wait_for(lambda: gate.dropped >= 1)  # that post died with A
+    assert (await meta(redis.url, sid))["status"] == "ended"
+    assert not teams.summaries()
+
+    restarted = await procs.app("a-again", redis.url)
+    assert restarted.running
+    summary = await teams.summary(within=LEASE_S + 45)
+    assert "Gå-buss" in all_text(summary), all_text(summary)
+    await eventually(lambda: settled(redis.url, sid), what="the end's effects to be done")
+    assert len(teams.summaries()) == 1, "the summary was posted twice"
