@@ -40,7 +40,8 @@ SHOWN = 25
 SHOWN_CHARS = 150
 SUGGESTED_SHOWN = 6
 MEMBERS_SHOWN = 6
-SUGGESTED_CHARS = 100
+SUGGESTED_CHARS = 80
+ROWS_AT_LEAST = 10  # candidate rows kept when suggestions need the room
 HEADROOM = 1024
 
 
@@ -88,7 +89,9 @@ def _suggestion(view: PrepView, n: int, group: tuple[tuple[str, str], ...], t: T
             label=t("merge.pick"),
             style="compact",
             value=group[0][0],
-            choices=[Choice(title=text[:SUGGESTED_CHARS], value=i) for i, text in group],
+            choices=[
+                Choice(title=text[:SUGGESTED_CHARS], value=i) for i, text in group[:MEMBERS_SHOWN]
+            ],
         ),
     ]
     for item_id, text in group[:MEMBERS_SHOWN]:
@@ -117,16 +120,19 @@ def _merging(view: PrepView, t: Translator, shown: int) -> list[Any]:
 
 
 def build(view: PrepView, t: Translator) -> AdaptiveCard:
-    """The prep card, with as many suggested groups as fit under 28 KB."""
-    shown = min(SUGGESTED_SHOWN, len(view.suggestions))
-    while True:
-        built = _build(view, t, shown)
-        if shown == 0 or card_bytes(to_json(built)) <= MAX_CARD_BYTES - HEADROOM:
+    """The prep card under 28 KB: suggestions first (one press merges a group), so fewer
+    candidate rows are shown before fewer suggestions."""
+    most = min(SUGGESTED_SHOWN, len(view.suggestions))
+    tries = [(rows, most) for rows in (SHOWN, 15, ROWS_AT_LEAST)]
+    tries += [(ROWS_AT_LEAST, n) for n in range(most - 1, -1, -1)]
+    for rows, suggested in tries:
+        built = _build(view, t, rows, suggested)
+        if card_bytes(to_json(built)) <= MAX_CARD_BYTES - HEADROOM:
             return built
-        shown -= 1
+    return built
 
 
-def _build(view: PrepView, t: Translator, suggested: int) -> AdaptiveCard:
+def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> AdaptiveCard:
     merged = dict(view.merged)
     chosen = sum(1 for *_, on in view.candidates if on)
     body = [
@@ -135,7 +141,7 @@ def _build(view: PrepView, t: Translator, suggested: int) -> AdaptiveCard:
     ]
     if view.notice:
         body.append(notice_block(view.notice, t))
-    for item_id, text, on in view.candidates[:SHOWN]:
+    for item_id, text, on in view.candidates[:rows]:
         toggle = _button(
             t("prep.leave_out" if on else "prep.bring_back"),
             "vote.toggle",
@@ -151,8 +157,8 @@ def _build(view: PrepView, t: Translator, suggested: int) -> AdaptiveCard:
             status.append(t("merge.likes", n=merged[item_id]))
             buttons.append(_button(t("merge.undo"), "merge.undo", view, item=item_id))
         body.append(_row(plain(text[:SHOWN_CHARS]), " · ".join(status), buttons))
-    if len(view.candidates) > SHOWN:
-        body.append(line(t("list.more", n=len(view.candidates) - SHOWN), is_subtle=True))
+    if len(view.candidates) > rows:
+        body.append(line(t("list.more", n=len(view.candidates) - rows), is_subtle=True))
     if view.round != 1:  # round 2 is among round 1's top ideas only
         return card(body, t)
     body += _merging(view, t, suggested)

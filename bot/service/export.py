@@ -1,8 +1,10 @@
 """The complete record of a session (issue 6): Markdown minutes (referat) and CSV.
 
 Everything the summary card cuts for size is here; the CSV also has the actions with owner,
-due date and follow-up, and every vote round. Ideas stay anonymous: no author, no
-voter, only texts and counts; people are named only as the host and as action owners.
+due date and follow-up, and every vote round. Ideas merged before the vote (issue 18) are all
+kept: the minutes list each merged candidate with its members nested beneath, and the CSV
+gives each idea and input the id of the candidate it was merged into. Ideas stay anonymous:
+no author, no voter, only texts and counts; people are named only as the host and as action owners.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from bot.domain.action_items import ActionItem
 from bot.domain.follow_up import FollowUp
 from bot.domain.participants import ROLES, Role
 from bot.domain.session import Session
-from bot.i18n import translator
+from bot.i18n import Translator, translator
+from bot.service import merging
 from bot.service.deps import Deps
 from bot.store.groups import GroupInput
 from bot.store.keys import VOTE_ROUNDS
@@ -43,6 +46,7 @@ class Record:
     tops: dict[int, tuple[str, ...]] | None = None
     input_votes: dict[str, tuple[int | None, ...]] | None = None  # in the plenary rounds
     follow_ups: dict[str, FollowUp] | None = None  # item id -> its follow-up, once started
+    merged: dict[str, tuple[str, ...]] | None = None  # candidate -> ids merged into it
 
 
 async def gather(deps: Deps, sid: str) -> Record:
@@ -79,6 +83,7 @@ async def gather(deps: Deps, sid: str) -> Record:
         tops,
         in_rounds,
         await deps.action_items.follow_ups.all(sid),
+        await merging.current(deps, sid),
     )
 
 
@@ -130,6 +135,7 @@ def markdown(record: Record) -> str:
         )
         lines += ["", f"## {t('summary.ranking')}", ""]
         lines += [f"{n}. {_md(i.text)} – {i.votes[last]}" for n, i in enumerate(ranked, 1)]
+    lines += _merged(record, t)
     for group, top in (record.tops or {}).items():
         mine = [i for i in record.inputs if i.group == group]
         if not mine:
@@ -160,6 +166,29 @@ def markdown(record: Record) -> str:
     return "\n".join(lines)
 
 
+def _texts(record: Record) -> dict[str, str]:
+    """Texts by vote id: ideas by id, group inputs by "g<input id>"."""
+    texts = {i.idea_id: i.text for i in record.ideas}
+    return texts | {f"{GROUP_ITEM}{i.input_id}": i.text for i in record.inputs}
+
+
+def _merged(record: Record, t: Translator) -> list[str]:
+    """Each merged candidate as a bullet, its member ideas as a nested list beneath it."""
+    texts = _texts(record)
+    merged = {c: m for c, m in (record.merged or {}).items() if c in texts}
+    if not merged:
+        return []
+    lines = ["", f"## {t('merge.export_title')}", ""]
+    for cand, members in merged.items():
+        lines.append(f"- {_md(texts[cand])}")
+        lines += [f"  - {_md(texts[m])}" for m in members if m in texts]
+    return lines
+
+
+def _into(record: Record) -> dict[str, str]:
+    return {m: c for c, members in (record.merged or {}).items() for m in members}
+
+
 def _cell(text: str) -> str:
     """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -184,8 +213,10 @@ def csv_text(record: Record) -> str:
             "owner",
             "due",
             "follow_up",
+            "merged_into",
         ]
     )
+    into = _into(record)
     none = ("", "", "")
     for idea in record.ideas:
         writer.writerow(
@@ -198,6 +229,7 @@ def csv_text(record: Record) -> str:
                 *("" if v is None else str(v) for v in idea.votes),
                 "",
                 *none,
+                into.get(idea.idea_id, ""),
             ]
         )
     votes = record.group_votes or {}
@@ -215,6 +247,7 @@ def csv_text(record: Record) -> str:
                 *("" if v is None else str(v) for v in plenary),
                 "" if count is None else str(count),
                 *none,
+                into.get(f"{GROUP_ITEM}{item.input_id}", ""),
             ]
         )
     follows = record.follow_ups or {}
@@ -232,6 +265,7 @@ def csv_text(record: Record) -> str:
                 _cell(action.owner_name),
                 (follow.due if follow else "") or action.due,
                 follow.state.value if follow else "",
+                "",
             ]
         )
     return out.getvalue()

@@ -9,7 +9,7 @@ from bot.domain.participants import Role
 from bot.domain.session import Session
 from bot.domain.voting import rank
 from bot.i18n import Translator, translator
-from bot.service import follow_up, voting
+from bot.service import follow_up, merging, voting
 from bot.service.deps import Deps
 from bot.service.views import conv_ref
 from bot.store.keys import VOTE_ROUNDS
@@ -34,16 +34,26 @@ async def finish_session(deps: Deps, sid: str) -> None:
 
 async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, object]:
     session = Session.from_meta(sid, meta)
+    t = translator(session.locale)
     snap = await deps.store.snapshot(sid, "-", "-")
     by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
     ideas = await deps.store.ideas(sid)
+    merged = await merging.current(deps, sid)  # issue 18: a candidate with its like ideas
+    members = {m for found in merged.values() for m in found}
+
+    def shown(idea_id: str, text: str) -> str:
+        if idea_id not in merged:
+            return text
+        like = t("merge.like_ideas", n=len(merged[idea_id]))
+        return f"{text[: summary.SHOWN_CHARS - len(like) - 1]} {like}"
+
     texts = {idea.idea_id: idea.text for idea in ideas}
     ranking: tuple[tuple[str, int], ...] = ()
     for round_ in reversed(VOTE_ROUNDS):  # the last round held decides the ranking
         tally = await deps.ballots.tally(sid, round_)
         if tally:
             names = texts | await voting.texts_for(deps, sid, list(tally))
-            ranking = tuple((names[i], n) for i, n in rank(tally) if i in names)
+            ranking = tuple((shown(i, names[i]), n) for i, n in rank(tally) if i in names)
             break
     view = SummaryView(
         topic=session.topic,
@@ -52,14 +62,14 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
         ended_ms=session.ended_ms or deps.clock.now_ms(),
         joined=sum(by_role.values()),
         by_role=by_role,
-        ideas=tuple(idea.text for idea in ideas),
+        ideas=tuple(shown(i.idea_id, i.text) for i in ideas if i.idea_id not in members),
         ranking=ranking,
         need=session.settings.need,
         action_items=tuple(await deps.action_items.all(sid)),
         groups=await group_results(deps, sid),
         inputs=len(await deps.groups.inputs(sid)),
     )
-    return to_json(summary.build(view, translator(session.locale)))
+    return to_json(summary.build(view, t))
 
 
 async def group_results(

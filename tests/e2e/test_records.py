@@ -287,13 +287,13 @@ EXPECTED_MD = """# Referat: Bedre skolevei
 Ideene er lagret uten navn: verten kan ikke se hvem som skrev hva.
 """
 EXPECTED_CSV = (
-    "type,id,group,category,text,votes_round_1,group_votes,owner,due,follow_up\r\n"
-    "idea,1,,,Gåbuss hver morgen,1,,,,\r\n"
-    "idea,2,,,Flere fotgjengerfelt,6,,,,\r\n"
-    'idea,3,,,"\'=HYPERLINK(""x"") farlig celle",0,,,,\r\n'  # a formula cell is neutralised
+    "type,id,group,category,text,votes_round_1,group_votes,owner,due,follow_up,merged_into\r\n"
+    "idea,1,,,Gåbuss hver morgen,1,,,,,\r\n"
+    "idea,2,,,Flere fotgjengerfelt,6,,,,,\r\n"
+    'idea,3,,,"\'=HYPERLINK(""x"") farlig celle",0,,,,,\r\n'  # a formula cell is neutralised
     # the actions, with owner, due date and how the follow-up stands (issue 16)
-    "action,1,,,Male fotgjengerfelt ved skolen,,,Olga Eier,2026-12-24,open\r\n"
-    "action,2,,,Søke om midler til gåbuss,,,Rektor Berg,2026-12-28,unreached\r\n"
+    "action,1,,,Male fotgjengerfelt ved skolen,,,Olga Eier,2026-12-24,open,\r\n"
+    "action,2,,,Søke om midler til gåbuss,,,Rektor Berg,2026-12-28,unreached,\r\n"
 )
 
 
