@@ -28,12 +28,17 @@ def build(view: IdeaView, t: Translator) -> AdaptiveCard:
         body.append(notice_block(view.notice, t))
     if view.my_ideas:
         hidden = view.my_hidden or (False,) * len(view.my_ideas)
-        shown = list(zip(view.my_ideas, hidden, strict=True))[-MY_IDEAS_SHOWN:]
+        # issue 18: per own idea, the text it was merged into ('' = not merged); only the
+        # author sees this, on their own card (IdeaView.my_merged, when the view carries it)
+        into = getattr(view, "my_merged", ()) or ("",) * len(view.my_ideas)
+        shown = list(zip(view.my_ideas, hidden, into, strict=True))[-MY_IDEAS_SHOWN:]
         items: list[Any] = [line(t("ideas.mine", n=len(view.my_ideas)), weight="Bolder")]
-        for text, was_hidden in shown:
+        for text, was_hidden, merged_into in shown:
             items.append(plain("• " + text, spacing="Small"))
             if was_hidden:
                 items.append(line(t("moderation.hidden_mine"), color="Warning", spacing="None"))
+            elif merged_into:
+                items.append(plain(t("merge.mine", text=merged_into), subtle=True, spacing="None"))
         if len(view.my_ideas) > len(shown):
             items.append(line(t("list.more", n=len(view.my_ideas) - len(shown)), is_subtle=True))
         body.append(Container(items=items, style="emphasis"))
