@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -16,8 +17,28 @@ class Purpose(StrEnum):
     MEMBER = "member"  # roster, hosts
     AUTHOR = "author"  # ideas: lets authors see their own
     VOTER = "voter"  # ballots: enforces the allowance, links no vote to a name or an idea
+    OWN = "own"  # the slot of a person's k-th idea: their ideas share no key in the store
 
 
 def tag(key: bytes, purpose: Purpose, sid: str, aad_object_id: str) -> str:
     message = f"{purpose.value}\x1f{sid}\x1f{aad_object_id}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def own_slots(key: bytes, sid: str, aad_object_id: str, count: int) -> tuple[str, ...]:
+    """Where a person's 1st, 2nd, … idea id is kept in `by_author`. Each slot is its own
+    keyed hash: a store read without the key cannot tell that two ideas share an author,
+    and only a request carrying the person's identity can compute them (issue 15)."""
+    return tuple(tag(key, Purpose.OWN, sid, f"{aad_object_id}\x1f{k}") for k in range(1, count + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """An author as the store knows them: a tag (their count, readiness) and their slots."""
+
+    tag: str
+    slots: tuple[str, ...]
+
+    @property
+    def slot_list(self) -> str:
+        return ",".join(self.slots)

@@ -26,7 +26,7 @@ from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
 from bot.service.groups import as_groups, board_mark
 from bot.service.ports import Actor, Card
-from bot.service.views import author_tag, idea_view, member_tag, personal_view
+from bot.service.views import author_of, author_tag, idea_view, member_tag, personal_view
 from bot.service.voting import round_of, voter_tag
 from bot.store.sessions import RosterEntry
 from cards import idea_round, join, timeup
@@ -148,7 +148,8 @@ async def place_late_joiner(deps: Deps, click: Click) -> None:
 
 
 async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:
-    mine = await deps.store.my_ideas(click.sid, author_tag(deps, click.sid, click.actor))
+    author = author_of(deps, click.sid, click.actor)
+    mine = await deps.store.my_ideas(click.sid, author.tag, author.slot_list)
     session = Session.from_meta(click.sid, await deps.store.meta(click.sid))
     view = idea_view(deps, session, mine, notice, draft)
     return to_json(idea_round.build(view, click.t))
@@ -171,19 +172,20 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
         # the session's language decides the word list: one more read, only when screening
         locale = Session.from_meta(sid, await deps.store.meta(sid)).locale
         decided = screen(decided, deps.rules.screening, locale) or decided
-    author = author_tag(deps, sid, actor)
+    author = author_of(deps, sid, actor)
     member = tag(deps.rules.anon_key, Purpose.MEMBER, sid, actor.aad_id)
     text = None if isinstance(decided, Refusal) else decided
     result = await deps.store.idea_click(
         sid,
         actor.conv_key,
         actor.activity_id,
-        author,
+        author.tag,
         text,
         rev,
         deps.clock.now_ms(),
         deps.rules.max_ideas_per_person,
         member,
+        author.slot_list,
     )
     if result.code == "gone" or result.meta is None:
         t = translator(language_for(actor.locale))

@@ -31,7 +31,7 @@ from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
 from bot.service.steering import Steer
-from bot.service.views import author_tag, conv_ref, idea_view, member_tag, shared_view
+from bot.service.views import author_of, conv_ref, idea_view, member_tag, shared_view
 from cards import adjournment as cards
 from cards import groups as group_cards
 from cards import idea_round
@@ -250,7 +250,8 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
     raw = click.data.get("idea") if verb == "idea.submit" else click.data.get("input")
     draft = raw[:2000] if isinstance(raw, str) else ""
     if verb == "idea.submit":
-        mine = await deps.store.my_ideas(click.sid, author_tag(deps, click.sid, click.actor))
+        author = author_of(deps, click.sid, click.actor)
+        mine = await deps.store.my_ideas(click.sid, author.tag, author.slot_list)
         return to_json(idea_round.build(idea_view(deps, live, mine, notice, draft), click.t))
     if verb == "vote.cast":
         round_ = click.data.get("round") if isinstance(click.data.get("round"), int) else 1

@@ -12,7 +12,7 @@ from bot.domain.settings import LANGUAGE_CODES
 from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import adjournment, follow_up, hosts, steering
+from bot.service import adjournment, effects, follow_up, hosts, steering
 from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor
@@ -128,6 +128,8 @@ async def unknown(deps: Deps, actor: Actor, arg: str) -> None:
 async def status(deps: Deps, actor: Actor, arg: str) -> None:
     session = await current(deps, actor)
     if session is not None and session.phase is Phase.ENDED:
+        if await effects.offer_summary_again(deps, session):
+            return  # its posting had failed for minutes: the summary itself is the answer
         if await follow_up.show_status(deps, actor, session):
             return  # after the end: how its actions stand (issue 10 §3)
     if session is not None and session.adjourned:

@@ -79,6 +79,17 @@ def summary_again() -> dict[str, str]:
     return {effect_id.replace("$TVER", "again"): payload.replace('"$TVER"', '"0"')}
 
 
+async def offer_summary_again(deps: Deps, session: Session) -> bool:
+    """`status` or `eksport` after an end whose summary could not be posted: post it now
+    (recorded as an effect like the first time, so it is retried the same way)."""
+    meta = await deps.store.meta(session.sid)
+    if session.phase is not Phase.ENDED or meta.get("summary_failed") != "1":
+        return False
+    await deps.store.save_settings(session.sid, {"summary_failed": "0"})
+    await deps.effects.record(session.sid, summary_again())
+    return True
+
+
 # -- how each is carried out ------------------------------------------------------------
 
 
@@ -208,7 +219,7 @@ class EffectRunner:
         self._store = store
         self.poll_s = poll_s
         self._running: dict[str, asyncio.Task[None]] = {}
-        deps.effects.bind(self.now)
+        deps.effects.bind(self.now, store.record)
 
     async def now(self, sid: str) -> None:
         task = self._running.get(sid)

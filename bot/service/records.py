@@ -13,6 +13,7 @@ from bot.domain.links import export_path
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
+from bot.service import effects
 from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
@@ -48,6 +49,7 @@ async def export_(deps: Deps, actor: Actor, arg: str) -> None:
     session = await _as_host(deps, actor)
     if session is None:
         return
+    await effects.offer_summary_again(deps, session)  # its posting had failed: post it too
     t = translator(session.locale)
     base = deps.rules.export_base_url.rstrip("/")
     if not reachable(base):  # a link to this machine works for nobody in Teams: say why

@@ -7,7 +7,7 @@ import dataclasses
 from bot.domain.participants import Role
 from bot.domain.phases import Phase, next_step
 from bot.domain.session import Session
-from bot.domain.tags import Purpose, tag
+from bot.domain.tags import Author, Purpose, own_slots, tag
 from bot.service.deps import Deps
 from bot.service.ports import Actor, ConvRef
 from bot.store.sessions import Snapshot, StoredIdea
@@ -21,6 +21,12 @@ def member_tag(deps: Deps, sid: str, actor: Actor) -> str:
 
 def author_tag(deps: Deps, sid: str, actor: Actor) -> str:
     return tag(deps.rules.anon_key, Purpose.AUTHOR, sid, actor.aad_id)
+
+
+def author_of(deps: Deps, sid: str, actor: Actor) -> Author:
+    """The author's tag and own-idea slots (as many as they may send ideas)."""
+    slots = own_slots(deps.rules.anon_key, sid, actor.aad_id, deps.rules.max_ideas_per_person)
+    return Author(author_tag(deps, sid, actor), slots)
 
 
 def conv_ref(meta: dict[str, str]) -> ConvRef:
@@ -133,8 +139,9 @@ def setup_view(
 async def personal_view(
     deps: Deps, sid: str, actor: Actor, notice: Notice | None = None
 ) -> tuple[Session, SessionView]:
+    author = author_of(deps, sid, actor)
     snap = await deps.store.snapshot(
-        sid, member_tag(deps, sid, actor), author_tag(deps, sid, actor)
+        sid, member_tag(deps, sid, actor), author.tag, author.slot_list
     )
     session = Session.from_meta(sid, snap.meta)
     is_host = member_tag(deps, sid, actor) in snap.host_tags

@@ -34,7 +34,8 @@ local old = redis.call('HGET', KEYS[3], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 redis.call('HINCRBY', KEYS[4], ARGV[5], 1)
 if not old then
-  if redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+  if redis.call('HEXISTS', KEYS[5], '#' .. ARGV[6]) == 1
+     or redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then  -- the older by_author form
     redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)
   end
   if ARGV[7] ~= '' and tonumber(redis.call('HGET', KEYS[6], ARGV[7]) or '0') >= tonumber(ARGV[8])
@@ -48,41 +49,87 @@ return answer('updated')
 """
 )
 
-# An idea added after the caller's session read (SUBMIT_IDEA, IDEA_CLICK); same KEYS[1..5]
-# and ARGV[1..6]. Returns 'ok:<idea id>' or a refusal code; writes only when ok.
-_ADD_IDEA = """
-local function add_idea(status, phase, rev)
+# A person's own ideas and adding one (SUBMIT_IDEA, IDEA_CLICK, MY_IDEAS); the caller's
+# KEYS[4] is by_author, KEYS[3] ideas, KEYS[5] roster, ARGV[2] the author tag. by_author
+# holds '#<author tag>' -> how many ideas they sent, and '<slot k>' -> the id of their k-th
+# (slots are keyed hashes only their request can compute: bot/domain/tags.py own_slots).
+# An entry '<author tag>' -> "3,7" is the older form, still read.
+_OWN_IDEAS = """
+local function own_ids(slots)
+  local ids = {}
+  for id in string.gmatch(redis.call('HGET', KEYS[4], ARGV[2]) or '', '[^,]+') do
+    table.insert(ids, id)
+  end
+  local n = tonumber(redis.call('HGET', KEYS[4], '#' .. ARGV[2]) or '0')
+  local fields = {}
+  for s in string.gmatch(slots, '[^,]+') do
+    if #fields < n then table.insert(fields, s) end
+  end
+  if #fields > 0 then
+    for _, id in ipairs(redis.call('HMGET', KEYS[4], unpack(fields))) do
+      if id then table.insert(ids, id) end
+    end
+  end
+  return ids, n, #ids - math.min(n, #fields)
+end
+"""
+
+# Returns 'ok:<idea id>' or a refusal code; writes only when ok.
+_ADD_IDEA = (
+    _OWN_IDEAS
+    + """
+local function add_idea(status, phase, rev, slots)
   if not status then return 'gone' end
   if status ~= 'active' then return 'ended' end
   if phase ~= 'ideas' then return 'wrong_phase' end
   if rev ~= ARGV[4] then return 'stale' end
-  local mine = redis.call('HGET', KEYS[4], ARGV[2]) or ''
-  local count = 0
-  for _ in string.gmatch(mine, '[^,]+') do count = count + 1 end
+  local _, n, legacy = own_ids('')
+  local count = n + legacy
   if count >= tonumber(ARGV[5]) then return 'limit' end
+  local slot = nil
+  local k = 0
+  for s in string.gmatch(slots, '[^,]+') do
+    k = k + 1
+    if k == n + 1 then slot = s end
+  end
+  if not slot then return 'limit' end
   local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
   redis.call('HSET', KEYS[3], id, ARGV[3])
-  if mine == '' and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+  if count == 0 and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)  -- checked-in people who sent an idea
   end
-  if mine == '' then mine = id else mine = mine .. ',' .. id end
-  redis.call('HSET', KEYS[4], ARGV[2], mine)
+  redis.call('HSET', KEYS[4], slot, id)
+  redis.call('HINCRBY', KEYS[4], '#' .. ARGV[2], 1)
   return 'ok:' .. id
 end
 """
+)
+
+MY_IDEAS = (
+    """
+-- KEYS[3] ideas (unused)  KEYS[4] by_author  ARGV[2] author tag  ARGV[3] their slots
+-- Returns the ids of the author's ideas.
+"""
+    + _OWN_IDEAS
+    + """
+local ids = own_ids(ARGV[3])
+return ids
+"""
+)
 
 SUBMIT_IDEA = (
     """
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] ideas  KEYS[4] by_author  KEYS[5] roster
 -- ARGV[1] seen ttl (s)  ARGV[2] author tag  ARGV[3] idea record (JSON)  ARGV[4] card rev
 -- ARGV[5] max ideas per author  ARGV[6] the author's member tag (readiness only)
+-- ARGV[7] the author's slots, comma-separated (bot/domain/tags.py own_slots)
 -- Returns 'ok:<idea id>' | 'ended' | 'wrong_phase' | 'stale' | 'limit' | 'gone'.
 """
     + _SEEN
     + _ADD_IDEA
     + """
 local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
-local r = add_idea(m[1], m[2], m[3])
+local r = add_idea(m[1], m[2], m[3], ARGV[7])
 if string.sub(r, 1, 3) == 'ok:' then return answer(r) end
 return refuse(r)
 """
@@ -94,6 +141,7 @@ IDEA_CLICK = (
 -- handlers.py, the write (as SUBMIT_IDEA), and what the author's answer needs.
 -- KEYS[1..5], ARGV[1..6] as SUBMIT_IDEA; KEYS[6] hidden  KEYS[7] roles
 -- ARGV[7] the clicking conversation's key  ARGV[8] '1' = send, '0' = only look
+-- ARGV[9] the author's slots, comma-separated
 -- Returns {code, ready, checked in, n, my idea ids (n), their records (n),
 --          hidden flags (n), meta field, value, …}
 -- code: 'look' | 'ok:<id>' | 'again:ok:<id>' | a refusal | 'gone' (nothing else follows).
@@ -110,14 +158,11 @@ if ARGV[8] == '1' then
   local prev = redis.call('GET', KEYS[2])
   if prev then code = 'again:' .. prev
   else
-    code = add_idea(m['status'], m['phase'], m['rev'])
+    code = add_idea(m['status'], m['phase'], m['rev'], ARGV[9])
     if string.sub(code, 1, 3) == 'ok:' then redis.call('SET', KEYS[2], code, 'EX', ARGV[1]) end
   end
 end
-local ids = {}
-for id in string.gmatch(redis.call('HGET', KEYS[4], ARGV[2]) or '', '[^,]+') do
-  table.insert(ids, id)
-end
+local ids = own_ids(ARGV[9])
 local records, hidden = {}, {}
 if #ids > 0 then
   records = redis.call('HMGET', KEYS[3], unpack(ids))

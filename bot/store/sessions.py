@@ -110,6 +110,7 @@ class SessionStore:
         self._add_host_idea = redis.register_script(scripts.ADD_HOST_IDEA)
         self._submit = redis.register_script(scripts.SUBMIT_IDEA)
         self._idea_click = MarkedScript(redis, scripts.IDEA_CLICK)
+        self._mine = redis.register_script(scripts.MY_IDEAS)
         self._update = redis.register_script(scripts.HOST_UPDATE)
         self._retime = redis.register_script(scripts.RETIME)
         self._add_host = redis.register_script(scripts.ADD_HOST)
@@ -159,18 +160,19 @@ class SessionStore:
     async def meta(self, sid: str) -> dict[str, str]:
         return await self._redis.hgetall(keys.meta(sid))
 
-    async def snapshot(self, sid: str, member_tag: str, author_tag: str) -> Snapshot:
-        """Everything one person's view of the session card needs, in one round trip."""
+    async def snapshot(
+        self, sid: str, member_tag: str, author_tag: str, slots: str = ""
+    ) -> Snapshot:
+        """Everything one person's view of the session card needs, in two round trips."""
         pipe = self._redis.pipeline(transaction=False)
         pipe.hgetall(keys.meta(sid))
         pipe.smembers(keys.hosts(sid))
         pipe.hgetall(keys.roles(sid))
         pipe.hlen(keys.ideas(sid))
         pipe.hget(keys.roster(sid), member_tag)
-        pipe.hget(keys.by_author(sid), author_tag)
         pipe.hget(keys.hidden(sid), "#ideas")
-        meta, hosts, roles, count, entry, mine, hidden = await pipe.execute()
-        my_ideas = await self._ideas_listed(sid, mine)
+        meta, hosts, roles, count, entry, hidden = await pipe.execute()
+        my_ideas = await self.my_ideas(sid, author_tag, slots) if author_tag != "-" else []
         return Snapshot(
             meta=meta,
             host_tags=frozenset(hosts),
@@ -235,10 +237,13 @@ class SessionStore:
         count, hidden = await pipe.execute()
         return int(count) - int(hidden or 0)
 
-    async def my_ideas(self, sid: str, author_tag: str) -> list[StoredIdea]:
+    async def my_ideas(self, sid: str, author_tag: str, slots: str) -> list[StoredIdea]:
         """An author's own ideas, those a host hid marked so (only the author sees this)."""
-        listed = await self._redis.hget(keys.by_author(sid), author_tag)
-        return await self._ideas_listed(sid, listed)
+        ids = await self._mine(
+            keys=[keys.meta(sid), "-", keys.ideas(sid), keys.by_author(sid)],
+            args=["-", author_tag, slots],
+        )
+        return await self._ideas_listed(sid, ",".join(str(i) for i in ids))
 
     async def _ideas_listed(self, sid: str, listed: str | None) -> list[StoredIdea]:
         """The ideas of a by_author entry ("3,7,12"), hidden ones marked."""
@@ -328,7 +333,9 @@ class SessionStore:
         now_ms: int,
         max_per_author: int,
         member_tag: str = "",
+        slots: str = "",
     ) -> str:
+        """`slots`: the author's own-idea slots (bot/domain/tags.py own_slots), comma-joined."""
         record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
         return repeat_as_first(
             await self._submit(
@@ -339,7 +346,7 @@ class SessionStore:
                     keys.by_author(sid),
                     keys.roster(sid),
                 ],
-                args=[self._seen_ttl, author_tag, record, rev, max_per_author, member_tag],
+                args=[self._seen_ttl, author_tag, record, rev, max_per_author, member_tag, slots],
             )
         )
 
@@ -354,6 +361,7 @@ class SessionStore:
         now_ms: int,
         max_per_author: int,
         member_tag: str,
+        slots: str,
     ) -> IdeaClick:
         """An idea from the idea card (text None: only look) in one round trip (IDEA_CLICK),
         with the session card's mark in the same pipeline."""
@@ -369,7 +377,9 @@ class SessionStore:
         ]
         args = [self._seen_ttl, author_tag, record, rev, max_per_author, member_tag, conv_key]
         send = text is not None
-        raw = await self._idea_click(keys_, [*args, "1" if send else "0"], sid if send else None)
+        raw = await self._idea_click(
+            keys_, [*args, "1" if send else "0", slots], sid if send else None
+        )
         return IdeaClick.decode(raw)
 
     async def add_host_idea(

@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 
 from bot.store import keys
 from bot.store.sessions import SessionStore
-from tests.integration.test_store import new_session
+from tests.integration.test_store import new_session, submit
 
 NOW = 1_796_119_200_000
 
@@ -58,7 +58,7 @@ async def test_while_adjourned_nothing_but_the_end_writes(redis: Redis) -> None:
     assert await store.adjourn("s1", "a1", "host", 7, NOW, 0, False, "") == "stale"
     assert (await store.adjourn("s1", "a1", "host", 1, NOW, 0, False, "")).startswith("ok:")
     before = {k: await redis.dump(k) for k in keys.session_keys("s1")}
-    assert await store.submit_idea("s1", "i1", "author", "idé", 1, NOW, 50) == "ended"
+    assert await submit(store, "s1", "i1", "author", "idé", 1, NOW, 50) == "ended"
     assert await store.update("s1", "t1", "", 1, {"phase": "groups"}, bump_rev=True) == "ended"
     assert await store.update("s1", "h1", "host", 1, {"phase_ends_ms": "9"}) == "ended"
     assert await store.resume_adjourned("s1", "r1", "nobody", NOW, 60_000) == "not_host"

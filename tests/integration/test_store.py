@@ -7,11 +7,25 @@ import json
 
 from redis.asyncio import Redis
 
+from bot.domain.tags import own_slots
 from bot.store import keys
 from bot.store.sessions import RosterEntry, SessionStore
 from bot.store.timers import TimerStore
 
 JOINABLE = frozenset({"checkin", "pitch", "ideas"})
+KEY = b"test-key-for-own-idea-slots"
+
+
+def slots_for(sid: str, author: str, most: int = 50) -> str:
+    """The author's own-idea slots, as the service computes them (the author's id here)."""
+    return ",".join(own_slots(KEY, sid, author, most))
+
+
+async def submit(store: SessionStore, *args: object, **kw: object) -> str:
+    sid, _, author, _, _, _, most = args[:7]
+    return await store.submit_idea(
+        *args, slots=slots_for(str(sid), str(author), int(str(most))), **kw
+    )
 
 
 async def new_session(store: SessionStore, sid: str = "s1", phase: str = "ideas") -> None:
@@ -31,7 +45,7 @@ async def test_200_concurrent_ideas_from_50_people_are_all_stored_once(redis: Re
     store = SessionStore(redis)
     await new_session(store)
     jobs = [
-        store.submit_idea("s1", f"act-{u}-{i}", f"author-{u}", f"idé {u}/{i}", 1, 1000, 50)
+        submit(store, "s1", f"act-{u}-{i}", f"author-{u}", f"idé {u}/{i}", 1, 1000, 50)
         for u in range(50)
         for i in range(4)
     ]
@@ -44,7 +58,7 @@ async def test_200_concurrent_ideas_from_50_people_are_all_stored_once(redis: Re
         f"idé {u}/{i}" for u in range(50) for i in range(4)
     )
     for u in (0, 17, 49):  # concurrent submissions of one author land in any order
-        mine = await store.my_ideas("s1", f"author-{u}")
+        mine = await store.my_ideas("s1", f"author-{u}", slots_for("s1", f"author-{u}"))
         assert sorted(i.text for i in mine) == [f"idé {u}/{i}" for i in range(4)]
         assert [int(i.idea_id) for i in mine] == sorted(int(i.idea_id) for i in mine)
 
@@ -54,7 +68,7 @@ async def test_redelivered_activity_is_answered_the_same_and_stored_once(redis: 
     await new_session(store)
     answers = await asyncio.gather(
         *[
-            store.submit_idea("s1", "same-activity", "author-1", "én gang", 1, 1000, 50)
+            submit(store, "s1", "same-activity", "author-1", "én gang", 1, 1000, 50)
             for _ in range(20)
         ]
     )
@@ -66,10 +80,10 @@ async def test_refused_ideas_write_nothing(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store, phase="checkin")
     before = await redis.hgetall(keys.meta("s1"))
-    assert await store.submit_idea("s1", "a1", "x", "tekst", 1, 1, 50) == "wrong_phase"
+    assert await submit(store, "s1", "a1", "x", "tekst", 1, 1, 50) == "wrong_phase"
     await redis.hset(keys.meta("s1"), "phase", "ideas")
-    assert await store.submit_idea("s1", "a2", "x", "tekst", 7, 1, 50) == "stale"
-    assert await store.submit_idea("nope", "a3", "x", "tekst", 1, 1, 50) == "gone"
+    assert await submit(store, "s1", "a2", "x", "tekst", 7, 1, 50) == "stale"
+    assert await submit(store, "nope", "a3", "x", "tekst", 1, 1, 50) == "gone"
     assert await redis.exists(keys.ideas("s1"), keys.by_author("s1")) == 0
     assert (await redis.hgetall(keys.meta("s1")))["idea_seq"] == before["idea_seq"]
 
@@ -78,7 +92,7 @@ async def test_idea_limit_per_person_holds_under_a_race(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
     answers = await asyncio.gather(
-        *[store.submit_idea("s1", f"a{i}", "eager", f"idé {i}", 1, 1, 5) for i in range(20)]
+        *[submit(store, "s1", f"a{i}", "eager", f"idé {i}", 1, 1, 5) for i in range(20)]
     )
     assert sum(a.startswith("ok:") for a in answers) == 5
     assert answers.count("limit") == 15
@@ -126,7 +140,7 @@ async def test_update_is_a_compare_and_set_for_hosts_only(redis: Redis) -> None:
 async def test_end_sets_retention_on_every_session_key(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    await store.submit_idea("s1", "i1", "a", "idé", 1, 1, 50)
+    await submit(store, "s1", "i1", "a", "idé", 1, 1, 50)
     await store.join("s1", "j1", "m", RosterEntry("other", "", "N", "29:n"), JOINABLE)
     answer = await store.update(
         "s1", "e1", "host", 1, {"step": -1}, bump_rev=True, end=True, now_ms=9, retention_s=86_400
@@ -188,7 +202,7 @@ async def test_roster_is_the_only_place_with_names(redis: Redis) -> None:
     await store.join(
         "s1", "j1", "m-kari", RosterEntry("citizen", "", "Kari Nordmann", "29:k"), JOINABLE
     )
-    await store.submit_idea("s1", "i1", "author-kari", "hemmelig idé", 1, 1, 50)
+    await submit(store, "s1", "i1", "author-kari", "hemmelig idé", 1, 1, 50)
     ideas_raw = await redis.hgetall(keys.ideas("s1"))
     assert "Kari" not in json.dumps(ideas_raw) and "m-kari" not in json.dumps(ideas_raw)
     assert "author-kari" not in json.dumps(await redis.hgetall(keys.roster("s1")))
