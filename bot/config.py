@@ -48,6 +48,7 @@ class Config:
     data_dir: Path
     anon_key: bytes  # HMAC key for member and author tags
     retention_days: int
+    session_idle_days: int  # an active or adjourned session untouched this long ends itself
     public_base_url: str
     allowed_tenants: frozenset[str]
     log_level: str
@@ -245,6 +246,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         data_dir=data_dir,
         anon_key=_anon_key(env, redis_url, data_dir, problems),
         retention_days=_whole(env, "RETENTION_DAYS", 30, 1, 3650, problems),
+        session_idle_days=_whole(env, "SESSION_IDLE_DAYS", 30, 1, 3650, problems),
         public_base_url=base_url,
         allowed_tenants=frozenset(
             t.strip() for t in env.get("ALLOWED_TENANTS", "").split(",") if t.strip()

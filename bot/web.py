@@ -111,6 +111,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             max_ideas_per_person=config.max_ideas_per_person,
             export_base_url=config.public_base_url or f"http://localhost:{config.port}",
             screening=config.screening,
+            idle_s=config.session_idle_days * 86_400,
         )
         deps = Deps(
             store=app[STORE],
@@ -221,7 +222,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[TURNS] = asyncio.Semaphore(MAX_TURNS_IN_FLIGHT)
     app[privacy.FACTS] = privacy.Facts(
         retention_days=config.retention_days,
-        idle_days=getattr(config, "session_idle_days", 30),
+        idle_days=config.session_idle_days,
     )
     app.cleanup_ctx.extend(
         [redis_ctx, service_ctx, background_ctx, metrics_server.context(_scrape_source)]

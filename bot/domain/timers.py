@@ -82,3 +82,15 @@ def extended_end(ends_ms: int, now_ms: int, minutes: int) -> int:
 
 def remaining_ms(ends_ms: int, now_ms: int) -> int:
     return max(0, ends_ms - now_ms)
+
+
+IDLE_SUFFIX = ":idle"
+
+
+def idle_timer_id(sid: str) -> str:
+    """A session's idle end: one timer per session, moved out by every host action."""
+    return f"{sid}{IDLE_SUFFIX}"
+
+
+def is_idle_timer(timer_id: str) -> bool:
+    return timer_id.endswith(IDLE_SUFFIX) and timer_id.count(":") == 1

@@ -30,7 +30,7 @@ from bot.service.actions import Click, answer, open_join
 from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
-from bot.service.steering import Steer
+from bot.service.steering import Steer, touch
 from bot.service.views import author_of, conv_ref, idea_view, member_tag, shared_view
 from cards import adjournment as cards
 from cards import groups as group_cards
@@ -98,6 +98,7 @@ async def adjourn(deps: Deps, session: Session, steer: Steer, rev: int, when: Re
     )
     if not succeeded(result):
         return _refused(result)
+    await touch(deps, session.sid)  # an adjourned session too ends itself when abandoned
     if first_time(result):
         logger.info(
             "session_adjourned",
@@ -122,6 +123,7 @@ async def resume(deps: Deps, session: Session, steer: Steer) -> Notice:
     )
     if not succeeded(result):
         return _refused(result)
+    await touch(deps, session.sid)
     if first_time(result):
         _, _, tver, ends = result.split(":")
         # Fresh timers for the time the phase had left; those planned before are void (tver).

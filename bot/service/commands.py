@@ -12,7 +12,7 @@ from bot.domain.settings import LANGUAGE_CODES
 from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import adjournment, effects, follow_up, hosts, steering
+from bot.service import adjournment, effects, follow_up, hosts, idle, steering
 from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor
@@ -97,6 +97,7 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
     ):
         await reply(deps, actor, t, "start.already_racing")
         return
+    await steering.touch(deps, sid)  # its idle end (bot/service/idle.py) starts now
     logger.info(
         "session_started",
         extra={"sid": sid, "setup": not topic, "conversation_type": actor.conv.conversation_type},
@@ -230,6 +231,15 @@ async def resume(deps: Deps, actor: Actor, arg: str) -> None:
 
 
 async def end(deps: Deps, actor: Actor, arg: str) -> None:
+    session = await current(deps, actor)
+    if session is not None and (session.active or session.adjourned):
+        me = member_tag(deps, session.sid, actor)
+        meta = await deps.store.meta(session.sid)
+        if not await deps.store.is_host(session.sid, me) and idle.hosts_away(deps, session, meta):
+            # every host is gone: any member may end it, after a confirmation (issue 15)
+            said = await idle.member_ends(deps, session, actor.activity_id, arg)
+            await tell(deps, actor, translator(session.locale), said)
+            return
     await _steer(deps, actor, "end")
 
 

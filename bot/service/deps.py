@@ -34,6 +34,8 @@ class Rules:
     export_base_url: str = "http://localhost:3978"  # PUBLIC_BASE_URL: where links point
     export_ttl_s: int = 24 * 3600
     screening: Screening = field(default_factory=Screening)  # off unless SCREENING_FILE
+    idle_s: int = 30 * 86_400  # SESSION_IDLE_DAYS: an untouched session ends itself
+    hosts_away_s: int = 86_400  # after this without a host action, any member may end it
 
 
 class EffectsPort:

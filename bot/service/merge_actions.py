@@ -13,7 +13,7 @@ from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.merging import current
 from bot.service.ports import Card
-from bot.service.vote_actions import _prep_card, upcoming_round
+from bot.service.vote_actions import _prep_card, merge_round
 from cards.views import Notice
 
 ANSWERS: Mapping[str, str] = MappingProxyType(
@@ -52,8 +52,8 @@ async def _answer(deps: Deps, click: Click, result: str) -> Card:
 
 
 async def _round_one(deps: Deps, click: Click) -> Card | None:
-    """Merges are made while preparing round 1 only (round 2 is among its tally)."""
-    if upcoming_round(click) != 1:
+    """Merges are made before round 1 only (round 2 is among its tally)."""
+    if merge_round(click) != 1:
         return await view_card(deps, click, Notice("merge.vote_open", good=False))
     return None
 

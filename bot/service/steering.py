@@ -15,6 +15,7 @@ from types import MappingProxyType
 from bot.domain.phases import Move, Phase, back_step, next_step, skip_step
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
+from bot.domain.timers import idle_timer_id
 from bot.i18n import translator
 from bot.service import effects
 from bot.service.answers import REFUSALS, succeeded
@@ -36,6 +37,11 @@ class Steer:
 
 def _refused(result: str, **params: object) -> Notice:
     return Notice(REFUSALS.get(result, "error.generic"), dict(params), good=False)
+
+
+async def touch(deps: Deps, sid: str) -> None:
+    """A host acted: the session's idle end (bot/service/idle.py) moves out again."""
+    await deps.timers.rearm(idle_timer_id(sid), deps.clock.now_ms() + deps.rules.idle_s * 1000)
 
 
 async def _write(
@@ -62,6 +68,8 @@ async def _write(
         retention_s=deps.rules.retention_s,
         effects=effects or (),
     )
+    if succeeded(result):
+        await touch(deps, session.sid)
     if effects and succeeded(result):
         await deps.effects.carry_out(session.sid)
     return result
@@ -158,6 +166,7 @@ async def _retime(
     )
     if isinstance(result, str):
         return RETIME_REFUSED.get(result) or _refused(result)
+    await touch(deps, session.sid)
     await deps.effects.carry_out(session.sid)
     logger.info("timer_changed", extra={"sid": session.sid, "paused": result.paused_left_ms > 0})
     return said

@@ -14,11 +14,11 @@ import logging
 from bot.domain.follow_up import FollowJob
 from bot.domain.phases import Phase
 from bot.domain.session import Session
-from bot.domain.timers import TimerJob, TimerKind
+from bot.domain.timers import TimerJob, TimerKind, is_idle_timer
 from bot.i18n import translator
 from bot.logs import Backoff, correlated, raise_if_cancelled
 from bot.metrics import Metrics
-from bot.service import follow_up_jobs, steering
+from bot.service import follow_up_jobs, idle, steering
 from bot.service.delivery import send_once
 from bot.service.deps import Deps
 from bot.service.ports import SystemClock
@@ -41,6 +41,9 @@ def due_ms(session: Session, kind: TimerKind) -> int:
 
 
 async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
+    if is_idle_timer(timer_id):
+        await idle.end_idle(deps, timer_id)  # nobody steered it for SESSION_IDLE_DAYS
+        return
     if (follow_job := FollowJob.parse(timer_id)) is not None:
         await follow_up_jobs.run_job(deps, follow_job)  # after the end: reminders (issue 10 §3)
         return

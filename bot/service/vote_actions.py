@@ -211,6 +211,18 @@ def upcoming_round(click: Click) -> int | None:
     return max(1, item.part) if item.phase is Phase.VOTING else None
 
 
+def merge_round(click: Click) -> int | None:
+    """1 while like ideas may be merged (issue 18): in the phase just before vote round 1,
+    and already during the idea round when round 1 lies ahead ("if cheap": the ideas so far)."""
+    if upcoming_round(click) == 1:
+        return 1
+    ahead = click.session.agenda[click.session.step + 1 :]
+    votes = [i for i in ahead if i.phase is Phase.VOTING]
+    if click.session.phase is Phase.IDEAS and votes and max(1, votes[0].part) == 1:
+        return 1
+    return None
+
+
 SESSION_IDEAS_MAX = 5000  # hosts' added ideas included
 
 
@@ -241,12 +253,13 @@ async def _prep_card(
         draft,
         merged=merged,
         suggestions=suggested,
+        early=upcoming_round(click) is None,  # the idea round: merging only
     )
     return to_json(vote_prep.build(view, click.t))
 
 
 async def prepare(deps: Deps, click: Click) -> Card:
-    round_ = upcoming_round(click)
+    round_ = upcoming_round(click) or merge_round(click)
     if round_ is None:
         return await view_card(deps, click, Notice("prep.not_now", good=False))
     return await _prep_card(deps, click, round_)

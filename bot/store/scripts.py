@@ -212,6 +212,7 @@ local rev = tonumber(m[2])
 if ARGV[5] == '1' then rev = redis.call('HINCRBY', KEYS[1], 'rev', 1) end
 local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
 for i = 10, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'host_seen_ms', ARGV[8]) end  -- a host acted
 if ARGV[9] ~= '' then
   for _, e in ipairs(cjson.decode(ARGV[9])) do
     local id = string.gsub(string.gsub(e[1], '%$TVER', tver), '%$REV', rev)
@@ -266,7 +267,7 @@ else
 end
 local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
 local e, l = string.format('%.0f', ends), string.format('%.0f', left)
-redis.call('HSET', KEYS[1], 'phase_ends_ms', e, 'paused_left_ms', l)
+redis.call('HSET', KEYS[1], 'phase_ends_ms', e, 'paused_left_ms', l, 'host_seen_ms', ARGV[6])
 redis.call('HSETNX', KEYS[4], 'timers:' .. tver, cjson.encode({kind = 'timers', tver = tver,
   seq = 0, ends = ends, now = now, reminder = tonumber(ARGV[7])}))
 redis.call('HSETNX', KEYS[4], 'card:' .. tver, cjson.encode({kind = 'card', tver = tver, seq = 1}))

@@ -21,6 +21,10 @@ class TimerStore:
         if jobs:
             await self._redis.zadd(keys.TIMERS_DUE, {i: due for i, due in jobs}, nx=True)
 
+    async def rearm(self, timer_id: str, due_ms: int) -> None:
+        """One timer that moves (a session's idle end): planned again at `due_ms`."""
+        await self._redis.zadd(keys.TIMERS_DUE, {timer_id: due_ms})
+
     async def claim(self, now_ms: int | None, lease_ms: int, batch: int = 50) -> list[str]:
         """Due timers (on the Redis clock, or on `now_ms` when a test drives the clock),
         each leased to this caller on the Redis clock."""
