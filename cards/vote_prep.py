@@ -57,6 +57,7 @@ class PrepView:
     merged: tuple[tuple[str, int], ...] = ()  # (candidate id, ideas merged into it)
     # suggested groups of like ideas, each (id, text) pairs with the likeliest text first
     suggestions: tuple[tuple[tuple[str, str], ...], ...] = ()
+    early: bool = False  # during the idea round: like ideas are merged, nothing else yet
 
 
 def _button(title: str, verb: str, view: PrepView, **extra: Any) -> ExecuteAction:
@@ -66,17 +67,16 @@ def _button(title: str, verb: str, view: PrepView, **extra: Any) -> ExecuteActio
 
 
 def _row(text: Any, status: str, actions: list[ExecuteAction]) -> ColumnSet:
-    return ColumnSet(
-        separator=True,
-        columns=[
-            Column(width="stretch", items=[text, line(status, is_subtle=True, spacing="None")]),
+    columns = [Column(width="stretch", items=[text, line(status, is_subtle=True, spacing="None")])]
+    if actions:
+        columns.append(
             Column(
                 width="auto",
                 items=[ActionSet(actions=actions)],
                 vertical_content_alignment="Center",
-            ),
-        ],
-    )
+            )
+        )
+    return ColumnSet(separator=True, columns=columns)
 
 
 def _suggestion(view: PrepView, n: int, group: tuple[tuple[str, str], ...], t: Translator) -> Any:
@@ -150,7 +150,7 @@ def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> Adaptive
             round=view.round,
         )
         status = [t("prep.in") if on else t("prep.out")]
-        buttons = [toggle]
+        buttons = [] if view.early else [toggle]
         if view.round == 1:
             status.append(t("merge.number", id=item_id))
         if item_id in merged:
@@ -162,6 +162,8 @@ def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> Adaptive
     if view.round != 1:  # round 2 is among round 1's top ideas only
         return card(body, t)
     body += _merging(view, t, suggested)
+    if view.early:  # what is in the vote is chosen in the phase just before it
+        return card(body, t)
     body.append(
         TextInput(
             id="idea",

@@ -180,3 +180,26 @@ async def test_many_ideas_keep_the_prep_card_small(bot: Bot) -> None:
     prep = await bot.click(HOST, actions(host)["vote.prepare"])
     assert groups(prep) and small(prep)
     assert "… og" in all_text(prep)
+
+
+async def test_merging_already_during_the_idea_round(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    for n, text in enumerate(IDEAS[:4]):
+        await bot.click(VOTERS[n], submit, {"idea": text})
+    await bot.settled("Nå: Idémyldring")
+    host = await bot.host_view(HOST)
+    early = await bot.click(HOST, {**actions(host)["phase.next"], "action": "vote.prepare"})
+    assert buttons(early, "vote.toggle") == [] and "vote.add" not in actions(early)
+    assert groups(early) == [{"1", "2", "3"}]
+    lights = buttons(early, "merge.group")[0]
+    merged = await bot.click(HOST, lights, {lights["pick"]: "3"})
+    assert "Slått sammen." in all_text(merged)
+    for _ in range(3):
+        await bot.say(HOST, "neste")
+    await bot.settled("Nå: Presentasjoner")
+    prep = await bot.click(HOST, actions(await bot.host_view(HOST))["vote.prepare"])
+    assert "Ideer til avstemningen (2 av 2)" in all_text(prep)
+    assert "slått sammen med 2 like ideer" in all_text(prep) and groups(prep) == []

@@ -123,3 +123,12 @@ def test_prep_card_models_have_no_unknown_fields() -> None:
     assert json.dumps(to_json(card))
     for block in card.body or []:
         _extra(block)
+
+
+def test_during_the_idea_round_the_card_only_merges() -> None:
+    view = vote_prep.PrepView(
+        "s1", 3, 1, (("1", "a", True), ("2", "b", True)), merged=(("1", 1),), early=True
+    )
+    data = to_json(vote_prep.build(view, translator("nn")))
+    assert verbs_in(data) == {"merge.undo", "merge.hand"}
+    assert "slått saman med 1 like idear" in all_text(data)
