@@ -132,3 +132,38 @@ def test_during_the_idea_round_the_card_only_merges() -> None:
     data = to_json(vote_prep.build(view, translator("nn")))
     assert verbs_in(data) == {"merge.undo", "merge.hand"}
     assert "slått saman med 1 like idear" in all_text(data)
+
+
+def test_the_app_starts_without_loading_scikit_learn() -> None:
+    """Suggestions import scikit-learn on first use, so start-up stays fast."""
+    import subprocess
+    import sys
+
+    code = "import sys, bot.web; print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_an_author_sees_where_their_idea_went() -> None:
+    """The idea card's line for an author's own merged idea (IdeaView.my_merged)."""
+    from types import SimpleNamespace
+
+    from cards import idea_round
+
+    view = SimpleNamespace(
+        sid="s1",
+        rev=3,
+        topic="Skolevei",
+        prompt="",
+        max_len=1000,
+        open=True,
+        ends_ms=0,
+        my_ideas=("Gatelys langs skolevegen", "Gåbuss"),
+        notice=None,
+        draft="",
+        my_hidden=(),
+        my_merged=("Mer lys langs skoleveien", ""),
+    )
+    text = all_text(to_json(idea_round.build(view, translator("nb"))))  # type: ignore[arg-type]
+    assert "I avstemningen står: Mer lys langs skoleveien" in text
+    assert text.count("I avstemningen står") == 1
