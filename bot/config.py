@@ -49,6 +49,7 @@ class Config:
     anon_key: bytes  # HMAC key for member and author tags
     retention_days: int
     session_idle_days: int  # an active or adjourned session untouched this long ends itself
+    test_clock_skew_ms: int  # fault tests only: this replica's clock runs ahead by this much
     public_base_url: str
     allowed_tenants: frozenset[str]
     log_level: str
@@ -247,6 +248,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         anon_key=_anon_key(env, redis_url, data_dir, problems),
         retention_days=_whole(env, "RETENTION_DAYS", 30, 1, 3650, problems),
         session_idle_days=_whole(env, "SESSION_IDLE_DAYS", 30, 1, 3650, problems),
+        test_clock_skew_ms=_whole(env, "DIGIKOK_TEST_CLOCK_SKEW_MS", 0, 0, 86_400_000, problems),
         public_base_url=base_url,
         allowed_tenants=frozenset(
             t.strip() for t in env.get("ALLOWED_TENANTS", "").split(",") if t.strip()

@@ -217,7 +217,7 @@ def _scrape_source(app: web.Application) -> metrics_server.Scrape:
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app[CONFIG] = config
-    app[CLOCK] = clock or SystemClock()
+    app[CLOCK] = clock or SystemClock(config.test_clock_skew_ms)
     app[METRICS] = Metrics(CollectorRegistry())
     app[TURNS] = asyncio.Semaphore(MAX_TURNS_IN_FLIGHT)
     app[privacy.FACTS] = privacy.Facts(

@@ -66,8 +66,14 @@ class Clock(Protocol):
 
 
 class SystemClock:
+    """This machine's clock. `skew_ms` is for fault tests only (replicas whose clocks
+    disagree): leases and due times use the Redis clock, so a skew cannot double a timer."""
+
+    def __init__(self, skew_ms: int = 0) -> None:
+        self._skew_ms = skew_ms
+
     def now_ms(self) -> int:
-        return time.time_ns() // 1_000_000
+        return time.time_ns() // 1_000_000 + self._skew_ms
 
 
 class SendError(Exception):

@@ -42,13 +42,18 @@ async def meta(redis_url: str, sid: str) -> dict[str, str]:
 
 
 async def timers_of(redis_url: str, sid: str) -> dict[str, int]:
-    """The session's timers waiting in the shared queue: timer id -> due ms."""
+    """The session's phase timers waiting in the shared queue: timer id -> due ms (its idle
+    end, `<sid>:idle`, waits there for weeks and is left out)."""
     client = Redis.from_url(redis_url, decode_responses=True)
     try:
         due = await client.zrange(keys.TIMERS_DUE, 0, -1, withscores=True)
     finally:
         await client.aclose()
-    return {str(t): int(score) for t, score in due if str(t).startswith(f"{sid}:")}
+    return {
+        str(t): int(score)
+        for t, score in due
+        if str(t).startswith(f"{sid}:") and not str(t).endswith(":idle")
+    }
 
 
 async def check_in(teams: Teams, person: Person, role: str = "citizen") -> None:
