@@ -203,3 +203,53 @@ async def test_merging_already_during_the_idea_round(bot: Bot) -> None:
     prep = await bot.click(HOST, actions(await bot.host_view(HOST))["vote.prepare"])
     assert "Ideer til avstemningen (2 av 2)" in all_text(prep)
     assert "slått sammen med 2 like ideer" in all_text(prep) and groups(prep) == []
+
+
+async def test_a_groups_top_three_merges_like_an_idea(bot: Bot) -> None:
+    """A group's top-3 input ("g<input id>") is a candidate like any idea: suggested with
+    the idea round's wording of it, merged, and the group's board stays as written."""
+    from tests.e2e.test_groups import PEOPLE, ROLES, boards, forms
+
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.click(PEOPLE[0], actions(bot.session_card())["join.open"])
+    for person, role in zip(PEOPLE, ROLES, strict=True):
+        await bot.click(person, actions(form)["join.confirm"], {"role": role, "department": ""})
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    await bot.click(PEOPLE[0], submit, {"idea": "Bedre belysning langs skoleveien"})
+    await bot.click(PEOPLE[1], submit, {"idea": "Gåbuss til skolen"})
+    await bot.say(HOST, "neste")  # groups, question 1
+    await bot.settled("Spørsmål 1")
+    await bot.say(HOST, "neste")  # question 2
+    await bot.settled("Spørsmål 2")
+    first = next(
+        c.body["activity"]["attachments"][0]["content"]
+        for c in bot.connector.of("create")
+        if c.body["activity"]["attachments"][0]["content"]["body"][0]["text"].startswith("Gruppe 1")
+    )
+    member = next(p for p in PEOPLE if p.uid in str(first["msteams"]["entities"]))
+    for text in ("Mer lys langs skoleveien om morgenen", "Fartsdumper", "Skolepatrulje"):
+        await bot.click(member, forms(bot, 2)[1][1], {"input": text})
+    board = await bot.connector.wait_for(
+        lambda: "Innspill (3)" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
+    )
+    plus = [n["data"] for n in walk(board["body"]) if n.get("verb") == "group.vote"]
+    for vote in plus:
+        if vote["delta"] == 1:
+            await bot.click(member, vote)
+    for _ in range(3):  # presentations: groups 1, 2 and 3; the vote is next
+        await bot.say(HOST, "neste")
+    await bot.settled("Gruppe 3 av 3 presenterer nå.")
+    prep = await bot.click(HOST, actions(await bot.host_view(HOST))["vote.prepare"])
+    lights = next(b for b in buttons(prep, "merge.group") if "1" in b["ids"].split(","))
+    ids = lights["ids"].split(",")
+    assert len(ids) == 2 and any(i.startswith("g") for i in ids)
+    merged = await bot.click(HOST, lights, {lights["pick"]: "1"})
+    assert "slått sammen med 1 like ideer" in all_text(merged)
+    await bot.say(HOST, "neste")
+    vote = all_text(await bot.wait_card("Prioritering: gi stemmene dine"))
+    assert "Bedre belysning langs skoleveien" in vote
+    assert "Mer lys langs skoleveien om morgenen" not in vote
+    assert "Fartsdumper" in vote  # the group's other picks are in as they were
+    assert "Mer lys langs skoleveien om morgenen" in all_text(boards(bot)[1][1])
