@@ -23,7 +23,6 @@ from bot.domain.adjournment import (
 from bot.domain.refusal import Refusal
 from bot.domain.session import ACTIVE, Session
 from bot.domain.tags import Purpose, tag
-from bot.domain.timers import plan
 from bot.i18n import Translator, language_for, translator
 from bot.service import groups, voting
 from bot.service.actions import Click, answer, open_join
@@ -104,13 +103,7 @@ async def adjourn(deps: Deps, session: Session, steer: Steer, rev: int, when: Re
             "session_adjourned",
             extra={"sid": session.sid, "phase": session.phase.value, "dated": bool(when.at_ms)},
         )
-        await deps.outbox.mark(session.sid)
-        meta = await deps.store.meta(session.sid)
-        now_adjourned = Session.from_meta(session.sid, meta)
-        t = translator(session.locale)
-        await deps.sender.send(
-            conv_ref(meta), card=to_json(cards.adjourned(_view(now_adjourned), t))
-        )
+    await deps.effects.carry_out(session.sid)  # its card and the shared card (ADJOURN)
     return Notice("adjourn.done")
 
 
@@ -119,24 +112,14 @@ async def resume(deps: Deps, session: Session, steer: Steer) -> Notice:
         return Notice("adjourn.nothing_to_resume", good=False)
     now = deps.clock.now_ms()
     result = await deps.store.resume_adjourned(
-        session.sid, steer.activity_id, steer.tag, now, MIN_LEFT_MS
+        session.sid, steer.activity_id, steer.tag, now, MIN_LEFT_MS, session.settings.reminder_s
     )
     if not succeeded(result):
         return _refused(result)
     await touch(deps, session.sid)
     if first_time(result):
-        _, _, tver, ends = result.split(":")
-        # Fresh timers for the time the phase had left; those planned before are void (tver).
-        await deps.timers.schedule(
-            plan(session.sid, int(tver), int(ends), now, session.settings.reminder_s)
-        )
-        await deps.outbox.mark(session.sid)
         logger.info("session_resumed", extra={"sid": session.sid, "phase": session.phase.value})
-        meta = await deps.store.meta(session.sid)
-        view = _view(session, ends_ms=int(ends), left_ms=max(0, int(ends) - now))
-        await deps.sender.send(
-            conv_ref(meta), card=to_json(cards.resumed(view, translator(session.locale)))
-        )
+    await deps.effects.carry_out(session.sid)  # fresh timers, the cards (RESUME_ADJOURNED)
     return Notice("adjourn.resumed")
 
 
@@ -289,3 +272,23 @@ FORMS: frozenset[str] = frozenset(
         "join.confirm",
     }
 )
+
+
+async def post_adjourned(deps: Deps, sid: str) -> None:
+    """The effect 'adjourned' (bot/service/effects.py): the card that says until when."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    if not session.adjourned:
+        return  # resumed meanwhile: its own card says so
+    card = to_json(cards.adjourned(_view(session), translator(session.locale)))
+    await deps.sender.send(conv_ref(meta), card=card)
+
+
+async def post_resumed(deps: Deps, sid: str, ends_ms: int, now_ms: int) -> None:
+    """The effect 'resumed': the card that says the session goes on, and until when."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    view = _view(session, ends_ms=ends_ms, left_ms=max(0, ends_ms - now_ms))
+    await deps.sender.send(
+        conv_ref(meta), card=to_json(cards.resumed(view, translator(session.locale)))
+    )

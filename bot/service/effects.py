@@ -135,6 +135,18 @@ async def _summary(deps: Deps, sid: str, e: dict[str, Any]) -> None:
         await deps.store.save_settings(sid, {"summary_failed": "0"})
 
 
+async def _adjourned(deps: Deps, sid: str, e: dict[str, Any]) -> None:
+    from bot.service import adjournment  # it builds on steering, which builds on this module
+
+    await adjournment.post_adjourned(deps, sid)
+
+
+async def _resumed(deps: Deps, sid: str, e: dict[str, Any]) -> None:
+    from bot.service import adjournment
+
+    await adjournment.post_resumed(deps, sid, int(e["ends"]), int(e["now"]))
+
+
 async def _follow_ups(deps: Deps, sid: str, e: dict[str, Any]) -> None:
     await follow_up.schedule_start(deps, sid)  # a timer with a fixed id: twice is once
 
@@ -164,6 +176,8 @@ EFFECTS: Mapping[str, Handler] = MappingProxyType(
         "closed": _closed,
         "summary": _summary,
         "follow_ups": _follow_ups,
+        "adjourned": _adjourned,
+        "resumed": _resumed,
     }
 )
 GIVEN_UP: Mapping[str, Callable[[Deps, str], Awaitable[None]]] = MappingProxyType(

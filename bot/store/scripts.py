@@ -770,10 +770,11 @@ return 'again'
 
 ADJOURN = (
     """
--- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] effects
 -- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] expected rev  ARGV[4] now ms
 -- ARGV[5] planned resume ms ('0' = not said)  ARGV[6] '1' = a day without a time
 -- ARGV[7] the host's note ('' = none)
+-- Records the effects 'card:<tver>' and 'adjourned:<tver>' (the card that says so).
 -- Returns 'ok:<rev>:<tver>' | 'adjourned' | 'ended' | 'setup' | 'not_host' | 'stale' | 'gone'.
 -- Status 'adjourned' makes every participant script refuse (they require 'active') and
 -- HOST_UPDATE refuse all but the end; the tver bump turns every planned timer into a no-op.
@@ -796,14 +797,19 @@ local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
 redis.call('HSET', KEYS[1], 'status', 'adjourned', 'adjourned_ms', ARGV[4],
   'adjourned_left_ms', string.format('%.0f', left), 'phase_ends_ms', '0', 'paused_left_ms', '0',
   'resume_ms', ARGV[5], 'resume_day_only', ARGV[6], 'resume_note', ARGV[7])
+redis.call('HSETNX', KEYS[4], 'card:' .. tver, cjson.encode({kind = 'card', tver = tver, seq = 0}))
+redis.call('HSETNX', KEYS[4], 'adjourned:' .. tver,
+  cjson.encode({kind = 'adjourned', tver = tver, seq = 1}))
 return answer('ok:' .. m[2] .. ':' .. tver)
 """
 )
 
 RESUME_ADJOURNED = (
     """
--- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts
+-- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] effects
 -- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] now ms  ARGV[4] least time left ms
+-- ARGV[5] reminder s
+-- Records the effects 'timers:<tver>', 'card:<tver>' and 'resumed:<tver>'.
 -- Returns 'ok:<rev>:<tver>:<phase ends ms>' | 'not_adjourned' | 'ended' | 'not_host' | 'gone'.
 -- The phase goes on where it was, with the time it had left (twin of
 -- adjournment.resumed_end_ms); the rev stays, so every card drawn before still works.
@@ -824,6 +830,11 @@ local tver = redis.call('HINCRBY', KEYS[1], 'tver', 1)
 redis.call('HSET', KEYS[1], 'status', 'active', 'phase_ends_ms', ends, 'paused_left_ms', '0',
   'adjourned_left_ms', '0', 'resume_ms', '0', 'resume_day_only', '0', 'resume_note', '',
   'resumed_ms', ARGV[3])
+redis.call('HSETNX', KEYS[4], 'timers:' .. tver, cjson.encode({kind = 'timers', tver = tver,
+  seq = 0, ends = tonumber(ends), now = tonumber(ARGV[3]), reminder = tonumber(ARGV[5])}))
+redis.call('HSETNX', KEYS[4], 'card:' .. tver, cjson.encode({kind = 'card', tver = tver, seq = 1}))
+redis.call('HSETNX', KEYS[4], 'resumed:' .. tver, cjson.encode({kind = 'resumed', tver = tver,
+  seq = 2, ends = tonumber(ends), now = tonumber(ARGV[3])}))
 return answer('ok:' .. m[2] .. ':' .. tver .. ':' .. ends)
 """
 )

@@ -488,9 +488,10 @@ class SessionStore:
         day_only: bool,
         note: str,
     ) -> str:
-        """Continue another day: 'ok:<rev>:<tver>', 'again:ok:…' for a redelivery, or why not."""
-        return await self._adjourn(
-            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid)],
+        """Continue another day: 'ok:<rev>:<tver>', 'again:ok:…' for a redelivery, or why not.
+        Its card and the shared card's update are recorded as effects (kicked here)."""
+        result = await self._adjourn(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid), keys.effects(sid)],
             args=[
                 self._seen_ttl,
                 actor_tag,
@@ -501,15 +502,30 @@ class SessionStore:
                 note,
             ],
         )
+        return await self._kicked(sid, str(result))
+
+    async def _kicked(self, sid: str, result: str) -> str:
+        """After a script that recorded effects: the session into the effects index."""
+        if result.removeprefix("again:").startswith("ok:"):
+            await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
+        return result
 
     async def resume_adjourned(
-        self, sid: str, activity_id: str, actor_tag: str, now_ms: int, min_left_ms: int
+        self,
+        sid: str,
+        activity_id: str,
+        actor_tag: str,
+        now_ms: int,
+        min_left_ms: int,
+        reminder_s: int = 60,
     ) -> str:
-        """'ok:<rev>:<tver>:<phase ends ms>' (or 'again:…'), 'not_adjourned', or why not."""
-        return await self._resume(
-            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid)],
-            args=[self._seen_ttl, actor_tag, now_ms, min_left_ms],
+        """'ok:<rev>:<tver>:<phase ends ms>' (or 'again:…'), 'not_adjourned', or why not.
+        Fresh timers, the shared card and the "continues" card are recorded as effects."""
+        result = await self._resume(
+            keys=[keys.meta(sid), keys.seen(sid, activity_id), keys.hosts(sid), keys.effects(sid)],
+            args=[self._seen_ttl, actor_tag, now_ms, min_left_ms, reminder_s],
         )
+        return await self._kicked(sid, str(result))
 
     async def add_host(
         self, sid: str, activity_id: str, actor_tag: str, new_tag: str, new_uid: str
