@@ -30,7 +30,7 @@ def build(view: IdeaView, t: Translator) -> AdaptiveCard:
         hidden = view.my_hidden or (False,) * len(view.my_ideas)
         # issue 18: per own idea, the text it was merged into ('' = not merged); only the
         # author sees this, on their own card (IdeaView.my_merged, when the view carries it)
-        into = getattr(view, "my_merged", ()) or ("",) * len(view.my_ideas)
+        into = view.my_merged or ("",) * len(view.my_ideas)
         shown = list(zip(view.my_ideas, hidden, into, strict=True))[-MY_IDEAS_SHOWN:]
         items: list[Any] = [line(t("ideas.mine", n=len(view.my_ideas)), weight="Bolder")]
         for text, was_hidden, merged_into in shown:

@@ -165,7 +165,9 @@ def _host_actions(view: SessionView, t: Translator) -> list[Any]:
         actions.append(act("action.open", t("action.open"), secondary=False))
     if view.phase not in (Phase.SETUP, Phase.CHECKIN, Phase.PITCH) or view.idea_count:
         actions.append(act("moderate.open", t("moderation.open")))
-    if view.next_phase is Phase.VOTING and view.phase is not Phase.VOTING:
+    if (view.next_phase is Phase.VOTING and view.phase is not Phase.VOTING) or (
+        view.phase is Phase.IDEAS  # similar ideas can be merged already (issue 18)
+    ):
         actions.append(act("vote.prepare", t("prep.open"), secondary=False))
     if view.phase_ends_ms or view.paused_left_ms:
         actions.append(

@@ -71,6 +71,7 @@ class IdeaView:
     notice: Notice | None = None
     draft: str = ""  # the refused text is given back so nothing typed is lost
     my_hidden: tuple[bool, ...] = ()  # per own idea: a host hid it (only its author sees)
+    my_merged: tuple[str, ...] = ()  # per own idea: the text it was merged into ('' = none)
 
 
 @dataclass(frozen=True, slots=True)

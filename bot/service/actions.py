@@ -21,14 +21,14 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import readiness, steering
+from bot.service import merging, readiness, steering
 from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
 from bot.service.groups import as_groups, board_mark
 from bot.service.ports import Actor, Card
 from bot.service.views import author_of, author_tag, idea_view, member_tag, personal_view
 from bot.service.voting import round_of, voter_tag
-from bot.store.sessions import RosterEntry
+from bot.store.sessions import RosterEntry, StoredIdea
 from cards import idea_round, join, timeup
 from cards import notice as notice_card
 from cards import session as session_card
@@ -150,9 +150,21 @@ async def place_late_joiner(deps: Deps, click: Click) -> None:
 async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:
     author = author_of(deps, click.sid, click.actor)
     mine = await deps.store.my_ideas(click.sid, author.tag, author.slot_list)
-    session = Session.from_meta(click.sid, await deps.store.meta(click.sid))
-    view = idea_view(deps, session, mine, notice, draft)
+    meta = await deps.store.meta(click.sid)
+    session = Session.from_meta(click.sid, meta)
+    merged = await my_merges(deps, click.sid, meta, mine)
+    view = idea_view(deps, session, mine, notice, draft, merged)
     return to_json(idea_round.build(view, click.t))
+
+
+async def my_merges(
+    deps: Deps, sid: str, meta: dict[str, str], mine: list[StoredIdea]
+) -> tuple[str, ...]:
+    """Where the author's own ideas were merged (issue 18); read only once a merge was made
+    in the session (meta 'merged'), so the idea burst keeps its one round trip."""
+    if not mine or meta.get("merged") != "1":
+        return ()
+    return await merging.merged_into(deps, sid, [i.idea_id for i in mine])
 
 
 async def submit_idea(deps: Deps, click: Click) -> Card:
@@ -204,7 +216,8 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
     try:
         if result.code.startswith("ok:") and 0 < result.joined <= result.ready:
             await readiness.tell_when_everyone_is_done(deps, session)
-        view = idea_view(deps, session, list(result.mine), notice, draft)
+        merged = await my_merges(deps, sid, result.meta, list(result.mine))
+        view = idea_view(deps, session, list(result.mine), notice, draft, merged)
         return to_json(idea_round.build(view, t))
     except Exception:  # noqa: BLE001 - the idea is stored: say so, never "unavailable"
         if not result.stored:

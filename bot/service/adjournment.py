@@ -25,7 +25,7 @@ from bot.domain.session import ACTIVE, Session
 from bot.domain.tags import Purpose, tag
 from bot.i18n import Translator, language_for, translator
 from bot.service import groups, voting
-from bot.service.actions import Click, answer, open_join
+from bot.service.actions import Click, answer, my_merges, open_join
 from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
@@ -237,7 +237,9 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
     if verb == "idea.submit":
         author = author_of(deps, click.sid, click.actor)
         mine = await deps.store.my_ideas(click.sid, author.tag, author.slot_list)
-        return to_json(idea_round.build(idea_view(deps, live, mine, notice, draft), click.t))
+        merged = await my_merges(deps, click.sid, await deps.store.meta(click.sid), mine)
+        view = idea_view(deps, live, mine, notice, draft, merged)
+        return to_json(idea_round.build(view, click.t))
     if verb == "vote.cast":
         round_ = click.data.get("round") if isinstance(click.data.get("round"), int) else 1
         start = click.data.get("start") if isinstance(click.data.get("start"), int) else 0

@@ -265,16 +265,10 @@ def split_at_cut(ranked: list[tuple[str, int]]) -> tuple[list[str], list[str]]:
 
 
 async def pick(deps: Deps, sid: str, group: int, input_id: str) -> bool:
-    """A member settles a tie: the picked input takes the next free place in the top 3."""
-    places = await deps.groups.places(sid)
-    tied = json.loads(places.get(f"{group}:tied", "[]"))
-    if input_id not in tied:
+    """A member settles a tie: the picked input takes the next free place in the top 3
+    (GROUP_PICK, one step: two members picking at once lose nothing)."""
+    if await deps.groups.pick(sid, group, input_id, TOP) != "ok":
         return False
-    top = json.loads(places.get(f"{group}:top", "[]")) + [input_id]
-    left = [i for i in tied if i not in top]
-    done = len(top) >= TOP
-    await deps.groups.set_place(sid, f"{group}:top", json.dumps(top[:TOP]))
-    await deps.groups.set_place(sid, f"{group}:tied", json.dumps([] if done else left))
     await deps.outbox.mark(board_mark(sid, group))
     return True
 

@@ -97,7 +97,12 @@ def session_view(
 
 
 def idea_view(
-    deps: Deps, session: Session, mine: list[StoredIdea], notice: Notice | None, draft: str = ""
+    deps: Deps,
+    session: Session,
+    mine: list[StoredIdea],
+    notice: Notice | None,
+    draft: str = "",
+    merged: tuple[str, ...] = (),
 ) -> IdeaView:
     return IdeaView(
         sid=session.sid,
@@ -109,6 +114,7 @@ def idea_view(
         ends_ms=session.phase_ends_ms,
         my_ideas=tuple(i.text for i in mine),
         my_hidden=tuple(i.hidden for i in mine),
+        my_merged=merged,
         notice=notice,
         draft=draft,
     )

@@ -30,6 +30,7 @@ class GroupStore:
         self._submit = redis.register_script(scripts.SUBMIT_INPUT)
         self._categorize = redis.register_script(scripts.CATEGORIZE)
         self._cast = redis.register_script(scripts.CAST_VOTE)
+        self._pick = redis.register_script(scripts.GROUP_PICK)
 
     async def assign(self, sid: str, placement: dict[str, int], count: int) -> bool:
         """Write the groups once: a replica that comes second keeps the first assignment."""
@@ -56,6 +57,14 @@ class GroupStore:
 
     async def set_place(self, sid: str, field: str, value: str) -> None:
         await self._redis.hset(keys.group_places(sid), field, value)
+
+    async def pick(self, sid: str, group: int, input_id: str, top: int) -> str:
+        """GROUP_PICK: 'ok', 'ended' or 'unknown_input'."""
+        return str(
+            await self._pick(
+                keys=[keys.meta(sid), keys.group_places(sid)], args=[group, input_id, top]
+            )
+        )
 
     async def places(self, sid: str) -> dict[str, str]:
         return await self._redis.hgetall(keys.group_places(sid))

@@ -84,6 +84,7 @@ for _, id in ipairs(all) do
 end
 for _, id in ipairs(members) do redis.call('HSET', KEYS[4], 'in:' .. id, cand) end
 redis.call('HSET', KEYS[4], 'c:' .. cand, cjson.encode(members))
+redis.call('HSET', KEYS[1], 'merged', '1')  -- idea cards look merges up only from now on
 return answer('ok:merged')
 """
 )

@@ -78,6 +78,12 @@ async def test_suggest_merge_undo_vote_summary_and_export(make_bot: BotMaker) ->
     assert "slått sammen med 2 like ideer" in text
     assert "Bedre belysning langs skoleveien" not in text.split("Like ideer")[0]
     assert {"1", "2", "3"} not in groups(merged)
+    # the author of idea 1 sees on their own idea card where it went; others see nothing
+    submit = await bot.idea_submit()
+    own = all_text(await bot.click(VOTERS[0], submit, {"idea": ""}))
+    assert "I avstemningen står: Mer lys langs skoleveien om morgenen" in own
+    other = all_text(await bot.click(VOTERS[3], submit, {"idea": ""}))
+    assert "I avstemningen står" not in other
 
     # undo, then merge again with the representative's text (the default pick)
     undo = next(b for b in buttons(merged, "merge.undo") if b["item"] == "2")
