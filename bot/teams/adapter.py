@@ -13,10 +13,10 @@ What the SDK still refuses is answered plainly: a body its Activity model cannot
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
+import orjson
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -36,9 +36,9 @@ async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
 
 
 def json_body(body: Any, status: int = 200) -> web.Response:
-    """The invoke answer, serialized once (no msrest on the way out)."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return web.Response(text=text, status=status, content_type="application/json")
+    """The invoke answer, serialized once (no msrest on the way out), by orjson: a 20 KB
+    card costs the stdlib encoder ~0.5 ms, an eighth of a click (bench/README.md)."""
+    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
 
 
 class TeamsEndpoint:
