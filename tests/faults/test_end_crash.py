@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import aiohttp
 
@@ -18,9 +19,9 @@ from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import all_text
 from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.gate import Gate
+from tests.faults.gate import Gate, card_of
 from tests.faults.teams import Teams, open_idea_round
-from tests.faults.workshop import eventually, meta, settled, sid_of
+from tests.faults.workshop import SUMMARY, eventually, meta, settled, sid_of
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -38,14 +39,23 @@ async def test_the_summary_is_posted_after_a_crash_at_the_end(
     assert (await teams.post(place.invoke(KARI, submit, {"idea": "Gå-buss"}), a.url)).received
     sid = sid_of(teams)
 
-    gate.hold(lambda method, cid, body: method == "POST")  # A's first post from now on
+    held: list[dict[str, Any]] = []  # what A was posting when it died
+
+    def first_post(method: str, cid: str, body: dict[str, Any]) -> bool:
+        if method == "POST":
+            held.append(body)
+        return method == "POST"
+
+    gate.hold(first_post)  # A's first post from now on (its card updates go through)
     turn = asyncio.create_task(teams.post(place.message(HOST, "avslutt"), a.url))
     await fake.wait_for(lambda: gate.waiting >= 1)
+    assert SUMMARY in all_text(card_of(held[0])), held[0]
     a.kill()
+    # Reaped by asyncio's watcher before anything signals it again: App.stop's SIGTERM on a
+    # zombie makes Popen reap it first, and asyncio then reports 255 instead of -9.
+    assert await asyncio.wait_for(a.process.wait(), 10) == -9, "A was not killed by the test"
     with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
         await turn
-    await a.stop()
-    assert a.process.returncode == -9, "A was not killed by the test"
     gate.release()
     await fake.wait_for(lambda: gate.dropped >= 1)  # that post died with A
     assert (await meta(redis.url, sid))["status"] == "ended"
