@@ -72,6 +72,7 @@ class IdeaView:
     draft: str = ""  # the refused text is given back so nothing typed is lost
     my_hidden: tuple[bool, ...] = ()  # per own idea: a host hid it (only its author sees)
     my_merged: tuple[str, ...] = ()  # per own idea: the text it was merged into ('' = none)
+    my_ids: tuple[str, ...] = ()  # per own idea: its id, for edit and withdraw (author only)
 
 
 @dataclass(frozen=True, slots=True)

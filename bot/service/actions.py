@@ -238,6 +238,55 @@ def _idea_notice(deps: Deps, session: Session, code: str, decided: str | Refusal
     return refusal_notice(code, max=deps.rules.max_ideas_per_person)
 
 
+OWN_REFUSED = {
+    "not_yours": "idea.not_yours",
+    "hidden": "idea.hidden_no_edit",
+    "wrong_phase": "ideas.over",
+    "stale": "ideas.over",
+}
+
+
+async def _change_own(deps: Deps, click: Click, text: str) -> Card:
+    item = click.data.get("item")
+    if not isinstance(item, str) or not item.isdecimal() or len(item) > 12:
+        return await _idea_card(deps, click, Notice("idea.not_yours", good=False))
+    author = author_of(deps, click.sid, click.actor)
+    result = await deps.store.change_own_idea(
+        click.sid,
+        click.actor.activity_id,
+        author.tag,
+        author.slot_list,
+        item,
+        text,
+        click.rev,
+        click.tag,
+    )
+    if result.startswith("ok:"):
+        logger.info("idea_changed", extra={"sid": click.sid, "how": result[3:]})
+        said = Notice("idea.withdrawn" if result == "ok:withdrawn" else "idea.edited")
+    elif result in OWN_REFUSED:
+        said = Notice(OWN_REFUSED[result], good=False)
+    else:
+        said = refusal_notice(result)
+    return await _idea_card(deps, click, said)
+
+
+async def edit_idea(deps: Deps, click: Click) -> Card:
+    """An author changes their own idea while the round is open; checked like a new one."""
+    field = click.data.get("field")
+    raw = click.data.get(field) if isinstance(field, str) and field.startswith("edit_") else None
+    decided = decide_idea(raw, deps.rules.idea_max_len)
+    if not isinstance(decided, Refusal):
+        decided = screen(decided, deps.rules.screening, click.session.locale) or decided
+    if isinstance(decided, Refusal):
+        return await _idea_card(deps, click, Notice(decided.key, decided.params, good=False))
+    return await _change_own(deps, click, decided)
+
+
+async def withdraw_idea(deps: Deps, click: Click) -> Card:
+    return await _change_own(deps, click, "")
+
+
 async def go_next(deps: Deps, click: Click) -> Card:
     return await answer(
         deps, click, await steering.go_next(deps, click.session, click.steer, click.rev)

@@ -115,6 +115,7 @@ def idea_view(
         my_ideas=tuple(i.text for i in mine),
         my_hidden=tuple(i.hidden for i in mine),
         my_merged=merged,
+        my_ids=tuple(i.idea_id for i in mine),
         notice=notice,
         draft=draft,
     )

@@ -83,8 +83,8 @@ local function add_idea(status, phase, rev, slots)
   if status ~= 'active' then return 'ended' end
   if phase ~= 'ideas' then return 'wrong_phase' end
   if rev ~= ARGV[4] then return 'stale' end
-  local _, n, legacy = own_ids('')
-  local count = n + legacy
+  local ids, n, legacy = own_ids(slots)
+  local count = n + legacy  -- ideas sent, withdrawn ones too: the limit and the slot
   if count >= tonumber(ARGV[5]) then return 'limit' end
   local slot = nil
   local k = 0
@@ -95,7 +95,7 @@ local function add_idea(status, phase, rev, slots)
   if not slot then return 'limit' end
   local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
   redis.call('HSET', KEYS[3], id, ARGV[3])
-  if count == 0 and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+  if #ids == 0 and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)  -- checked-in people who sent an idea
   end
   redis.call('HSET', KEYS[4], slot, id)
@@ -177,6 +177,58 @@ for i = 1, #ids do table.insert(out, records[i] or '') end
 for i = 1, #ids do if hidden[i] then table.insert(out, '1') else table.insert(out, '0') end end
 for _, v in ipairs(flat) do table.insert(out, v) end
 return out
+"""
+)
+
+OWN_IDEA = (
+    """
+-- An author edits or withdraws their own idea while the idea round is open (issue 16),
+-- still anonymously: the idea is found through the author's own slots, which only their
+-- request can compute. KEYS[1..5] as SUBMIT_IDEA, KEYS[6] hidden
+-- ARGV[1] seen ttl (s)  ARGV[2] author tag  ARGV[3] the new text ('' = withdraw)
+-- ARGV[4] card rev  ARGV[5] (unused)  ARGV[6] member tag  ARGV[7] the author's slots
+-- ARGV[8] the idea id
+-- Returns 'ok:edited' | 'ok:withdrawn' | 'ended' | 'wrong_phase' | 'stale' | 'gone'
+--       | 'not_yours' (no such idea of this author) | 'hidden' (a hidden idea is not edited).
+"""
+    + _SEEN
+    + _OWN_IDEAS
+    + """
+local m = redis.call('HMGET', KEYS[1], 'status', 'phase', 'rev')
+if not m[1] then return refuse('gone') end
+if m[1] ~= 'active' then return refuse('ended') end
+if m[2] ~= 'ideas' then return refuse('wrong_phase') end
+if m[3] ~= ARGV[4] then return refuse('stale') end
+local ids = own_ids(ARGV[7])
+local mine = false
+for _, id in ipairs(ids) do if id == ARGV[8] then mine = true end end
+local record = redis.call('HGET', KEYS[3], ARGV[8])
+if not mine or not record then return refuse('not_yours') end
+local hidden = redis.call('HEXISTS', KEYS[6], ARGV[8]) == 1
+if ARGV[3] ~= '' then
+  if hidden then return refuse('hidden') end
+  local data = cjson.decode(record)
+  data['text'] = ARGV[3]
+  redis.call('HSET', KEYS[3], ARGV[8], cjson.encode(data))
+  return answer('ok:edited')
+end
+redis.call('HDEL', KEYS[3], ARGV[8])
+if hidden then
+  redis.call('HDEL', KEYS[6], ARGV[8]); redis.call('HINCRBY', KEYS[6], '#ideas', -1)
+end
+for s in string.gmatch(ARGV[7], '[^,]+') do
+  if redis.call('HGET', KEYS[4], s) == ARGV[8] then redis.call('HDEL', KEYS[4], s) end
+end
+local older = redis.call('HGET', KEYS[4], ARGV[2])  -- the older list form
+if older then
+  local kept = {}
+  for id in string.gmatch(older, '[^,]+') do if id ~= ARGV[8] then table.insert(kept, id) end end
+  redis.call('HSET', KEYS[4], ARGV[2], table.concat(kept, ','))
+end
+if #ids == 1 and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'ready_ideas', -1)  -- they have no idea in the round now
+end
+return answer('ok:withdrawn')
 """
 )
 

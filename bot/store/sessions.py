@@ -111,6 +111,7 @@ class SessionStore:
         self._submit = redis.register_script(scripts.SUBMIT_IDEA)
         self._idea_click = MarkedScript(redis, scripts.IDEA_CLICK)
         self._mine = redis.register_script(scripts.MY_IDEAS)
+        self._own_idea = MarkedScript(redis, scripts.OWN_IDEA)
         self._update = redis.register_script(scripts.HOST_UPDATE)
         self._retime = redis.register_script(scripts.RETIME)
         self._add_host = redis.register_script(scripts.ADD_HOST)
@@ -381,6 +382,33 @@ class SessionStore:
             keys_, [*args, "1" if send else "0", slots], sid if send else None
         )
         return IdeaClick.decode(raw)
+
+    async def change_own_idea(
+        self,
+        sid: str,
+        activity_id: str,
+        author_tag: str,
+        slots: str,
+        idea_id: str,
+        text: str,
+        rev: int,
+        member_tag: str,
+    ) -> str:
+        """OWN_IDEA: edit (text) or withdraw ('') an author's own idea; the session card's
+        count is marked in the same round trip."""
+        result = await self._own_idea(
+            [
+                keys.meta(sid),
+                keys.seen(sid, activity_id),
+                keys.ideas(sid),
+                keys.by_author(sid),
+                keys.roster(sid),
+                keys.hidden(sid),
+            ],
+            [self._seen_ttl, author_tag, text, rev, 0, member_tag, slots, idea_id],
+            sid,
+        )
+        return repeat_as_first(str(result))
 
     async def add_host_idea(
         self, sid: str, activity_id: str, host_tag: str, text: str, now_ms: int, most: int

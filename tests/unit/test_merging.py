@@ -146,11 +146,10 @@ def test_the_app_starts_without_loading_scikit_learn() -> None:
 
 def test_an_author_sees_where_their_idea_went() -> None:
     """The idea card's line for an author's own merged idea (IdeaView.my_merged)."""
-    from types import SimpleNamespace
-
     from cards import idea_round
+    from cards.views import IdeaView
 
-    view = SimpleNamespace(
+    view = IdeaView(
         sid="s1",
         rev=3,
         topic="Skolevei",
@@ -164,6 +163,6 @@ def test_an_author_sees_where_their_idea_went() -> None:
         my_hidden=(),
         my_merged=("Mer lys langs skoleveien", ""),
     )
-    text = all_text(to_json(idea_round.build(view, translator("nb"))))  # type: ignore[arg-type]
+    text = all_text(to_json(idea_round.build(view, translator("nb"))))
     assert "I avstemningen står: Mer lys langs skoleveien" in text
     assert text.count("I avstemningen står") == 1
