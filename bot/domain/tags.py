@@ -25,20 +25,17 @@ def tag(key: bytes, purpose: Purpose, sid: str, aad_object_id: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
-def own_slots(key: bytes, sid: str, aad_object_id: str, count: int) -> tuple[str, ...]:
-    """Where a person's 1st, 2nd, … idea id is kept in `by_author`. Each slot is its own
-    keyed hash: a store read without the key cannot tell that two ideas share an author,
-    and only a request carrying the person's identity can compute them (issue 15)."""
-    return tuple(tag(key, Purpose.OWN, sid, f"{aad_object_id}\x1f{k}") for k in range(1, count + 1))
+def own_key(key: bytes, sid: str, aad_object_id: str) -> str:
+    """The key of a person's own-idea slots in `by_author`: slot k is sha1(own key ':' k),
+    computed in the script (bot/store/scripts.py _OWN_IDEAS). The own key is never stored,
+    so a store read without the server key cannot tell that two ideas share an author, and
+    only a request carrying the person's identity finds their ideas (issue 15)."""
+    return tag(key, Purpose.OWN, sid, aad_object_id)
 
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """An author as the store knows them: a tag (their count, readiness) and their slots."""
+    """An author as the store knows them: a tag (their count, readiness) and their own key."""
 
     tag: str
-    slots: tuple[str, ...]
-
-    @property
-    def slot_list(self) -> str:
-        return ",".join(self.slots)
+    own_key: str

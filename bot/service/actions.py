@@ -149,7 +149,7 @@ async def place_late_joiner(deps: Deps, click: Click) -> None:
 
 async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:
     author = author_of(deps, click.sid, click.actor)
-    mine = await deps.store.my_ideas(click.sid, author.tag, author.slot_list)
+    mine = await deps.store.my_ideas(click.sid, author.tag, author.own_key)
     meta = await deps.store.meta(click.sid)
     session = Session.from_meta(click.sid, meta)
     merged = await my_merges(deps, click.sid, meta, mine)
@@ -197,7 +197,7 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
         deps.clock.now_ms(),
         deps.rules.max_ideas_per_person,
         member,
-        author.slot_list,
+        author.own_key,
     )
     if result.code == "gone" or result.meta is None:
         t = translator(language_for(actor.locale))
@@ -255,7 +255,7 @@ async def _change_own(deps: Deps, click: Click, text: str) -> Card:
         click.sid,
         click.actor.activity_id,
         author.tag,
-        author.slot_list,
+        author.own_key,
         item,
         text,
         click.rev,

@@ -236,7 +236,7 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
     draft = raw[:2000] if isinstance(raw, str) else ""
     if verb == "idea.submit":
         author = author_of(deps, click.sid, click.actor)
-        mine = await deps.store.my_ideas(click.sid, author.tag, author.slot_list)
+        mine = await deps.store.my_ideas(click.sid, author.tag, author.own_key)
         merged = await my_merges(deps, click.sid, await deps.store.meta(click.sid), mine)
         view = idea_view(deps, live, mine, notice, draft, merged)
         return to_json(idea_round.build(view, click.t))

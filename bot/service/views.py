@@ -7,7 +7,7 @@ import dataclasses
 from bot.domain.participants import Role
 from bot.domain.phases import Phase, next_step
 from bot.domain.session import Session
-from bot.domain.tags import Author, Purpose, own_slots, tag
+from bot.domain.tags import Author, Purpose, own_key, tag
 from bot.service.deps import Deps
 from bot.service.ports import Actor, ConvRef
 from bot.store.sessions import Snapshot, StoredIdea
@@ -24,9 +24,8 @@ def author_tag(deps: Deps, sid: str, actor: Actor) -> str:
 
 
 def author_of(deps: Deps, sid: str, actor: Actor) -> Author:
-    """The author's tag and own-idea slots (as many as they may send ideas)."""
-    slots = own_slots(deps.rules.anon_key, sid, actor.aad_id, deps.rules.max_ideas_per_person)
-    return Author(author_tag(deps, sid, actor), slots)
+    """The author's tag and the key of their own-idea slots."""
+    return Author(author_tag(deps, sid, actor), own_key(deps.rules.anon_key, sid, actor.aad_id))
 
 
 def conv_ref(meta: dict[str, str]) -> ConvRef:
@@ -147,9 +146,7 @@ async def personal_view(
     deps: Deps, sid: str, actor: Actor, notice: Notice | None = None
 ) -> tuple[Session, SessionView]:
     author = author_of(deps, sid, actor)
-    snap = await deps.store.snapshot(
-        sid, member_tag(deps, sid, actor), author.tag, author.slot_list
-    )
+    snap = await deps.store.snapshot(sid, member_tag(deps, sid, actor), author.tag, author.own_key)
     session = Session.from_meta(sid, snap.meta)
     is_host = member_tag(deps, sid, actor) in snap.host_tags
     view = session_view(session, snap, personal=True, is_host=is_host, notice=notice)

@@ -49,28 +49,28 @@ return answer('updated')
 """
 )
 
-# A person's own ideas and adding one (SUBMIT_IDEA, IDEA_CLICK, MY_IDEAS); the caller's
-# KEYS[4] is by_author, KEYS[3] ideas, KEYS[5] roster, ARGV[2] the author tag. by_author
-# holds '#<author tag>' -> how many ideas they sent, and '<slot k>' -> the id of their k-th
-# (slots are keyed hashes only their request can compute: bot/domain/tags.py own_slots).
-# An entry '<author tag>' -> "3,7" is the older form, still read.
+# A person's own ideas and adding one (SUBMIT_IDEA, IDEA_CLICK, MY_IDEAS, OWN_IDEA); the
+# caller's KEYS[4] is by_author, KEYS[3] ideas, KEYS[5] roster, ARGV[2] the author tag.
+# by_author holds '#<author tag>' -> how many ideas they sent, and '<slot k>' -> the id of
+# their k-th, where slot k = sha1(own key ':' k): the own key comes with the request and is
+# never stored (bot/domain/tags.py own_key). An entry '<author tag>' -> "3,7" is the older
+# form, still read.
 _OWN_IDEAS = """
-local function own_ids(slots)
+local function own_slot(own, k) return redis.sha1hex(own .. ':' .. k) end
+local function own_ids(own)
   local ids = {}
   for id in string.gmatch(redis.call('HGET', KEYS[4], ARGV[2]) or '', '[^,]+') do
     table.insert(ids, id)
   end
   local n = tonumber(redis.call('HGET', KEYS[4], '#' .. ARGV[2]) or '0')
   local fields = {}
-  for s in string.gmatch(slots, '[^,]+') do
-    if #fields < n then table.insert(fields, s) end
-  end
+  if own ~= '' then for k = 1, n do table.insert(fields, own_slot(own, k)) end end
   if #fields > 0 then
     for _, id in ipairs(redis.call('HMGET', KEYS[4], unpack(fields))) do
       if id then table.insert(ids, id) end
     end
   end
-  return ids, n, #ids - math.min(n, #fields)
+  return ids, n
 end
 """
 
@@ -78,27 +78,24 @@ end
 _ADD_IDEA = (
     _OWN_IDEAS
     + """
-local function add_idea(status, phase, rev, slots)
+local function add_idea(status, phase, rev, own)
   if not status then return 'gone' end
   if status ~= 'active' then return 'ended' end
   if phase ~= 'ideas' then return 'wrong_phase' end
   if rev ~= ARGV[4] then return 'stale' end
-  local ids, n, legacy = own_ids(slots)
-  local count = n + legacy  -- ideas sent, withdrawn ones too: the limit and the slot
-  if count >= tonumber(ARGV[5]) then return 'limit' end
-  local slot = nil
-  local k = 0
-  for s in string.gmatch(slots, '[^,]+') do
-    k = k + 1
-    if k == n + 1 then slot = s end
+  local ids, n = own_ids(own)
+  local legacy = 0
+  for _ in string.gmatch(redis.call('HGET', KEYS[4], ARGV[2]) or '', '[^,]+') do
+    legacy = legacy + 1
   end
-  if not slot then return 'limit' end
+  if n + legacy >= tonumber(ARGV[5]) then return 'limit' end  -- sent, withdrawn ones too
+  if own == '' then return 'limit' end
   local id = tostring(redis.call('HINCRBY', KEYS[1], 'idea_seq', 1))
   redis.call('HSET', KEYS[3], id, ARGV[3])
   if #ids == 0 and redis.call('HEXISTS', KEYS[5], ARGV[6]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'ready_ideas', 1)  -- checked-in people who sent an idea
   end
-  redis.call('HSET', KEYS[4], slot, id)
+  redis.call('HSET', KEYS[4], own_slot(own, n + 1), id)
   redis.call('HINCRBY', KEYS[4], '#' .. ARGV[2], 1)
   return 'ok:' .. id
 end
@@ -107,7 +104,7 @@ end
 
 MY_IDEAS = (
     """
--- KEYS[3] ideas (unused)  KEYS[4] by_author  ARGV[2] author tag  ARGV[3] their slots
+-- KEYS[3] ideas (unused)  KEYS[4] by_author  ARGV[2] author tag  ARGV[3] their own key
 -- Returns the ids of the author's ideas.
 """
     + _OWN_IDEAS
@@ -122,7 +119,7 @@ SUBMIT_IDEA = (
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] ideas  KEYS[4] by_author  KEYS[5] roster
 -- ARGV[1] seen ttl (s)  ARGV[2] author tag  ARGV[3] idea record (JSON)  ARGV[4] card rev
 -- ARGV[5] max ideas per author  ARGV[6] the author's member tag (readiness only)
--- ARGV[7] the author's slots, comma-separated (bot/domain/tags.py own_slots)
+-- ARGV[7] the author's own key (bot/domain/tags.py own_key)
 -- Returns 'ok:<idea id>' | 'ended' | 'wrong_phase' | 'stale' | 'limit' | 'gone'.
 """
     + _SEEN
@@ -141,7 +138,7 @@ IDEA_CLICK = (
 -- handlers.py, the write (as SUBMIT_IDEA), and what the author's answer needs.
 -- KEYS[1..5], ARGV[1..6] as SUBMIT_IDEA; KEYS[6] hidden  KEYS[7] roles
 -- ARGV[7] the clicking conversation's key  ARGV[8] '1' = send, '0' = only look
--- ARGV[9] the author's slots, comma-separated
+-- ARGV[9] the author's own key
 -- Returns {code, ready, checked in, n, my idea ids (n), their records (n),
 --          hidden flags (n), meta field, value, …}
 -- code: 'look' | 'ok:<id>' | 'again:ok:<id>' | a refusal | 'gone' (nothing else follows).
@@ -186,7 +183,7 @@ OWN_IDEA = (
 -- still anonymously: the idea is found through the author's own slots, which only their
 -- request can compute. KEYS[1..5] as SUBMIT_IDEA, KEYS[6] hidden
 -- ARGV[1] seen ttl (s)  ARGV[2] author tag  ARGV[3] the new text ('' = withdraw)
--- ARGV[4] card rev  ARGV[5] (unused)  ARGV[6] member tag  ARGV[7] the author's slots
+-- ARGV[4] card rev  ARGV[5] (unused)  ARGV[6] member tag  ARGV[7] the author's own key
 -- ARGV[8] the idea id
 -- Returns 'ok:edited' | 'ok:withdrawn' | 'ended' | 'wrong_phase' | 'stale' | 'gone'
 --       | 'not_yours' (no such idea of this author) | 'hidden' (a hidden idea is not edited).
@@ -216,8 +213,10 @@ redis.call('HDEL', KEYS[3], ARGV[8])
 if hidden then
   redis.call('HDEL', KEYS[6], ARGV[8]); redis.call('HINCRBY', KEYS[6], '#ideas', -1)
 end
-for s in string.gmatch(ARGV[7], '[^,]+') do
-  if redis.call('HGET', KEYS[4], s) == ARGV[8] then redis.call('HDEL', KEYS[4], s) end
+local n = tonumber(redis.call('HGET', KEYS[4], '#' .. ARGV[2]) or '0')
+for k = 1, n do
+  local slot = own_slot(ARGV[7], k)
+  if redis.call('HGET', KEYS[4], slot) == ARGV[8] then redis.call('HDEL', KEYS[4], slot) end
 end
 local older = redis.call('HGET', KEYS[4], ARGV[2])  -- the older list form
 if older then

@@ -162,7 +162,7 @@ class SessionStore:
         return await self._redis.hgetall(keys.meta(sid))
 
     async def snapshot(
-        self, sid: str, member_tag: str, author_tag: str, slots: str = ""
+        self, sid: str, member_tag: str, author_tag: str, own_key: str = ""
     ) -> Snapshot:
         """Everything one person's view of the session card needs, in two round trips."""
         pipe = self._redis.pipeline(transaction=False)
@@ -173,7 +173,7 @@ class SessionStore:
         pipe.hget(keys.roster(sid), member_tag)
         pipe.hget(keys.hidden(sid), "#ideas")
         meta, hosts, roles, count, entry, hidden = await pipe.execute()
-        my_ideas = await self.my_ideas(sid, author_tag, slots) if author_tag != "-" else []
+        my_ideas = await self.my_ideas(sid, author_tag, own_key) if author_tag != "-" else []
         return Snapshot(
             meta=meta,
             host_tags=frozenset(hosts),
@@ -238,11 +238,11 @@ class SessionStore:
         count, hidden = await pipe.execute()
         return int(count) - int(hidden or 0)
 
-    async def my_ideas(self, sid: str, author_tag: str, slots: str) -> list[StoredIdea]:
+    async def my_ideas(self, sid: str, author_tag: str, own_key: str) -> list[StoredIdea]:
         """An author's own ideas, those a host hid marked so (only the author sees this)."""
         ids = await self._mine(
             keys=[keys.meta(sid), "-", keys.ideas(sid), keys.by_author(sid)],
-            args=["-", author_tag, slots],
+            args=["-", author_tag, own_key],
         )
         return await self._ideas_listed(sid, ",".join(str(i) for i in ids))
 
@@ -334,9 +334,9 @@ class SessionStore:
         now_ms: int,
         max_per_author: int,
         member_tag: str = "",
-        slots: str = "",
+        own_key: str = "",
     ) -> str:
-        """`slots`: the author's own-idea slots (bot/domain/tags.py own_slots), comma-joined."""
+        """`own_key`: the key of the author's own-idea slots (bot/domain/tags.py own_key)."""
         record = json.dumps({"text": text, "at": now_ms}, ensure_ascii=False)
         return repeat_as_first(
             await self._submit(
@@ -347,7 +347,7 @@ class SessionStore:
                     keys.by_author(sid),
                     keys.roster(sid),
                 ],
-                args=[self._seen_ttl, author_tag, record, rev, max_per_author, member_tag, slots],
+                args=[self._seen_ttl, author_tag, record, rev, max_per_author, member_tag, own_key],
             )
         )
 
@@ -362,7 +362,7 @@ class SessionStore:
         now_ms: int,
         max_per_author: int,
         member_tag: str,
-        slots: str,
+        own_key: str,
     ) -> IdeaClick:
         """An idea from the idea card (text None: only look) in one round trip (IDEA_CLICK),
         with the session card's mark in the same pipeline."""
@@ -379,7 +379,7 @@ class SessionStore:
         args = [self._seen_ttl, author_tag, record, rev, max_per_author, member_tag, conv_key]
         send = text is not None
         raw = await self._idea_click(
-            keys_, [*args, "1" if send else "0", slots], sid if send else None
+            keys_, [*args, "1" if send else "0", own_key], sid if send else None
         )
         return IdeaClick.decode(raw)
 
@@ -388,7 +388,7 @@ class SessionStore:
         sid: str,
         activity_id: str,
         author_tag: str,
-        slots: str,
+        own_key: str,
         idea_id: str,
         text: str,
         rev: int,
@@ -405,7 +405,7 @@ class SessionStore:
                 keys.roster(sid),
                 keys.hidden(sid),
             ],
-            [self._seen_ttl, author_tag, text, rev, 0, member_tag, slots, idea_id],
+            [self._seen_ttl, author_tag, text, rev, 0, member_tag, own_key, idea_id],
             sid,
         )
         return repeat_as_first(str(result))

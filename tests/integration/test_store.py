@@ -7,7 +7,7 @@ import json
 
 from redis.asyncio import Redis
 
-from bot.domain.tags import own_slots
+from bot.domain.tags import own_key
 from bot.store import keys
 from bot.store.sessions import RosterEntry, SessionStore
 from bot.store.timers import TimerStore
@@ -17,14 +17,14 @@ KEY = b"test-key-for-own-idea-slots"
 
 
 def slots_for(sid: str, author: str, most: int = 50) -> str:
-    """The author's own-idea slots, as the service computes them (the author's id here)."""
-    return ",".join(own_slots(KEY, sid, author, most))
+    """The author's own key, as the service computes it (the author's id stands in)."""
+    return own_key(KEY, sid, author)
 
 
 async def submit(store: SessionStore, *args: object, **kw: object) -> str:
     sid, _, author, _, _, _, most = args[:7]
     return await store.submit_idea(
-        *args, slots=slots_for(str(sid), str(author), int(str(most))), **kw
+        *args, own_key=slots_for(str(sid), str(author), int(str(most))), **kw
     )
 
 
