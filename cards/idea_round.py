@@ -6,6 +6,7 @@ Each author's receipt and own ideas come back in their invoke response only.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -112,3 +113,91 @@ def build(view: IdeaView, t: Translator) -> AdaptiveCard:
     )
     body.append(ActionSet(actions=[send]))
     return card(body, t)
+
+
+# -- the shared part built once, the author's own part per click (issue 13) --------------
+
+TEXT = "\x00text\x00"  # placeholders in the dumped prototypes, filled per own idea
+ID = "\x00id\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """The idea card as everybody sees it (no notice, no own ideas, no draft), dumped once,
+    and dumped prototypes of an author's own parts; `personalise` gives what `build` would."""
+
+    card: dict[str, Any]
+    at: int  # body index where the notice and the author's own ideas go
+    input_at: int | None  # body index of the idea text box (open round only)
+    protos: dict[str, Any]
+
+
+def template(view: IdeaView, t: Translator) -> Template:
+    shared = replace(
+        view, notice=None, my_ideas=(), my_hidden=(), my_merged=(), my_ids=(), draft=""
+    )
+    dumped = build(shared, t).model_dump(exclude_none=True)
+    at = 3 if view.prompt else 2
+    inputs = [i for i, b in enumerate(dumped["body"]) if b.get("type") == "Input.Text"]
+    protos = {
+        "title": line("-", weight="Bolder").model_dump(exclude_none=True),
+        "idea": plain("-", spacing="Small").model_dump(exclude_none=True),
+        "hidden": line(t("moderation.hidden_mine"), color="Warning", spacing="None").model_dump(
+            exclude_none=True
+        ),
+        "merged": plain("-", subtle=True, spacing="None").model_dump(exclude_none=True),
+        "more": line("-", is_subtle=True).model_dump(exclude_none=True),
+        "actions": _own_actions(view, t, ID, TEXT, False).model_dump(exclude_none=True),
+        "withdraw": _own_actions(view, t, ID, TEXT, True).model_dump(exclude_none=True),
+    }
+    return Template(dumped, at, inputs[0] if inputs else None, protos)
+
+
+def _fill(node: Any, idea_id: str, text: str) -> Any:
+    if isinstance(node, str):
+        return text if node == TEXT else node.replace(ID, idea_id)
+    if isinstance(node, dict):
+        return {k: _fill(v, idea_id, text) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fill(v, idea_id, text) for v in node]
+    return node
+
+
+def _run(proto: dict[str, Any], text: str) -> dict[str, Any]:
+    """A dumped RichTextBlock prototype with its one TextRun's text replaced."""
+    return {**proto, "inlines": [{**proto["inlines"][0], "text": text}]}
+
+
+def _mine(tpl: Template, view: IdeaView, t: Translator) -> dict[str, Any]:
+    p = tpl.protos
+    hidden = view.my_hidden or (False,) * len(view.my_ideas)
+    into = view.my_merged or ("",) * len(view.my_ideas)
+    ids = view.my_ids or ("",) * len(view.my_ideas)
+    shown = list(zip(view.my_ideas, hidden, into, ids, strict=True))[-MY_IDEAS_SHOWN:]
+    items: list[dict[str, Any]] = [{**p["title"], "text": t("ideas.mine", n=len(view.my_ideas))}]
+    for text, was_hidden, merged_into, idea_id in shown:
+        items.append(_run(p["idea"], "• " + text))
+        if was_hidden:
+            items.append(p["hidden"])
+        elif merged_into:
+            items.append(_run(p["merged"], t("merge.mine", text=merged_into)))
+        if view.open and idea_id:
+            items.append(_fill(p["withdraw" if was_hidden else "actions"], idea_id, text))
+    if len(view.my_ideas) > len(shown):
+        items.append({**p["more"], "text": t("list.more", n=len(view.my_ideas) - len(shown))})
+    return {"type": "Container", "items": items, "style": "emphasis"}
+
+
+def personalise(tpl: Template, view: IdeaView, t: Translator) -> dict[str, Any]:
+    """One author's idea card: the template with their notice, own ideas and draft. Only
+    what differs is new; the rest is shared with the template."""
+    body = list(tpl.card["body"])
+    if view.draft and tpl.input_at is not None:
+        body[tpl.input_at] = {**body[tpl.input_at], "value": view.draft}
+    extra: list[dict[str, Any]] = []
+    if view.notice:
+        extra.append(notice_block(view.notice, t).model_dump(exclude_none=True))
+    if view.my_ideas:
+        extra.append(_mine(tpl, view, t))
+    body[tpl.at : tpl.at] = extra
+    return {**tpl.card, "body": body}

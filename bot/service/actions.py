@@ -33,7 +33,7 @@ from cards import idea_round, join, timeup
 from cards import notice as notice_card
 from cards import session as session_card
 from cards.text import to_json
-from cards.views import JoinView, Notice, TimeUpView
+from cards.views import IdeaView, JoinView, Notice, TimeUpView
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
             await readiness.tell_when_everyone_is_done(deps, session)
         merged = await my_merges(deps, sid, result.meta, list(result.mine))
         view = idea_view(deps, session, list(result.mine), notice, draft, merged)
-        return to_json(idea_round.build(view, t))
+        return idea_card(deps, view, t)
     except Exception:  # noqa: BLE001 - the idea is stored: say so, never "unavailable"
         if not result.stored:
             raise
@@ -244,6 +244,17 @@ OWN_REFUSED = {
     "wrong_phase": "ideas.over",
     "stale": "ideas.over",
 }
+
+
+def idea_card(deps: Deps, view: IdeaView, t: Translator) -> Card:
+    """The author's idea card from a template built once per session, rev and language
+    (cards/idea_round.py personalise gives exactly what build gives)."""
+    key = ("idea", view.sid, view.rev, t.lang, view.open, view.ends_ms, view.topic, view.prompt)
+    tpl = deps.card_templates.get(key)
+    if tpl is None:
+        tpl = idea_round.template(view, t)
+        deps.card_templates.put(key, tpl)
+    return idea_round.personalise(tpl, view, t)
 
 
 async def _change_own(deps: Deps, click: Click, text: str) -> Card:

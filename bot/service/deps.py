@@ -84,7 +84,7 @@ class Deps:
     clock: Clock
     rules: Rules
     new_sid: Callable[[], str] = field(default=new_sid)
-    # shared parts of vote cards, built once per (session, rev, round, page, language)
-    vote_cards: Lru[Any] = field(default_factory=Lru)
+    # shared parts of vote and idea cards, built once per (kind, session, rev, page, language)
+    card_templates: Lru[Any] = field(default_factory=Lru)
     # this replica's EffectRunner, told when a transition here recorded effects
     effects: EffectsPort = field(default_factory=lambda: EffectsPort())

@@ -125,8 +125,9 @@ async def _personal(
     if not (session.live and session.phase is Phase.VOTING and round_of(session) == round_):
         closed = await view(deps, session, round_, 0, voter=voter, notice=notice)
         return to_json(voting.build(closed, t))
-    key = (session.sid, session.rev, round_, result.start, result.page, result.in_play, t.lang)
-    tpl = deps.vote_cards.get(key)
+    key = ("vote", session.sid, session.rev, round_, result.start, result.page, result.in_play)
+    key += (t.lang,)
+    tpl = deps.card_templates.get(key)
     if tpl is None:
         texts = await texts_for(deps, session.sid, list(result.page))
         items = tuple(VoteItem(i, texts[i]) for i in result.page if i in texts)
@@ -142,7 +143,7 @@ async def _personal(
             total_ideas=result.in_play,
         )
         tpl = voting.template(shared, t)
-        deps.vote_cards.put(key, tpl)
+        deps.card_templates.put(key, tpl)
     return voting.personalise(
         tpl,
         t,
