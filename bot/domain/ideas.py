@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.domain.refusal import Refusal
 from bot.domain.text import clean_text
 
 IDEA_MAX = 1000
 TOPIC_MAX = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Idea:
-    idea_id: str
-    text: str
-    created_ms: int
 
 
 def decide_idea(raw: object, max_len: int = IDEA_MAX) -> str | Refusal:

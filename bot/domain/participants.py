@@ -39,11 +39,3 @@ def decide_check_in(role: object, department: object) -> CheckIn | Refusal:
     if len(dept) > DEPARTMENT_MAX:
         return Refusal.of("join.department_too_long", max=DEPARTMENT_MAX)
     return CheckIn(Role(role), " ".join(dept.split()))
-
-
-def count_by_role(roles: list[Role]) -> dict[Role, int]:
-    """Counts in the fixed role order, zeros left out."""
-    counts = {role: 0 for role in ROLES}
-    for role in roles:
-        counts[role] += 1
-    return {role: n for role, n in counts.items() if n}

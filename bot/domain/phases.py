@@ -145,8 +145,3 @@ def skip_step(agenda: Agenda, step: int) -> Move | Refusal:
     if not RULES[agenda[upcoming].phase].skippable:
         return Refusal.of("phase.not_skippable", phase=agenda[upcoming].phase.value)
     return step_to(agenda, upcoming + 1)
-
-
-def may(phase: Phase, what: str, is_host: bool) -> bool:
-    """What each role may do in a phase: hosts steer always; participants as the rule says."""
-    return is_host or what in RULES[phase].participants_may

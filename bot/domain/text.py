@@ -21,7 +21,3 @@ def clean_text(raw: str) -> str:
 def strip_mentions(raw: str) -> str:
     """Teams wraps @mentions in <at>…</at>; a command reads the words, not the tags."""
     return _MENTION.sub(" ", raw)
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -1,4 +1,6 @@
-"""Store answers → what the person is told. One place, so every code gets a clear message."""
+"""Store answers → what the person is told, for the refusal codes most scripts share.
+Scripts with codes of their own (votes, group work, moderation) map them beside their
+handlers."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ Conversation and global keys:
   dk:{outbox}:fails    hash    mark -> its publishes failed in a row (bounded retries)
   dk:outbox:stale      set     marks of an older version of the app: each replica adopts
                                them at start-up (SPOP, so each once) into dk:{outbox}:due
-  dk:turn:<conv>:<aid> string  a message being handled ("busy", 10 s) or handled ("done")
+  dk:turn:<conv>:<aid> string  a message being handled ("busy", 5 s) or handled ("done")
   dk:{timers}:due      zset    timer id ("<sid>:<tver>:<kind>") -> due time (epoch ms); after
                                the end, follow-up jobs "<sid>:<item>-<ver>:followup|handback"
                                and "<sid>:0-0:start" (bot/domain/follow_up.py)

@@ -183,11 +183,6 @@ class SessionStore:
             my_ideas=my_ideas,
         )
 
-    async def host_user_ids(self, sid: str) -> list[str]:
-        """Teams user ids of hosts that have checked in or started the session."""
-        meta = await self._redis.hmget(keys.meta(sid), "host_uid")
-        return [uid for uid in meta if uid]
-
     async def is_host(self, sid: str, member_tag: str) -> bool:
         return bool(await self._redis.sismember(keys.hosts(sid), member_tag))
 

@@ -179,18 +179,9 @@ def live(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         app.stop()
 
 
-# Failures found here whose fix is outside this folder's files: each is pinned by a strict
-# xfail in test_findings.py (which names the fix), and not counted again here.
-KNOWN = (
-    "turn_failed (SendError)",
-    "i18n_missing_key () {'key': 'setup.save'",
-    "turn_error (AttributeError) {'type': 'conversationUpdate'}",  # membersAdded: [null]
-)
-
-
 def check(live: Live, status: int, answer: Any, what: Any) -> None:
     # Taken first: a failed example leaves none to the next.
-    errors = [e for e in live.errors.take() if not any(k in e for k in KNOWN)]
+    errors = live.errors.take()
     shown = json.dumps(what, ensure_ascii=False, default=repr)[:3000]
     assert status < 500 or (status == 501 and _other_invoke(what)), (status, answer, shown)
     assert errors == [], (errors, shown)

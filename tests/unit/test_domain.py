@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.domain.commands import Verb, parse_command
 from bot.domain.ideas import IDEA_MAX, decide_idea, decide_topic
-from bot.domain.participants import CheckIn, Role, count_by_role, decide_check_in
+from bot.domain.participants import CheckIn, Role, decide_check_in
 from bot.domain.phases import (
     DEFAULT_AGENDA,
     ENDING,
@@ -18,7 +18,6 @@ from bot.domain.phases import (
     check_agenda,
     decode_agenda,
     encode_agenda,
-    may,
     next_step,
     skip_step,
 )
@@ -50,11 +49,7 @@ def test_back_and_skip_respect_the_method() -> None:
     assert skip_step(DEFAULT_AGENDA, 6) == Refusal.of("phase.not_skippable", phase="actions")
 
 
-def test_roles_may_per_phase() -> None:
-    assert may(Phase.IDEAS, "idea", is_host=False)
-    assert not may(Phase.PITCH, "idea", is_host=False)
-    assert may(Phase.VOTING, "vote", is_host=False) and not may(Phase.ACTIONS, "vote", False)
-    assert may(Phase.ACTIONS, "anything", is_host=True)
+def test_who_may_join_when() -> None:
     assert JOINABLE >= {Phase.CHECKIN, Phase.PITCH, Phase.IDEAS, Phase.GROUPS}
     assert Phase.ACTIONS not in JOINABLE
 
@@ -155,11 +150,6 @@ def test_check_in_needs_a_known_role() -> None:
     assert decide_check_in(None, "") == Refusal.of("join.pick_role")
     assert decide_check_in("other", 5) == Refusal.of("join.bad_department")
     assert decide_check_in("other", "x" * 81) == Refusal.of("join.department_too_long", max=80)
-
-
-def test_roles_are_counted_in_fixed_order() -> None:
-    counts = count_by_role([Role.STUDENT, Role.CITIZEN, Role.CITIZEN])
-    assert list(counts.items()) == [(Role.CITIZEN, 2), (Role.STUDENT, 1)]
 
 
 def test_commands_in_both_languages_any_case_with_mentions() -> None:
