@@ -148,10 +148,17 @@ class App:
     port: int
     log: Path
     process: asyncio.subprocess.Process
+    metrics_port: int = 0
+    killed: bool = False
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        """The replica's internal metrics listener (METRICS_PORT, never the public port)."""
+        return f"http://127.0.0.1:{self.metrics_port}"
 
     @property
     def running(self) -> bool:
@@ -165,11 +172,15 @@ class App:
 
     def kill(self) -> None:
         """SIGKILL, now: no cleanup context runs, in-flight requests die with it."""
+        self.killed = True
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
 
     async def stop(self) -> None:
-        """SIGTERM (aiohttp's graceful exit), then SIGKILL if it hangs."""
+        """SIGTERM (aiohttp's graceful exit), then SIGKILL if it hangs. After `kill`, it
+        first waits for the killed process to be reaped (else asyncio may miss its status)."""
+        if self.killed:
+            await _wait_gone(self.process, 5.0)
         if self.running:
             with contextlib.suppress(ProcessLookupError):
                 self.process.send_signal(signal.SIGTERM)
@@ -182,6 +193,7 @@ async def start_app(
     name: str, redis_url: str, work_dir: Path, port: int | None = None, **extra: str
 ) -> App:
     port = port or free_port()
+    metrics_port = free_port()
     data_dir = work_dir / f"data-{name}"
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {k: os.environ[k] for k in KEEP_ENV if k in os.environ}
@@ -194,7 +206,7 @@ async def start_app(
         "HOST": "127.0.0.1",
         "CARD_UPDATE_INTERVAL_SECONDS": "0.1",
         "TIMER_POLL_SECONDS": "0.1",
-        "METRICS_PORT": "0",  # replicas on one machine: no shared metrics port
+        "METRICS_PORT": str(metrics_port),  # each replica its own internal listener
         "LOG_LEVEL": "INFO",
         **extra,
     }
@@ -209,7 +221,7 @@ async def start_app(
             stdout=handle,
             stderr=asyncio.subprocess.STDOUT,
         )
-    app = App(name, port, log, process)
+    app = App(name, port, log, process, metrics_port)
     timeout = aiohttp.ClientTimeout(total=2)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         for _ in range(int(READY_WITHIN_S / 0.05)):

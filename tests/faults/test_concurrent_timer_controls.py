@@ -11,7 +11,6 @@ import asyncio
 import time
 
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.connector import Connector
@@ -30,7 +29,6 @@ def said(teams: Teams, fragment: str) -> int:
     return sum(fragment in s.text for s in teams.sent_here())
 
 
-@pytest.mark.xfail(strict=False, reason="needs RETIME")
 async def test_pause_and_extend_together_both_take_effect(
     procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
 ) -> None:

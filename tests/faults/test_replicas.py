@@ -172,7 +172,7 @@ async def test_votes_across_two_replicas_give_exact_totals(
     assert "Stemmen er tatt tilbake. Du har 1 igjen." in said[4]
     assert shared.ranking == alone.ranking and len(shared.ranking) == len(VOTE_IDEAS)
     for app in (a, b):  # both replicas took votes
-        async with http.get(f"{app.url}/metrics") as resp:
+        async with http.get(f"{app.metrics_url}/metrics") as resp:
             exposition = await resp.text()
         casts = r'digikok_activities_total\{[^}]*verb="vote.cast"[^}]*\} [1-9]'
         assert re.search(casts, exposition), app.name
