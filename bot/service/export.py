@@ -52,7 +52,7 @@ class Record:
 async def gather(deps: Deps, sid: str) -> Record:
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
-    snap = await deps.store.snapshot(sid, "-", "-")
+    snap = await deps.store.snapshot(sid, "-")
     tallies = {r: await deps.ballots.tally(sid, r) for r in VOTE_ROUNDS}
     rounds = tuple(r for r in VOTE_ROUNDS if tallies[r])
     ideas = tuple(

@@ -35,7 +35,7 @@ async def finish_session(deps: Deps, sid: str) -> None:
 async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, object]:
     session = Session.from_meta(sid, meta)
     t = translator(session.locale)
-    snap = await deps.store.snapshot(sid, "-", "-")
+    snap = await deps.store.snapshot(sid, "-")
     by_role = {Role(r): n for r, n in snap.roles.items() if r in Role.__members__.values()}
     ideas = await deps.store.ideas(sid)
     merged = await merging.current(deps, sid)  # issue 18: a candidate with its like ideas

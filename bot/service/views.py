@@ -145,8 +145,7 @@ def setup_view(
 async def personal_view(
     deps: Deps, sid: str, actor: Actor, notice: Notice | None = None
 ) -> tuple[Session, SessionView]:
-    author = author_of(deps, sid, actor)
-    snap = await deps.store.snapshot(sid, member_tag(deps, sid, actor), author.tag, author.own_key)
+    snap = await deps.store.snapshot(sid, member_tag(deps, sid, actor))
     session = Session.from_meta(sid, snap.meta)
     is_host = member_tag(deps, sid, actor) in snap.host_tags
     view = session_view(session, snap, personal=True, is_host=is_host, notice=notice)
@@ -154,7 +153,7 @@ async def personal_view(
 
 
 async def shared_view(deps: Deps, sid: str) -> tuple[Session, SessionView]:
-    snap = await deps.store.snapshot(sid, "-", "-")
+    snap = await deps.store.snapshot(sid, "-")
     session = Session.from_meta(sid, snap.meta)
     view = await with_votes(deps, session, session_view(session, snap, personal=False))
     return session, await with_groups(deps, session, view)

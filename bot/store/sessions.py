@@ -48,7 +48,6 @@ class Snapshot:
     roles: dict[str, int]
     idea_count: int
     my_role: str | None
-    my_ideas: list[StoredIdea]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +160,8 @@ class SessionStore:
     async def meta(self, sid: str) -> dict[str, str]:
         return await self._redis.hgetall(keys.meta(sid))
 
-    async def snapshot(
-        self, sid: str, member_tag: str, author_tag: str, own_key: str = ""
-    ) -> Snapshot:
-        """Everything one person's view of the session card needs, in two round trips."""
+    async def snapshot(self, sid: str, member_tag: str) -> Snapshot:
+        """Everything one person's view of the session card needs, in one round trip."""
         pipe = self._redis.pipeline(transaction=False)
         pipe.hgetall(keys.meta(sid))
         pipe.smembers(keys.hosts(sid))
@@ -173,14 +170,12 @@ class SessionStore:
         pipe.hget(keys.roster(sid), member_tag)
         pipe.hget(keys.hidden(sid), "#ideas")
         meta, hosts, roles, count, entry, hidden = await pipe.execute()
-        my_ideas = await self.my_ideas(sid, author_tag, own_key) if author_tag != "-" else []
         return Snapshot(
             meta=meta,
             host_tags=frozenset(hosts),
             roles={role: int(n) for role, n in roles.items() if int(n) > 0},
             idea_count=int(count) - int(hidden or 0),  # hidden by a host: not shown
             my_role=json.loads(entry)["role"] if entry else None,
-            my_ideas=my_ideas,
         )
 
     async def is_host(self, sid: str, member_tag: str) -> bool:

@@ -115,7 +115,7 @@ async def test_join_counts_roles_and_moves_on_change(redis: Redis) -> None:
         ]
     )
     assert answers.count("new") == 100
-    snap = await store.snapshot("s1", "m-kari", "-")
+    snap = await store.snapshot("s1", "m-kari")
     assert snap.roles == {"student": 1, "employee": 100}
     assert snap.my_role == "student"
 
