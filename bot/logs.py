@@ -18,7 +18,7 @@ import secrets
 import sys
 import time
 import traceback
-from typing import Iterator
+from typing import Awaitable, Callable, Iterator
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="-")
 
@@ -178,3 +178,33 @@ def setup_logging(level: str) -> None:
     root.setLevel(level)
     for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def run_loop(
+    log: logging.Logger,
+    name: str,
+    tick: Callable[[], Awaitable[object]],
+    poll_s: float,
+    *,
+    failed: Callable[[], None] | None = None,
+    pause: Callable[[float], Awaitable[None]] | None = None,
+) -> None:
+    """A background loop (publisher, timers, effects): tick, wait, back off while ticks
+    fail (Backoff), each tick with its own correlation id. A cancel that a Redis call
+    swallowed (Python 3.11 + redis-py) still stops it, or shutdown would wait in vain."""
+    backoff = Backoff(log, name)
+    while True:
+        with correlated():
+            try:
+                await tick()
+                backoff.succeeded()
+                delay = poll_s
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - logged once per backoff step
+                raise_if_cancelled(exc)
+                if failed is not None:
+                    failed()
+                delay = max(poll_s, backoff.failed(exc))
+        raise_if_cancelled()  # also when a swallowed cancel let the tick return normally
+        await (pause or asyncio.sleep)(delay)

@@ -40,7 +40,7 @@ import json
 import logging
 from typing import Awaitable, Callable
 
-from bot.logs import Backoff, correlated, raise_if_cancelled
+from bot.logs import correlated, run_loop
 from bot.metrics import Metrics
 from bot.service.ports import Card, ConvRef, Sender, SendError
 from bot.store.outbox import Claim, OutboxStore, Outcome
@@ -189,24 +189,9 @@ class CardRefresher:
             logger.warning("card_update_gave_up", extra={"sid": claim.mark, "tries": TRIES})
 
     async def run(self) -> None:
-        backoff = Backoff(logger, "refresher")
+        failed = lambda: self._metrics.loop_failed("refresher")  # noqa: E731
         try:
-            while True:
-                with correlated():
-                    try:
-                        await self.tick()
-                        backoff.succeeded()
-                        delay = self.tick_s
-                    except asyncio.CancelledError:
-                        raise
-                    except Exception as exc:  # noqa: BLE001 - logged once per backoff step
-                        self._metrics.loop_failed("refresher")
-                        delay = max(self.tick_s, backoff.failed(exc))
-                # a cancel swallowed in a Redis call, whether the tick then failed or not
-                # (Python 3.11: a timeout turns it into TimeoutError; asyncio.wait_for may
-                # return the reply instead, gh-86296): stop, or shutdown waits in vain
-                raise_if_cancelled()
-                await asyncio.sleep(delay)
+            await run_loop(logger, "refresher", self.tick, self.tick_s, failed=failed)
         finally:
             await self._cancel_in_flight()
 

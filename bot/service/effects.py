@@ -21,7 +21,7 @@ from bot.domain.phases import AgendaItem, Move, Phase
 from bot.domain.session import Session
 from bot.domain.timers import plan
 from bot.i18n import translator
-from bot.logs import Backoff, correlated, raise_if_cancelled
+from bot.logs import correlated, raise_if_cancelled, run_loop
 from bot.service import follow_up, groups
 from bot.service.deps import Deps
 from bot.service.phase_entry import enter_phase, leave_phase
@@ -270,30 +270,22 @@ class EffectRunner:
                 self._running[sid] = asyncio.create_task(self._run(sid), name=f"effects-{sid}")
         return len(sids)
 
+    async def _pause(self, delay: float) -> None:
+        """Until the poll interval is up, or this replica recorded effects (EffectsPort)."""
+        wake = self._deps.effects.wake
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=delay)
+        except asyncio.TimeoutError:
+            pass
+        wake.clear()
+
     async def run(self) -> None:
-        backoff = Backoff(logger, "effects")
         try:
             try:
                 await self._store.sweep()
             except Exception as exc:  # noqa: BLE001 - swept at the next start
                 raise_if_cancelled(exc)
-            while True:
-                try:
-                    await self.tick()
-                    backoff.succeeded()
-                    delay = self.poll_s
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - logged once per backoff step
-                    raise_if_cancelled(exc)
-                    delay = max(self.poll_s, backoff.failed(exc))
-                raise_if_cancelled()
-                wake = self._deps.effects.wake
-                try:
-                    await asyncio.wait_for(wake.wait(), timeout=delay)
-                except asyncio.TimeoutError:
-                    pass
-                wake.clear()
+            await run_loop(logger, "effects", self.tick, self.poll_s, pause=self._pause)
         finally:
             for task in self._running.values():
                 task.cancel()

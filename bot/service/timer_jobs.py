@@ -16,7 +16,7 @@ from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.domain.timers import TimerJob, TimerKind, is_idle_timer
 from bot.i18n import translator
-from bot.logs import Backoff, correlated, raise_if_cancelled
+from bot.logs import correlated, raise_if_cancelled, run_loop
 from bot.metrics import Metrics
 from bot.service import follow_up_jobs, idle, steering
 from bot.service.delivery import send_once
@@ -120,18 +120,5 @@ class TimerRunner:
                 raise_if_cancelled(exc)
 
     async def run(self) -> None:
-        backoff = Backoff(logger, "timer")
-        while True:
-            with correlated():
-                try:
-                    await self.tick()
-                    backoff.succeeded()
-                    delay = self.poll_s
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - logged once per backoff step
-                    raise_if_cancelled(exc)
-                    self._metrics.loop_failed("timer")
-                    delay = max(self.poll_s, backoff.failed(exc))
-            raise_if_cancelled()  # also when a swallowed cancel let the tick return normally
-            await asyncio.sleep(delay)
+        failed = lambda: self._metrics.loop_failed("timer")  # noqa: E731
+        await run_loop(logger, "timer", self.tick, self.poll_s, failed=failed)

@@ -12,6 +12,17 @@ local function answer(r) redis.call('SET', KEYS[2], r, 'EX', ARGV[1]); return r 
 local function refuse(r) return r end  -- a refusal writes nothing, not even its answer
 """
 
+# A click's session, read whole (the guards of bot/service/handlers.py, in the script):
+# `flat` and `m` are meta; a session that is not there, or lives in another conversation
+# than the click's (ARGV[7]), answers {'gone'} and nothing else.
+_CLICKED = """
+local flat = redis.call('HGETALL', KEYS[1])
+if #flat == 0 then return {'gone'} end
+local m = {}
+for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
+if m['conv_key'] ~= ARGV[7] then return {'gone'} end
+"""
+
 JOIN = (
     """
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] roster  KEYS[4] roles  KEYS[5] by_author
@@ -144,12 +155,8 @@ IDEA_CLICK = (
 -- code: 'look' | 'ok:<id>' | 'again:ok:<id>' | a refusal | 'gone' (nothing else follows).
 """
     + _ADD_IDEA
+    + _CLICKED
     + """
-local flat = redis.call('HGETALL', KEYS[1])
-if #flat == 0 then return {'gone'} end
-local m = {}
-for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
-if m['conv_key'] ~= ARGV[7] then return {'gone'} end
 local code = 'look'
 if ARGV[8] == '1' then
   local prev = redis.call('GET', KEYS[2])
@@ -465,12 +472,8 @@ VOTE_CLICK = (
 -- Allowance and cap come from meta, so a card cannot claim more.
 """
     + _CAST_DOT
+    + _CLICKED
     + """
-local flat = redis.call('HGETALL', KEYS[1])
-if #flat == 0 then return {'gone'} end
-local m = {}
-for i = 1, #flat, 2 do m[flat[i]] = flat[i + 1] end
-if m['conv_key'] ~= ARGV[7] then return {'gone'} end
 local function vote_round()  -- round_of (bot/service/voting.py): the agenda item's part
   local i = 0
   for chunk in string.gmatch(m['agenda'] or '', '[^,]+') do
