@@ -24,6 +24,7 @@ from microsoft_teams.cards.core import Choice, QueryData
 from bot.domain.action_items import OWNER_MAX, TEXT_MAX, ActionItem
 from bot.i18n import Translator
 from cards.text import action_data, card, line, notice_block, plain
+from cards.text import said as said_
 from cards.views import Notice
 
 PEOPLE_DATASET = "graph.microsoft.com/users"
@@ -47,7 +48,7 @@ def _error(view: ActionsView, name: str, t: Translator) -> list[Any]:
     said = view.errors.get(name)
     if said is None:
         return []
-    return [line(t(said.key, **said.params), color="Attention", size="Small", spacing="None")]
+    return [said_(t, said.key, said.params, color="Attention", size="Small", spacing="None")]
 
 
 def _item(view: ActionsView, item: ActionItem, t: Translator) -> Container:

@@ -7,6 +7,7 @@ update loses nothing. Inputs are anonymous: members are named as a group, never 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -23,7 +24,16 @@ from microsoft_teams.cards.core import Mention, MentionedEntity, TeamsCardProper
 
 from bot.domain.ideas import IDEA_MAX
 from bot.i18n import Translator
-from cards.text import action_data, card, card_bytes, line, local_time, notice_block, plain
+from cards.text import (
+    action_data,
+    card,
+    card_bytes,
+    line,
+    local_time,
+    notice_block,
+    plain,
+    said,
+)
 from cards.views import BoardInput, BoardView
 
 SHOWN = 40
@@ -59,16 +69,26 @@ def _over(view: BoardView, t: Translator) -> list[Any]:
     return [] if view.open else [line(t("groups.question_over", n=view.part), is_subtle=True)]
 
 
+_NOT_IN_A_MENTION = re.compile(r"[<>\[\]()*_`~#|\\]")
+
+
+def mention_name(name: str) -> str:
+    """A name fit for `<at>…</at>` in a Markdown TextBlock: no tag, link or emphasis."""
+    return " ".join(_NOT_IN_A_MENTION.sub("", name).split()) or "?"
+
+
 def _members(view: BoardView, t: Translator) -> tuple[list[Any], TeamsCardProperties | None]:
     if not view.members:
         return [], None
     if not view.mention:
         names = ", ".join(name for name, _ in view.members)
         return [plain(t("groups.members", names=names), subtle=True)], None
-    tags = " ".join(f"<at>{name}</at>" for name, _ in view.members)
+    # a display name is someone's typing: inside a mention only its letters go through
+    members = [(mention_name(name), uid) for name, uid in view.members]
+    tags = " ".join(f"<at>{name}</at>" for name, _ in members)
     mentions = [
         Mention(text=f"<at>{name}</at>", mentioned=MentionedEntity(id=uid, name=name))
-        for name, uid in view.members
+        for name, uid in members
     ]
     block = TextBlock(text=t("groups.members", names=tags), wrap=True, is_subtle=True)
     return [block], TeamsCardProperties(entities=mentions)
@@ -77,9 +97,11 @@ def _members(view: BoardView, t: Translator) -> tuple[list[Any], TeamsCardProper
 def _row(view: BoardView, item: BoardInput, t: Translator) -> Container:
     info: list[Any] = [plain("• " + _short(item.text))]
     if item.category:
-        info.append(
-            line(
-                t("groups.in_category", name=item.category),
+        info.append(  # a typed category name: plain text, never Markdown (cards.text.said)
+            said(
+                t,
+                "groups.in_category",
+                {"name": item.category},
                 is_subtle=True,
                 spacing="None",
                 color="Accent",

@@ -18,7 +18,7 @@ from microsoft_teams.cards.core import Choice
 from bot.domain.phases import MAX_MINUTES
 from bot.domain.settings import CATEGORY_MAX, LANGUAGE_CODES, MAX_GROUPS, TEXT_LIMITS
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import action_data, card, line, notice_block, plain, said
 from cards.views import SetupView
 
 
@@ -26,7 +26,7 @@ def _error(view: SetupView, name: str, t: Translator) -> list[Any]:
     notice = view.errors.get(name)
     if notice is None:
         return []
-    return [line(t(notice.key, **notice.params), color="Attention", spacing="None", size="Small")]
+    return [said(t, notice.key, notice.params, color="Attention", spacing="None", size="Small")]
 
 
 def _text(

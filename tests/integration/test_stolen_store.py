@@ -22,7 +22,9 @@ async def test_a_dump_links_no_two_ideas_of_one_author(redis: Redis) -> None:
     assert sorted(ids) == ["1", "2", "3", "4"] and all("," not in v for v in dump.values())
     # what is keyed by the author tag is a count only
     assert {f: v for f, v in dump.items() if f.startswith("#")} == {"#kari": "3", "#ola": "1"}
-    # and the author still sees exactly their own, with their slots (their identity)
+    # a redelivery record keeps the outcome only: no text, no list of the author's ideas
+    assert await redis.get(keys.seen("s1", "a2")) == "ok:3"
+    # and the author still sees exactly their own, with their key (their identity)
     mine = await store.my_ideas("s1", "kari", slots_for("s1", "kari"))
     assert [i.text for i in mine] == ["idé 0", "idé 1", "idé 2"]
     assert await store.my_ideas("s1", "kari", slots_for("s1", "someone else")) == []

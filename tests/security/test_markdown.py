@@ -85,3 +85,31 @@ def test_numbers_and_card_times_keep_their_markdown_block() -> None:
     assert timed.model_dump(exclude_none=True)["type"] == "TextBlock"
     forged = said(t, "phase.ends_at", {"time": "{{TIME(x)}} " + LINK})
     assert forged.model_dump(exclude_none=True)["type"] == "RichTextBlock"
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_a_group_board_shows_a_typed_category_and_names_as_typed(lang: str) -> None:
+    from cards import groups
+    from cards.views import BoardInput, BoardView
+
+    t = translator(lang)
+    view = BoardView(
+        sid="s1",
+        rev=1,
+        group=1,
+        part=1,
+        question="Q",
+        categories=(LINK,),
+        members=((LINK, "29:1"), ("Kari </at> *Nordmann*", "29:2")),
+        inputs=(BoardInput("1", "Gåbuss", LINK),),
+        open=True,
+        ends_ms=0,
+        mention=True,
+    )
+    dumped = to_json(groups.board(view, t))
+    linked = [b for b in blocks(dumped) if LINK in (b.get("text") or "")]
+    assert linked and {b["type"] for b in linked} == {"TextRun"}  # shown, never a link
+    mentions = dumped["msteams"]["entities"]
+    for m in mentions:  # a mention's name can hold no tag, link or emphasis
+        assert not set("<>[]()*") & set(m["text"].removeprefix("<at>").removesuffix("</at>"))
+    assert groups.mention_name("Kari </at> *Nordmann*") == "Kari /at Nordmann"
