@@ -18,6 +18,7 @@ from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.groups import board_mark, board_view, part_of
 from bot.service.ports import Card
+from bot.store.ballots import Cast
 from cards import groups as group_cards
 from cards.text import to_json
 from cards.views import BoardView, Notice
@@ -119,14 +120,13 @@ async def vote(deps: Deps, click: Click) -> Card:
             int(delta),
             member_tag=click.tag,
         )
-        if result.startswith("ok:"):
-            notice = Notice(
-                "vote.counted" if delta == 1 else "vote.taken_back",
-                {"n": int(result.split(":")[1])},
-            )
+        cast = Cast.of(result)
+        if cast.counted:
+            said = "vote.counted" if delta == 1 else "vote.taken_back"
+            notice = Notice(said, {"n": cast.left})
             await deps.outbox.mark(board_mark(click.sid, group))
         else:
-            notice = _refused(result)
+            notice = _refused(cast.refusal)
     view = await board_view(deps, click.session, group or 1, part=2, voter=voter, notice=notice)
     return to_json(group_cards.board(view, click.t))
 

@@ -129,8 +129,8 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "merge.out": Route(merge_actions.take_out, RUNNING, host_only=True),
         "merge.ignore": Route(merge_actions.ignore, RUNNING, host_only=True),
         # answer on the vote card; VOTE_CLICK checks session, conversation and rev itself
-        "vote.cast": Route(vote_actions.cast, frozenset(Phase), direct=vote_actions.click),
-        "vote.page": Route(vote_actions.page, frozenset(Phase), direct=vote_actions.click),
+        "vote.cast": Route(vote_actions.routed, frozenset(Phase), direct=vote_actions.click),
+        "vote.page": Route(vote_actions.routed, frozenset(Phase), direct=vote_actions.click),
         "moderate.open": Route(moderation.open_card, RUNNING, host_only=True),
         "moderate.hide": Route(moderation.hide, RUNNING, host_only=True),
         "moderate.restore": Route(moderation.restore, RUNNING, host_only=True),

@@ -45,7 +45,7 @@ def _ids(raw: object) -> list[str] | None:
 
 async def _answer(deps: Deps, click: Click, result: str) -> Card:
     if succeeded(result):
-        notice = Notice(DONE.get(result.split(":")[-1], "prep.saved"))
+        notice = Notice(DONE.get(result.rpartition(":")[2], "prep.saved"))
     else:
         notice = Notice(ANSWERS.get(result, "error.generic"), good=False)
     return await _prep_card(deps, click, 1, notice)

@@ -40,7 +40,8 @@ class BallotStore:
         delta: int,
         member_tag: str = "",
     ) -> str:
-        """A checked-in voter (member tag in the roster) who uses every dot is "ready"."""
+        """A checked-in voter (member tag in the roster) who uses every dot is "ready".
+        'ok:<left>' or a refusal code: `Cast.of` reads it."""
         return repeat_as_first(
             await self._cast(
                 keys=[
@@ -148,6 +149,26 @@ class RoundOverview:
 
 
 @dataclass(frozen=True, slots=True)
+class Cast:
+    """A dot's outcome (CAST_VOTE, VOTE_CLICK): in the store with `left` votes left (now, or
+    on an earlier delivery of the same activity), or refused with a reason code."""
+
+    refusal: str = ""
+    left: int = 0
+
+    @property
+    def counted(self) -> bool:
+        return not self.refusal
+
+    @classmethod
+    def of(cls, code: str) -> Cast:
+        first = code.removeprefix("again:")
+        if first.startswith("ok:") and first[3:].lstrip("-").isdecimal():
+            return cls("", int(first[3:]))
+        return cls(first or "bad_input")
+
+
+@dataclass(frozen=True, slots=True)
 class VoteClick:
     """VOTE_CLICK's answer, decoded: the outcome and the clicking person's view of the page."""
 
@@ -166,7 +187,11 @@ class VoteClick:
     @property
     def counted(self) -> bool:
         """The dot is in the store: cast now, or on an earlier delivery of this activity."""
-        return self.code.removeprefix("again:").startswith("ok:")
+        return self.code != "look" and Cast.of(self.code).counted
+
+    @property
+    def cast(self) -> Cast:
+        return Cast.of(self.code)
 
     @classmethod
     def decode(cls, raw: list[object]) -> VoteClick:
