@@ -103,3 +103,21 @@ async def test_a_crash_between_record_and_kick_is_swept_up(redis: Redis) -> None
     store = EffectStore(redis)
     assert await store.sweep() == 1
     assert await store.claim(10, 15_000, []) == ["s9"]
+
+
+async def test_two_members_settling_a_tie_at_once_lose_no_pick(redis: Redis) -> None:
+    from bot.store.groups import GroupStore
+
+    store, groups = SessionStore(redis), GroupStore(redis)
+    await new_session(store, phase="groups")
+    await redis.hset(
+        keys.group_places("s1"), mapping={"1:top": '["4"]', "1:tied": '["7", "9", "11"]'}
+    )
+    answers = await asyncio.gather(
+        groups.pick("s1", 1, "7", 3), groups.pick("s1", 1, "9", 3), groups.pick("s1", 1, "11", 3)
+    )
+    assert sorted(answers) == ["ok", "ok", "unknown_input"]  # two places were free
+    top = json.loads(await redis.hget(keys.group_places("s1"), "1:top"))
+    assert len(top) == 3 and len(set(top)) == 3 and top[0] == "4"
+    assert json.loads(await redis.hget(keys.group_places("s1"), "1:tied")) == []
+    assert await groups.pick("s1", 1, "4", 3) == "unknown_input"  # never twice in the top
