@@ -14,13 +14,14 @@ What the SDK still refuses is answered plainly: a body its Activity model cannot
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import orjson
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from msrest.exceptions import DeserializationError
 
 from bot.config import Config
@@ -41,6 +42,74 @@ def json_body(body: Any, status: int = 200) -> web.Response:
     return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
 
 
+_STRINGS = ("type", "id", "name", "channelId", "serviceUrl", "locale", "localTimezone")
+_ACCOUNT = ("id", "name", "aadObjectId", "role")
+_CONVERSATION = ("id", "name", "conversationType", "tenantID")  # msrest's key, as the SDK reads
+
+
+def _fields(raw: object, names: tuple[str, ...]) -> dict[str, str | None] | None:
+    """The named string fields of a JSON object, or None if it is not one of plain strings."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        return None
+    out = {n: raw.get(n) for n in names}
+    return out if all(v is None or isinstance(v, str) for v in out.values()) else None
+
+
+def _flag(raw: object) -> bool | None:
+    return raw if isinstance(raw, bool) else None
+
+
+def card_action(body: dict[str, Any]) -> Activity | None:
+    """An `adaptiveCard/action` invoke as the SDK's Activity, built directly: msrest's
+    `Activity.deserialize` costs ~0.19 ms a click (a fifth of an idea click in the bench's
+    profile), this ~5 µs. Only the fields the SDK's turn and our handler read are taken;
+    anything of another shape goes the SDK's way (None), which answers it as before."""
+    top = _fields(body, _STRINGS)
+    if top is None or top["type"] != "invoke" or top["name"] != "adaptiveCard/action":
+        return None
+    sender, bot = _fields(body.get("from"), _ACCOUNT), _fields(body.get("recipient"), _ACCOUNT)
+    conv = _fields(body.get("conversation"), _CONVERSATION)
+    value, data = body.get("value"), body.get("channelData")
+    stamp, mode = body.get("localTimestamp"), body.get("deliveryMode")
+    if sender is None or bot is None or conv is None or not isinstance(value, dict):
+        return None
+    if not isinstance(data, (dict, type(None))) or not isinstance(mode, (str, type(None))):
+        return None
+    try:
+        local = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+    except ValueError:
+        return None
+    return Activity(
+        type=top["type"],
+        id=top["id"],
+        name=top["name"],
+        channel_id=top["channelId"],
+        service_url=top["serviceUrl"],
+        locale=top["locale"],
+        local_timezone=top["localTimezone"],
+        local_timestamp=local,
+        delivery_mode=mode,
+        value=value,
+        channel_data=data,
+        from_property=ChannelAccount(
+            id=sender["id"],
+            name=sender["name"],
+            aad_object_id=sender["aadObjectId"],
+            role=sender["role"],
+        ),
+        recipient=ChannelAccount(id=bot["id"], name=bot["name"], role=bot["role"]),
+        conversation=ConversationAccount(
+            id=conv["id"],
+            name=conv["name"],
+            conversation_type=conv["conversationType"],
+            tenant_id=conv["tenantID"],
+            is_group=_flag((body.get("conversation") or {}).get("isGroup")),
+        ),
+    )
+
+
 class TeamsEndpoint:
     """Hands an already-validated activity to the SDK (token check, turn, invoke answer)."""
 
@@ -51,7 +120,7 @@ class TeamsEndpoint:
 
     async def process(self, body: dict[str, Any], auth_header: str) -> web.StreamResponse:
         try:
-            activity = Activity().deserialize(body)
+            activity = card_action(body) or Activity().deserialize(body)
         except (DeserializationError, TypeError, ValueError, AttributeError):
             logger.info("activity_unreadable")
             raise web.HTTPBadRequest(reason="body is not a Bot Framework activity") from None
