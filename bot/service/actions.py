@@ -26,7 +26,14 @@ from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
 from bot.service.groups import as_groups, board_mark
 from bot.service.ports import Actor, Card
-from bot.service.views import author_of, author_tag, idea_view, member_tag, personal_view
+from bot.service.views import (
+    author_of,
+    author_tag,
+    idea_view,
+    member_tag,
+    personal_view,
+    session_of,
+)
 from bot.service.voting import round_of, voter_tag
 from bot.store.sessions import RosterEntry, StoredIdea
 from cards import idea_round, join, timeup
@@ -202,7 +209,7 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
     if result.code == "gone" or result.meta is None:
         t = translator(language_for(actor.locale))
         return to_json(notice_card.message(t, "card.gone", good=False))
-    session = Session.from_meta(sid, result.meta)
+    session = session_of(deps, sid, result.meta)
     t = translator(session.locale)
     if session.adjourned and not result.stored:
         from bot.service.adjournment import refuse_click  # adjournment builds on this module

@@ -86,5 +86,6 @@ class Deps:
     new_sid: Callable[[], str] = field(default=new_sid)
     # shared parts of vote and idea cards, built once per (kind, session, rev, page, language)
     card_templates: Lru[Any] = field(default_factory=Lru)
+    sessions: Lru[Any] = field(default_factory=Lru)  # see bot/service/views.py session_of
     # this replica's EffectRunner, told when a transition here recorded effects
     effects: EffectsPort = field(default_factory=lambda: EffectsPort())

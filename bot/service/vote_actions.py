@@ -22,6 +22,7 @@ from bot.service.answers import REFUSALS as ANSWERS
 from bot.service.answers import succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
+from bot.service.views import session_of
 from bot.service.voting import candidates, round_of, texts_for, view, voter_tag
 from bot.store.ballots import VoteClick
 from bot.store.keys import VOTE_ROUNDS
@@ -94,7 +95,7 @@ async def click(deps: Deps, actor: Actor, data: dict[str, object]) -> Card:
     if result.code == "gone" or result.meta is None:
         t = translator(language_for(actor.locale))
         return to_json(notice_card.message(t, "card.gone", False))
-    session = Session.from_meta(sid, result.meta)
+    session = session_of(deps, sid, result.meta)
     t = translator(session.locale)
     if session.adjourned and not result.counted:
         return await refuse_click(deps, Click(actor, sid, rev, dict(data), session, t, member))
