@@ -111,7 +111,14 @@ def build(view: IdeaView, t: Translator) -> AdaptiveCard:
         style="positive",
         data=action_data("idea.submit", view.sid, view.rev),
     )
-    body.append(ActionSet(actions=[send]))
+    # an author's own list as it stands now (a host may have hidden one since): only they
+    # see it, in the answer; the store cannot tell the server whose ideas to push anywhere
+    look = ExecuteAction(
+        title=t("ideas.look"),
+        verb="idea.look",
+        data=action_data("idea.look", view.sid, view.rev),
+    )
+    body.append(ActionSet(actions=[send, look]))
     return card(body, t)
 
 

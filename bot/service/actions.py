@@ -215,7 +215,9 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
         from bot.service.adjournment import refuse_click  # adjournment builds on this module
 
         return await refuse_click(deps, Click(actor, sid, rev, dict(data), session, t, member))
-    notice = _idea_notice(deps, session, result.code, decided)
+    notice: Notice | None = _idea_notice(deps, session, result.code, decided)
+    if data.get("action") == "idea.look" and session.phase is Phase.IDEAS:
+        notice = None  # "my ideas": the author's own list as it is now, nothing sent
     if result.stored:
         draft = ""
         if result.code.startswith("ok:"):

@@ -93,6 +93,8 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "join.confirm": Route(actions.confirm_join, JOINABLE),
         # answers on the idea card; IDEA_CLICK checks session, conversation and rev itself
         "idea.submit": Route(actions.submit_idea, frozenset(Phase), direct=actions.idea_click),
+        # the author's own ideas as they are now (a host may have hidden one): a look only
+        "idea.look": Route(actions.submit_idea, frozenset(Phase), direct=actions.idea_click),
         "idea.edit": Route(actions.edit_idea, frozenset(Phase)),  # answers on the idea card
         "idea.withdraw": Route(actions.withdraw_idea, frozenset(Phase)),
         "phase.next": Route(actions.go_next, RUNNING, host_only=True),

@@ -61,3 +61,24 @@ async def test_an_author_edits_and_withdraws_their_own_ideas(bot: Bot, redis: Re
     summary_ideas = all_text(await bot.click(KARI, submit, {"idea": ""}))
     assert own(await bot.click(KARI, submit, {"idea": ""}), "idea.withdraw") == []
     assert "Gåbuss til skolen" in summary_ideas
+
+
+async def test_an_author_looks_at_their_own_ideas_and_sees_what_the_host_hid(
+    bot: Bot,
+) -> None:
+    from tests.e2e.test_moderation import HOST as MODERATOR
+    from tests.e2e.test_moderation import moderation_card, row_for
+
+    await bot.say(MODERATOR, "start Bedre skolevei")
+    await bot.say(MODERATOR, "neste")
+    await bot.say(MODERATOR, "neste")
+    submit = await bot.idea_submit()
+    await bot.click(KARI, submit, {"idea": "Noe stygt om rektor"})
+    await bot.click(OLA, submit, {"idea": "Lavere fart"})
+    look = next(n["data"] for n in walk(bot.idea_card()) if n.get("verb") == "idea.look")
+    listing = await moderation_card(bot)
+    await bot.click(MODERATOR, row_for(listing, "Noe stygt om rektor", "moderate.hide"))
+    mine = all_text(await bot.click(KARI, look))  # nothing sent: the list as it is now
+    assert "Noe stygt om rektor" in mine and "Skjult av verten" in mine
+    assert "mottatt" not in mine and "tom" not in mine.lower()
+    assert "Noe stygt" not in all_text(await bot.click(OLA, look))
