@@ -81,7 +81,7 @@ def card_action(body: dict[str, Any]) -> Activity | None:
         local = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
     except ValueError:
         return None
-    return Activity(
+    activity = Activity(
         type=top["type"],
         id=top["id"],
         name=top["name"],
@@ -108,6 +108,14 @@ def card_action(body: dict[str, Any]) -> Activity | None:
             is_group=_flag((body.get("conversation") or {}).get("isGroup")),
         ),
     )
+    # msrest maps `tenantID`; Teams' `tenantId` lands in additional_properties, where
+    # translate.tenant_of looks for it (a conversation and channelData that disagree)
+    raw_conv = body.get("conversation") or {}
+    named = raw_conv.get("tenantId")
+    if named is not None and not isinstance(named, str):
+        return None
+    activity.conversation.additional_properties = {"tenantId": named} if named else {}
+    return activity
 
 
 class TeamsEndpoint:

@@ -51,6 +51,26 @@ def test_a_card_action_reads_as_the_sdk_reads_it(place: Conversation) -> None:
 
 
 @pytest.mark.parametrize(
+    ("conversation", "channel"),
+    [("t-1", "t-1"), ("t-2", "t-1"), ("t-1", "t-2"), (None, "t-1"), ("t-1", None), (None, None)],
+)
+def test_the_tenant_is_read_as_the_sdk_reads_it(
+    conversation: str | None, channel: str | None
+) -> None:
+    """Both tenant markers, agreeing or not: a card action is admitted or refused alike."""
+    body = PLACES[0].invoke(Person("Kari"), {"action": "vote.cast", "sid": "s", "rev": 2})
+    body["conversation"].pop("tenantId", None)
+    body["channelData"].pop("tenant", None)
+    if conversation is not None:
+        body["conversation"]["tenantId"] = conversation
+    if channel is not None:
+        body["channelData"]["tenant"] = {"id": channel}
+    fast = card_action(body)
+    assert fast is not None
+    assert tenant_of(fast) == tenant_of(Activity().deserialize(body))
+
+
+@pytest.mark.parametrize(
     "change",
     [
         {"type": "message"},
