@@ -1,4 +1,4 @@
-"""What a review of issue 10 (moderation, readiness) found, fixed and pinned on a real Redis:
+"""Moderation while a vote is prepared or open, on a real Redis (found in a review of issue 10):
 a restore during a vote puts an idea hidden before it opened into the vote; a hidden idea
 never takes a round-2 place; round 2 (top K of round 1) takes no new host ideas, so the
 prep card offers adding only before round 1 (tests/e2e/test_voting.py). Moving a person

@@ -1,4 +1,4 @@
-"""What the fuzzing and security tests found outside auth, fixed and pinned: a label key
+"""Odd activities and refusals are answered calmly (found by fuzzing, outside auth): a label key
 missing from the catalogues, a connector refusal logged as our own error with a trace, and
 a `membersAdded` list holding null.
 """
