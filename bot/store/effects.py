@@ -2,7 +2,7 @@
 that made the change (HOST_UPDATE's ARGV[9], keys.effects), carried out by any replica.
 
 - A session with effects is in one index (`dk:{fx}:due`). The script that records an effect
-  cannot touch that index (another cluster slot), so the caller `kick`s it right after; if
+  cannot touch that index (another cluster slot), so the caller adds it right after; if
   the process dies in between, `sweep` (at start-up) finds the session again.
 - `claim` leases due sessions to one replica on the Redis clock; the runner renews the
   leases of the sessions it still works on, so a slow Teams call never lets a second
@@ -36,10 +36,6 @@ class EffectStore:
             pipe.hsetnx(keys.effects(sid), effect_id, payload)
         pipe.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
         await pipe.execute()
-
-    async def kick(self, sid: str) -> None:
-        """The session has effects: due now, unless a replica holds it (it re-checks)."""
-        await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
 
     async def claim(self, batch: int, lease_ms: int, renew: list[str]) -> list[str]:
         return [

@@ -789,6 +789,22 @@ return answer('ok:' .. r.ver)
 # publishes failed in a row. A mark goes only once a publish of its version is through.
 
 
+# The lease both queues share (OUTBOX_CLAIM, EFFECTS_CLAIM), on the Redis clock: KEYS[1]
+# the due zset, ARGV[1] most entries, ARGV[2] lease ms, ARGV[3], … entries the caller still
+# works on (their leases run ARGV[2] ms more). Returns the due entries, now leased.
+_CLAIM_DUE = (
+    _OUTBOX_NOW
+    + """
+local function claim_due()
+  local until_ms = at(ARGV[2])
+  for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[1])
+  for _, m in ipairs(due) do redis.call('ZADD', KEYS[1], until_ms, m) end
+  return due
+end
+"""
+)
+
 OUTBOX_MARK = (
     """
 -- KEYS[1] dk:{outbox}:due  KEYS[2] dk:{outbox}:ver  ARGV[1], ARGV[2], … marks
@@ -812,13 +828,10 @@ OUTBOX_CLAIM = (
 -- Returns {mark, version, mark, version, …}: the due marks, oldest first, each claimed by
 -- the caller for ARGV[2] ms. A claim that runs out (its replica died) makes it due again.
 """
-    + _OUTBOX_NOW
+    + _CLAIM_DUE
     + """
-local until_ms = at(ARGV[2])
-for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
 local out = {}
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[1])) do
-  redis.call('ZADD', KEYS[1], until_ms, m)
+for _, m in ipairs(claim_due()) do
   table.insert(out, m); table.insert(out, redis.call('HGET', KEYS[2], m) or '0')
 end
 return out
@@ -981,16 +994,9 @@ EFFECTS_CLAIM = (
 -- Returns the due sessions, each now leased to the caller (Redis clock: replicas need no
 -- synchronised clocks). A lease that runs out (its replica died) makes it due again.
 """
-    + _OUTBOX_NOW
+    + _CLAIM_DUE
     + """
-local until_ms = at(ARGV[2])
-for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
-local out = {}
-for _, sid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[1])) do
-  redis.call('ZADD', KEYS[1], until_ms, sid)
-  table.insert(out, sid)
-end
-return out
+return claim_due()
 """
 )
 

@@ -460,9 +460,7 @@ class SessionStore:
                 *pairs,
             ],
         )
-        if effects and str(result).removeprefix("again:").startswith("ok:"):
-            await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
-        return str(result)
+        return await self._kicked(sid, str(result)) if effects else str(result)
 
     async def retime(
         self,
@@ -491,7 +489,7 @@ class SessionStore:
         )
         if not result.startswith("ok:"):
             return result
-        await self._redis.zadd(keys.EFFECTS_DUE, {sid: 0}, nx=True)
+        await self._kicked(sid, result)
         rev, tver, ends, left = (int(x) for x in result.split(":")[1:5])
         return Retimed(rev, tver, ends, left)
 
