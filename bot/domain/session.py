@@ -66,6 +66,7 @@ class Session:
     resume_ms: int = 0  # while adjourned: when the host said it continues (0 = not said)
     resume_day_only: bool = False
     resume_note: str = ""  # while adjourned: the host's words when they were not a date
+    host_seen_ms: int = 0  # the last host action (HOST_UPDATE, RETIME): 0 = none yet
 
     @property
     def active(self) -> bool:
@@ -153,4 +154,5 @@ class Session:
             resume_ms=_int(meta, "resume_ms"),
             resume_day_only=meta.get("resume_day_only") == "1",
             resume_note=meta.get("resume_note", ""),
+            host_seen_ms=_int(meta, "host_seen_ms"),
         )

@@ -234,8 +234,7 @@ async def end(deps: Deps, actor: Actor, arg: str) -> None:
     session = await current(deps, actor)
     if session is not None and (session.active or session.adjourned):
         me = member_tag(deps, session.sid, actor)
-        meta = await deps.store.meta(session.sid)
-        if not await deps.store.is_host(session.sid, me) and idle.hosts_away(deps, session, meta):
+        if not await deps.store.is_host(session.sid, me) and idle.hosts_away(deps, session):
             # every host is gone: any member may end it, after a confirmation (issue 15)
             said = await idle.member_ends(deps, session, actor.activity_id, arg)
             await tell(deps, actor, translator(session.locale), said)

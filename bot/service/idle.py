@@ -34,9 +34,9 @@ async def end_idle(deps: Deps, timer_id: str) -> None:
     await steering.end(deps, session, steer, session.rev)
 
 
-def hosts_away(deps: Deps, session: Session, meta: dict[str, str]) -> bool:
+def hosts_away(deps: Deps, session: Session) -> bool:
     """No host has steered for `hosts_away_s` (from the start, if no host ever did)."""
-    seen = int(meta.get("host_seen_ms") or 0) or session.created_ms
+    seen = session.host_seen_ms or session.created_ms
     return deps.clock.now_ms() - seen > deps.rules.hosts_away_s * 1000
 
 
