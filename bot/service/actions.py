@@ -21,7 +21,7 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import merging, readiness, steering
+from bot.service import effects, merging, readiness, steering
 from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
 from bot.service.groups import as_groups, board_mark
@@ -224,7 +224,7 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
             logger.info("idea_submitted", extra={"sid": sid})
     try:
         if result.code.startswith("ok:") and 0 < result.joined <= result.ready:
-            await readiness.tell_when_everyone_is_done(deps, session)
+            await deps.effects.record(sid, effects.everyone_done(session), wait=False)
         merged = await my_merges(deps, sid, result.meta, list(result.mine))
         view = idea_view(deps, session, list(result.mine), notice, draft, merged)
         return idea_card(deps, view, t)

@@ -53,12 +53,17 @@ class EffectsPort:
     ) -> None:
         self._now, self._record = now, record
 
-    async def record(self, sid: str, effects: dict[str, str]) -> None:
-        """Effects decided outside a transition (a host asks again for the summary)."""
+    async def record(self, sid: str, effects: dict[str, str], *, wait: bool = True) -> None:
+        """Effects decided outside a transition (a host asks again for the summary; the
+        last vote of a round). `wait=False`: the runner starts at once, the caller goes on
+        (a click's answer never waits for Teams)."""
         if self._record is None:
             raise RuntimeError("no EffectRunner is running")
         await self._record(sid, effects)
-        await self.carry_out(sid)
+        if wait:
+            await self.carry_out(sid)
+        else:
+            self.wake.set()
 
     async def carry_out(self, sid: str) -> None:
         """Start on the session's effects now, and wait briefly for them: the phase is

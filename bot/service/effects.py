@@ -22,7 +22,7 @@ from bot.domain.session import Session
 from bot.domain.timers import plan
 from bot.i18n import translator
 from bot.logs import correlated, raise_if_cancelled, run_loop
-from bot.service import follow_up, groups
+from bot.service import follow_up, groups, readiness
 from bot.service.deps import Deps
 from bot.service.phase_entry import enter_phase, leave_phase
 from bot.service.summary import post_summary
@@ -73,10 +73,16 @@ def session_ended(left: AgendaItem | None) -> list[Effect]:
     return out
 
 
+def everyone_done(session: Session) -> dict[str, str]:
+    """The last idea or dot of a phase step came in: say so once (readiness.py), off the
+    click's path. One id per step and rev: recorded twice, it is there once."""
+    payload = json.dumps({"kind": "ready", "tver": str(session.tver), "seq": 0})
+    return {f"ready:{session.step}:{session.rev}": payload}
+
+
 def summary_again() -> dict[str, str]:
     """A host asks for a summary whose posting had failed: recorded once, however often."""
-    effect_id, payload = _effect("summary", 0)
-    return {effect_id.replace("$TVER", "again"): payload.replace('"$TVER"', '"0"')}
+    return {"summary:again": json.dumps({"kind": "summary", "tver": "0", "seq": 0})}
 
 
 async def offer_summary_again(deps: Deps, session: Session) -> bool:
@@ -147,6 +153,12 @@ async def _resumed(deps: Deps, sid: str, e: dict[str, Any]) -> None:
     await adjournment.post_resumed(deps, sid, int(e["ends"]), int(e["now"]))
 
 
+async def _ready(deps: Deps, sid: str, e: dict[str, Any]) -> None:
+    meta = await deps.store.meta(sid)
+    if meta:  # the counts are read again there; the message goes out once (send_once)
+        await readiness.tell_when_everyone_is_done(deps, Session.from_meta(sid, meta))
+
+
 async def _follow_ups(deps: Deps, sid: str, e: dict[str, Any]) -> None:
     await follow_up.schedule_start(deps, sid)  # a timer with a fixed id: twice is once
 
@@ -178,6 +190,7 @@ EFFECTS: Mapping[str, Handler] = MappingProxyType(
         "follow_ups": _follow_ups,
         "adjourned": _adjourned,
         "resumed": _resumed,
+        "ready": _ready,
     }
 )
 GIVEN_UP: Mapping[str, Callable[[Deps, str], Awaitable[None]]] = MappingProxyType(

@@ -15,7 +15,7 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.voting import PAGE_SIZE
 from bot.i18n import Translator, language_for, translator
-from bot.service import merging, readiness
+from bot.service import effects, merging
 from bot.service.actions import Click, view_card
 from bot.service.adjournment import refuse_click
 from bot.service.answers import REFUSALS as ANSWERS
@@ -104,7 +104,7 @@ async def click(deps: Deps, actor: Actor, data: dict[str, object]) -> Card:
         notice = Notice("vote.bad_input", good=False)
     try:
         if result.code.startswith("ok:") and 0 < result.joined <= result.ready:
-            await readiness.tell_when_everyone_is_done(deps, session)
+            await deps.effects.record(sid, effects.everyone_done(session), wait=False)
         return await _personal(deps, session, round_, voter, result, notice, t)
     except Exception:  # noqa: BLE001 - the dot is counted: say so, never "unavailable"
         if not result.counted:
@@ -125,8 +125,8 @@ async def _personal(
     if not (session.live and session.phase is Phase.VOTING and round_of(session) == round_):
         closed = await view(deps, session, round_, 0, voter=voter, notice=notice)
         return to_json(voting.build(closed, t))
-    key = ("vote", session.sid, session.rev, round_, result.start, result.page, result.in_play)
-    key += (t.lang,)
+    page = (round_, result.start, result.page, result.in_play)
+    key = ("vote", session.sid, session.rev, *page, t.lang)
     tpl = deps.card_templates.get(key)
     if tpl is None:
         texts = await texts_for(deps, session.sid, list(result.page))

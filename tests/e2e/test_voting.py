@@ -176,3 +176,26 @@ async def test_hosts_choose_what_is_voted_on_before_the_round_opens(bot: Bot) ->
     assert "Behold" in all_text(card) and "Også med" in all_text(card)
     assert "Vertens egen idé" in all_text(card) and "Snik" not in all_text(card)
     assert "Ta ut" not in all_text(card) and len(vote_buttons(card)) == 6
+
+
+async def test_the_last_dot_of_everyone_checked_in_is_said_once(bot: Bot) -> None:
+    """Readiness after the last dot runs as an effect, off the click's path (issue 13)."""
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.click(VOTERS[0], actions(bot.session_card())["join.open"])
+    await bot.click(VOTERS[0], actions(form)["join.confirm"], {"role": "citizen"})
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    for text in ("Gåbuss", "Sykkelvei"):
+        await bot.click(VOTERS[1], submit, {"idea": text})
+    for _ in range(4):
+        await bot.say(HOST, "neste")
+    card = await bot.wait_card("Prioritering: gi stemmene dine")
+    plus = [data for (_, delta), data in vote_buttons(card).items() if delta == 1]
+    for data in (plus[0], plus[0], plus[1]):
+        assert "Stemmen er registrert" in all_text(await bot.click(VOTERS[0], data))
+    said = "Alle som har sjekket inn, har brukt alle stemmene sine."
+    await bot.wait_text(said)
+    await bot.click(VOTERS[0], {**plus[1], "delta": -1})
+    await bot.click(VOTERS[0], plus[1])  # done again: not said twice
+    assert sum(t.startswith(said) for t in bot.connector.texts()) == 1
