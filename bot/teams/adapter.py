@@ -44,7 +44,8 @@ def json_body(body: Any, status: int = 200) -> web.Response:
 
 _STRINGS = ("type", "id", "name", "channelId", "serviceUrl", "locale", "localTimezone")
 _ACCOUNT = ("id", "name", "aadObjectId", "role")
-_CONVERSATION = ("id", "name", "conversationType", "tenantID")  # msrest's key, as the SDK reads
+# msrest maps `tenantID`; Teams sends `tenantId`, which msrest keeps in additional_properties
+_CONVERSATION = ("id", "name", "conversationType", "tenantID", "tenantId")
 
 
 def _fields(raw: object, names: tuple[str, ...]) -> dict[str, str | None] | None:
@@ -108,12 +109,8 @@ def card_action(body: dict[str, Any]) -> Activity | None:
             is_group=_flag((body.get("conversation") or {}).get("isGroup")),
         ),
     )
-    # msrest maps `tenantID`; Teams' `tenantId` lands in additional_properties, where
-    # translate.tenant_of looks for it (a conversation and channelData that disagree)
-    raw_conv = body.get("conversation") or {}
-    named = raw_conv.get("tenantId")
-    if named is not None and not isinstance(named, str):
-        return None
+    # where translate.tenant_of looks for it (a conversation and channelData that disagree)
+    named = conv["tenantId"]
     activity.conversation.additional_properties = {"tenantId": named} if named else {}
     return activity
 
