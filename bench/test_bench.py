@@ -82,17 +82,17 @@ def test_py_spy_summary_sums_self_and_inclusive_time(tmp_path: Path) -> None:
         "main (/x/app/app.py:3);messages (/x/app/bot/web.py:9);"
         "serializer_helper (/v/lib/python3.11/site-packages/msrest/serialization.py:1) 3\n"
         "main (/x/app/app.py:3);messages (/x/app/bot/web.py:9);"
-        "cast (/x/app/bot/service/vote_actions.py:5) 1\n"
+        "cast (/x/app/bot/service/voting/clicks.py:5) 1\n"
     )
     s = profile.summarize(raw)
     assert s["samples"] == 4
     top = {r["frame"]: r["samples"] for r in s["top_self"]}
     assert top == {
         "serializer_helper (msrest/serialization.py)": 3,
-        "cast (bot/service/vote_actions.py)": 1,
+        "cast (bot/service/voting/clicks.py)": 1,
     }
     ours = {r["frame"]: r["samples"] for r in s["top_ours_inclusive"]}
-    assert ours == {"messages (bot/web.py)": 4, "cast (bot/service/vote_actions.py)": 1}
+    assert ours == {"messages (bot/web.py)": 4, "cast (bot/service/voting/clicks.py)": 1}
     groups = {r["frame"]: r["samples"] for r in s["groups_inclusive"]}
     assert groups["msrest serializer_helper (SDK answer serialization)"] == 3
 

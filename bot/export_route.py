@@ -12,8 +12,8 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from bot.domain.links import check
-from bot.service import export
 from bot.service.deps import Deps
+from bot.service.records import export
 
 logger = logging.getLogger(__name__)
 

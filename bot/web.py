@@ -26,10 +26,10 @@ from bot.logs import correlation_id, new_correlation_id
 from bot.metrics import Metrics, SessionCensus
 from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
-from bot.service.effects import EffectRunner
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
-from bot.service.timer_jobs import TimerRunner
+from bot.service.session.effects import EffectRunner
+from bot.service.session.timer_jobs import TimerRunner
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
 from bot.store.connection import open_redis

@@ -15,28 +15,21 @@ from bot.domain.commands import Verb, parse_command
 from bot.domain.phases import JOINABLE, LIVE, RUNNING, Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
-from bot.service import (
-    action_items,
-    actions,
-    adjournment,
-    commands,
-    follow_up,
-    follow_up_actions,
-    group_actions,
-    group_commands,
-    groups,
-    hosts,
-    merge_actions,
-    moderation,
-    records,
-    setup,
-    vote_actions,
-    voting,
-)
-from bot.service.actions import Click
+from bot.service.action_items import capture, follow_up, follow_up_clicks
 from bot.service.deps import Deps
+from bot.service.groups import breakout
+from bot.service.groups import clicks as group_clicks
+from bot.service.groups import commands as group_commands
+from bot.service.ideas import clicks as idea_clicks
+from bot.service.ideas import merge_clicks, moderation
 from bot.service.ports import Actor, Card, ConvRef
+from bot.service.records import history
+from bot.service.session import adjournment, commands, hosts, setup
+from bot.service.session import clicks as session_clicks
+from bot.service.turn import Click
 from bot.service.views import conv_ref, member_tag, shared_view
+from bot.service.voting import clicks as vote_clicks
+from bot.service.voting import rounds
 from cards import notice
 from cards import session as session_card
 from cards.text import to_json
@@ -67,9 +60,9 @@ COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
         Verb.END: commands.end,
         Verb.GROUPS: group_commands.show,
         Verb.MOVE: group_commands.move,
-        Verb.EXPORT: records.export_,
-        Verb.HISTORY: records.history,
-        Verb.DELETE: records.delete,
+        Verb.EXPORT: history.export_,
+        Verb.HISTORY: history.history,
+        Verb.DELETE: history.delete,
         Verb.UNKNOWN: commands.unknown,
     }
 )
@@ -88,22 +81,26 @@ class Route:
 
 ROUTES: Mapping[str, Route] = MappingProxyType(
     {
-        "card.refresh": Route(actions.refresh, frozenset(Phase)),
-        "join.open": Route(actions.open_join, JOINABLE),
-        "join.confirm": Route(actions.confirm_join, JOINABLE),
+        "card.refresh": Route(session_clicks.refresh, frozenset(Phase)),
+        "join.open": Route(session_clicks.open_join, JOINABLE),
+        "join.confirm": Route(session_clicks.confirm_join, JOINABLE),
         # answers on the idea card; IDEA_CLICK checks session, conversation and rev itself
-        "idea.submit": Route(actions.submit_idea, frozenset(Phase), direct=actions.idea_click),
+        "idea.submit": Route(
+            idea_clicks.submit_idea, frozenset(Phase), direct=idea_clicks.idea_click
+        ),
         # the author's own ideas as they are now (a host may have hidden one): a look only
-        "idea.look": Route(actions.submit_idea, frozenset(Phase), direct=actions.idea_click),
-        "idea.edit": Route(actions.edit_idea, frozenset(Phase)),  # answers on the idea card
-        "idea.withdraw": Route(actions.withdraw_idea, frozenset(Phase)),
-        "phase.next": Route(actions.go_next, RUNNING, host_only=True),
-        "phase.back": Route(actions.go_back, RUNNING, host_only=True),
-        "phase.skip": Route(actions.go_skip, RUNNING, host_only=True),
-        "timer.extend": Route(actions.extend, RUNNING, host_only=True),
-        "timer.pause": Route(actions.pause, RUNNING, host_only=True),
-        "timer.resume": Route(actions.resume, RUNNING, host_only=True),
-        "session.end": Route(actions.end, LIVE, host_only=True),
+        "idea.look": Route(
+            idea_clicks.submit_idea, frozenset(Phase), direct=idea_clicks.idea_click
+        ),
+        "idea.edit": Route(idea_clicks.edit_idea, frozenset(Phase)),  # answers on the idea card
+        "idea.withdraw": Route(idea_clicks.withdraw_idea, frozenset(Phase)),
+        "phase.next": Route(session_clicks.go_next, RUNNING, host_only=True),
+        "phase.back": Route(session_clicks.go_back, RUNNING, host_only=True),
+        "phase.skip": Route(session_clicks.go_skip, RUNNING, host_only=True),
+        "timer.extend": Route(session_clicks.extend, RUNNING, host_only=True),
+        "timer.pause": Route(session_clicks.pause, RUNNING, host_only=True),
+        "timer.resume": Route(session_clicks.resume, RUNNING, host_only=True),
+        "session.end": Route(session_clicks.end, LIVE, host_only=True),
         "session.adjourn": Route(adjournment.adjourn_click, RUNNING, host_only=True),
         "session.resume": Route(adjournment.resume_click, RUNNING, host_only=True),
         "setup.open": Route(setup.open_setup, SETTING_UP, host_only=True),
@@ -111,35 +108,35 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
         "setup.save": Route(setup.save, SETTING_UP, host_only=True),
         "cohost.open": Route(hosts.open_roster, RUNNING, host_only=True),
         "cohost.add": Route(hosts.make_cohost, RUNNING, host_only=True),
-        "action.open": Route(action_items.open_card, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.prefill": Route(action_items.prefill, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.edit": Route(action_items.edit, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.save": Route(action_items.save, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.remove": Route(action_items.remove, frozenset({Phase.ACTIONS}), host_only=True),
-        "history.summary": Route(records.show_summary, records.ENDED_ONLY),
-        "session.delete": Route(records.confirm_delete, frozenset(Phase), host_only=True),
-        "group.input": Route(group_actions.add_input, frozenset(Phase)),  # answers on its card
-        "group.categorize": Route(group_actions.categorize, frozenset(Phase)),
-        "group.vote": Route(group_actions.vote, frozenset(Phase)),
-        "group.pick": Route(group_actions.pick, frozenset(Phase)),
-        "vote.prepare": Route(vote_actions.prepare, RUNNING, host_only=True),
-        "vote.toggle": Route(vote_actions.toggle, RUNNING, host_only=True),
-        "vote.add": Route(vote_actions.add, RUNNING, host_only=True),
-        "merge.group": Route(merge_actions.merge_group, RUNNING, host_only=True),
-        "merge.hand": Route(merge_actions.merge_by_hand, RUNNING, host_only=True),
-        "merge.undo": Route(merge_actions.undo, RUNNING, host_only=True),
-        "merge.out": Route(merge_actions.take_out, RUNNING, host_only=True),
-        "merge.ignore": Route(merge_actions.ignore, RUNNING, host_only=True),
+        "action.open": Route(capture.open_card, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.prefill": Route(capture.prefill, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.edit": Route(capture.edit, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.save": Route(capture.save, frozenset({Phase.ACTIONS}), host_only=True),
+        "action.remove": Route(capture.remove, frozenset({Phase.ACTIONS}), host_only=True),
+        "history.summary": Route(history.show_summary, history.ENDED_ONLY),
+        "session.delete": Route(history.confirm_delete, frozenset(Phase), host_only=True),
+        "group.input": Route(group_clicks.add_input, frozenset(Phase)),  # answers on its card
+        "group.categorize": Route(group_clicks.categorize, frozenset(Phase)),
+        "group.vote": Route(group_clicks.vote, frozenset(Phase)),
+        "group.pick": Route(group_clicks.pick, frozenset(Phase)),
+        "vote.prepare": Route(vote_clicks.prepare, RUNNING, host_only=True),
+        "vote.toggle": Route(vote_clicks.toggle, RUNNING, host_only=True),
+        "vote.add": Route(vote_clicks.add, RUNNING, host_only=True),
+        "merge.group": Route(merge_clicks.merge_group, RUNNING, host_only=True),
+        "merge.hand": Route(merge_clicks.merge_by_hand, RUNNING, host_only=True),
+        "merge.undo": Route(merge_clicks.undo, RUNNING, host_only=True),
+        "merge.out": Route(merge_clicks.take_out, RUNNING, host_only=True),
+        "merge.ignore": Route(merge_clicks.ignore, RUNNING, host_only=True),
         # answer on the vote card; VOTE_CLICK checks session, conversation and rev itself
-        "vote.cast": Route(vote_actions.routed, frozenset(Phase), direct=vote_actions.click),
-        "vote.page": Route(vote_actions.routed, frozenset(Phase), direct=vote_actions.click),
+        "vote.cast": Route(vote_clicks.routed, frozenset(Phase), direct=vote_clicks.click),
+        "vote.page": Route(vote_clicks.routed, frozenset(Phase), direct=vote_clicks.click),
         "moderate.open": Route(moderation.open_card, RUNNING, host_only=True),
         "moderate.hide": Route(moderation.hide, RUNNING, host_only=True),
         "moderate.restore": Route(moderation.restore, RUNNING, host_only=True),
         # the owner's 1:1 after the end; the owner is checked against from.aadObjectId
-        "followup.done": Route(follow_up_actions.done, frozenset(Phase), anywhere=True),
-        "followup.later": Route(follow_up_actions.later, frozenset(Phase), anywhere=True),
-        "followup.not_me": Route(follow_up_actions.not_me, frozenset(Phase), anywhere=True),
+        "followup.done": Route(follow_up_clicks.done, frozenset(Phase), anywhere=True),
+        "followup.later": Route(follow_up_clicks.later, frozenset(Phase), anywhere=True),
+        "followup.not_me": Route(follow_up_clicks.not_me, frozenset(Phase), anywhere=True),
     }
 )
 
@@ -192,14 +189,14 @@ class Service:
         """A refused press shows the session as it is now, or a line on a one-off card."""
         if click.session.phase is Phase.SETUP or click.data.get("card") == "timeup":
             return to_json(notice.message(click.t, said.key, False, **said.params))
-        return await actions.view_card(self.deps, click, said)
+        return await session_clicks.view_card(self.deps, click, said)
 
     async def render_shared(self, sid: str) -> tuple[ConvRef, str, Card] | None:
         """The publisher's render: the base card everybody sees, with no personal parts."""
         if "|g" in sid:
-            return await groups.render_board(self.deps, sid)
-        if voting.VOTE_MARK in sid:
-            return await voting.render_card(self.deps, sid)
+            return await breakout.render_board(self.deps, sid)
+        if rounds.VOTE_MARK in sid:
+            return await rounds.render_card(self.deps, sid)
         if sid.endswith(follow_up.HOST_MARK):
             return await follow_up.render_host_card(self.deps, sid)
         session, view = await shared_view(self.deps, sid)

@@ -246,7 +246,7 @@ HOST_UPDATE = (
 -- ARGV[3] expected rev  ARGV[4] expected tver ('' = any)  ARGV[5] '1' = bump rev
 -- ARGV[6] '1' = end the session  ARGV[7] retention s  ARGV[8] now ms
 -- ARGV[9] effects: JSON [[id, payload], …] ('' = none), recorded with the change (the
---   transactional outbox, bot/service/effects.py); "$REV" and "$TVER" in an id or a
+--   transactional outbox, bot/service/session/effects.py); "$REV" and "$TVER" in an id or a
 --   payload become the new rev and tver, so a repeat of the same change records nothing new
 -- ARGV[10..] field, value pairs to set on meta
 -- Returns 'ok:<rev>:<tver>' | 'ended' | 'not_host' | 'stale' | 'gone'.
@@ -297,7 +297,7 @@ RETIME = (
 -- ARGV[7] reminder s (for the timers effect)
 -- Returns 'ok:<rev>:<tver>:<phase ends ms>:<paused left ms>' | 'already_paused' | 'untimed'
 --       | 'not_paused' | 'ended' | 'not_host' | 'stale' | 'gone'.
--- Records the effects 'timers:<tver>' and 'card:<tver>' (bot/service/effects.py).
+-- Records the effects 'timers:<tver>' and 'card:<tver>' (bot/service/session/effects.py).
 """
     + _SEEN
     + """
@@ -474,7 +474,7 @@ VOTE_CLICK = (
     + _CAST_DOT
     + _CLICKED
     + """
-local function vote_round()  -- round_of (bot/service/voting.py): the agenda item's part
+local function vote_round()  -- round_of (bot/service/voting/rounds.py): the agenda item's part
   local i = 0
   for chunk in string.gmatch(m['agenda'] or '', '[^,]+') do
     if i == tonumber(m['step'] or '-1') then

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from bot.service.timer_jobs import LEASE_MS
+from bot.service.session.timer_jobs import LEASE_MS
 from bot.web import create_app
 from tests.e2e.conftest import Bot, app_config
 from tests.fakes.activities import TENANT, Conversation, Person

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.service import effects
 from bot.service.ports import SendError
+from bot.service.session import effects
 from tests.e2e.conftest import Bot
 from tests.fakes.activities import Person
 from tests.fakes.cards import all_text

@@ -10,7 +10,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from bot.service import vote_actions
+from bot.service.voting import clicks as vote_clicks
 from bot.store import keys
 from cards import idea_round
 from tests.e2e.conftest import Bot
@@ -28,7 +28,7 @@ async def test_a_counted_dot_is_answered_counted_when_the_page_read_fails(
     card = await to_voting(bot, ["Gåbuss", "Sykkelvei"])
     plus = next(data for (idea, delta), data in vote_buttons(card).items() if delta == 1)
     sid = plus["sid"]
-    monkeypatch.setattr(vote_actions, "texts_for", broken)  # the read after the write fails
+    monkeypatch.setattr(vote_clicks, "texts_for", broken)  # the read after the write fails
     answer = await bot.click(VOTERS[0], {**plus, "start": 1})  # a page never drawn before
     assert "Stemmen er registrert" in all_text(answer)
     assert "utilgjengelig" not in all_text(answer) and "gikk galt" not in all_text(answer)
@@ -43,7 +43,7 @@ async def test_a_refused_dot_is_never_answered_counted(
     plus = next(data for (idea, delta), data in vote_buttons(card).items() if delta == 1)
     for _ in range(2):
         await bot.click(VOTERS[1], plus)
-    monkeypatch.setattr(vote_actions, "texts_for", broken)
+    monkeypatch.setattr(vote_clicks, "texts_for", broken)
     refused = await bot.click(VOTERS[1], {**plus, "start": 1})  # the cap of 2 per idea
     assert "Stemmen er registrert" not in all_text(refused)
     tally = await redis.hgetall(keys.tally(plus["sid"], 1))

@@ -25,7 +25,7 @@ from tests.faults.workshop import SUMMARY, eventually, meta, settled, sid_of
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
-LEASE_S = 15  # bot/service/effects.py LEASE_MS: how long a dead replica holds its effects
+LEASE_S = 15  # bot/service/session/effects.py LEASE_MS: how long a dead replica holds its effects
 
 
 async def test_the_summary_is_posted_after_a_crash_at_the_end(

@@ -9,7 +9,7 @@ import json
 
 from redis.asyncio import Redis
 
-from bot.service.merging import _keep_apart, standing
+from bot.service.ideas.merging import _keep_apart, standing
 from bot.store import keys
 from bot.store.ballots import BallotStore
 from bot.store.merges import MergeStore, pair

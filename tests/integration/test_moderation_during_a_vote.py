@@ -14,8 +14,8 @@ from redis.asyncio import Redis
 
 from bot.domain.session import Session
 from bot.i18n import Translator
-from bot.service import voting
 from bot.service.handlers import verbs_in
+from bot.service.voting import rounds
 from bot.store import keys
 from bot.store.ballots import BallotStore
 from bot.store.moderation import ModerationStore
@@ -38,7 +38,7 @@ async def test_restore_during_vote_of_an_idea_hidden_before_it(redis: Redis) -> 
         await redis.hset(keys.ideas("s1"), idea, json.dumps({"text": f"idé {idea}", "at": 1}))
     moderation, ballots = ModerationStore(redis), BallotStore(redis)
     assert await moderation.change("s1", "h1", HOST, "2", True, 1, {}) == "ok:hidden"
-    # The vote opens: voting.candidates leaves the hidden idea out (bot/service/voting.py:60).
+    # The vote opens: rounds.candidates leaves the hidden idea out (bot/service/voting/rounds.py).
     await redis.hset(keys.meta("s1"), "phase", "voting")
     await ballots.open_round("s1", 1, ["1", "3"])
     # The host restores it during the vote (moderation._open_votes gives {"1": 3}).
@@ -66,5 +66,5 @@ async def test_a_hidden_idea_does_not_take_a_round_two_place(redis: Redis) -> No
     assert await moderation.change("s1", "h1", HOST, "1", True, 1, {}) == "ok:hidden"
     deps = SimpleNamespace(moderation=moderation, ballots=BallotStore(redis))
     session = Session.from_meta("s1", await redis.hgetall(keys.meta("s1")))
-    found = await voting.candidates(deps, session, 2)  # type: ignore[arg-type]
+    found = await rounds.candidates(deps, session, 2)  # type: ignore[arg-type]
     assert len(found) == 10, found  # today: 9 (ideas 2..10); idea 11 should move up

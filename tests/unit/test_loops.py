@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from bot.logs import raise_if_cancelled
 from bot.metrics import Metrics
-from bot.service.timer_jobs import TimerRunner
+from bot.service.session.timer_jobs import TimerRunner
 
 
 class SwallowingTimers:

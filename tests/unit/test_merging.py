@@ -10,9 +10,9 @@ import pytest
 
 from bot.domain.session import Session
 from bot.i18n import translator
-from bot.service.export import IdeaRow, Record, csv_text, markdown
 from bot.service.handlers import ROUTES, verbs_in
-from bot.service.merging import _keep_apart, _suggest, standing
+from bot.service.ideas.merging import _keep_apart, _suggest, standing
+from bot.service.records.export import IdeaRow, Record, csv_text, markdown
 from bot.store.merges import Merges, pair
 from cards import vote_prep
 from cards.text import card_bytes, to_json

@@ -13,11 +13,11 @@ from bot.domain.links import export_path
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
-from bot.service import effects
-from bot.service.actions import Click
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
-from bot.service.summary import summary_card
+from bot.service.records.summary import summary_card
+from bot.service.session import effects
+from bot.service.turn import Click
 from bot.service.views import member_tag
 from cards import notice, records
 from cards.text import to_json

@@ -9,10 +9,10 @@ from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.domain.timers import is_whole
 from bot.i18n import language_for, translator
-from bot.service import commands, hosts
 from bot.service.deps import Deps
-from bot.service.groups import PARTS, as_groups, board_mark, part_of
+from bot.service.groups.breakout import PARTS, as_groups, board_mark, part_of
 from bot.service.ports import Actor
+from bot.service.session import commands, hosts
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Vote card clicks: cast or take back a dot, turn a page. Each answers with the person's
-own view of the vote card (bot/service/voting.py builds it)."""
+own view of the vote card (bot/service/voting/rounds.py builds it)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,16 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.voting import PAGE_SIZE
 from bot.i18n import Translator, language_for, translator
-from bot.service import effects, merging
-from bot.service.actions import Click, view_card
-from bot.service.adjournment import refuse_click
-from bot.service.answers import REFUSALS as ANSWERS
-from bot.service.answers import succeeded
 from bot.service.deps import Deps
+from bot.service.ideas import merging
 from bot.service.ports import Actor, Card
+from bot.service.session import effects
+from bot.service.session.adjournment import refuse_click
+from bot.service.session.clicks import view_card
+from bot.service.turn import REFUSALS as ANSWERS
+from bot.service.turn import Click, succeeded
 from bot.service.views import session_of
-from bot.service.voting import candidates, round_of, texts_for, view, voter_tag
+from bot.service.voting.rounds import candidates, round_of, texts_for, view, voter_tag
 from bot.store.ballots import VoteClick
 from bot.store.keys import VOTE_ROUNDS
 from cards import notice as notice_card

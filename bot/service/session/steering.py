@@ -9,7 +9,6 @@ through here, so they behave the same.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from bot.domain.phases import Move, Phase, back_step, next_step, skip_step
@@ -17,22 +16,13 @@ from bot.domain.refusal import Refusal
 from bot.domain.session import Session
 from bot.domain.timers import idle_timer_id
 from bot.i18n import translator
-from bot.service import effects
-from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
-from bot.service.effects import Effect
+from bot.service.session import effects
+from bot.service.session.effects import Effect
+from bot.service.turn import REFUSALS, Steer, succeeded
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Steer:
-    """Who steers: a host (member tag) or the bot itself (tag '') on a timer."""
-
-    tag: str
-    activity_id: str
-    expected_tver: int | None = None
 
 
 def _refused(result: str, **params: object) -> Notice:
@@ -40,7 +30,7 @@ def _refused(result: str, **params: object) -> Notice:
 
 
 async def touch(deps: Deps, sid: str) -> None:
-    """A host acted: the session's idle end (bot/service/idle.py) moves out again."""
+    """A host acted: the session's idle end (bot/service/session/idle.py) moves out again."""
     await deps.timers.rearm(idle_timer_id(sid), deps.clock.now_ms() + deps.rules.idle_s * 1000)
 
 

@@ -18,10 +18,11 @@ from bot.domain.timers import TimerJob, TimerKind, is_idle_timer
 from bot.i18n import translator
 from bot.logs import correlated, raise_if_cancelled, run_loop
 from bot.metrics import Metrics
-from bot.service import follow_up_jobs, idle, steering
+from bot.service.action_items import follow_up_jobs
 from bot.service.delivery import send_once
 from bot.service.deps import Deps
 from bot.service.ports import SystemClock
+from bot.service.session import idle, steering
 from bot.service.views import conv_ref, following
 from cards import timeup
 from cards.text import to_json

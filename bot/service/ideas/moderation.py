@@ -13,12 +13,11 @@ import json
 import logging
 
 from bot.domain.phases import Phase
-from bot.service.actions import Click
-from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.groups import PARTS, board_mark, part_of
+from bot.service.groups.breakout import PARTS, board_mark, part_of
 from bot.service.ports import Card
-from bot.service.voting import candidates_without, round_of, vote_mark
+from bot.service.turn import Click, first_time, succeeded
+from bot.service.voting.rounds import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
 from cards import moderation
 from cards.moderation import ModerationView, ModItem

@@ -8,10 +8,11 @@ import logging
 from bot.domain.phases import AgendaItem, Move, Phase
 from bot.domain.session import Session
 from bot.i18n import translator
-from bot.service import groups, voting
 from bot.service.deps import Deps
+from bot.service.groups import breakout
 from bot.service.ports import SendError
 from bot.service.views import conv_ref, idea_view
+from bot.service.voting import rounds
 from cards import idea_round
 from cards.text import to_json
 
@@ -39,11 +40,11 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
     if left.phase is Phase.IDEAS:
         await close_idea_card(deps, sid)
     elif left.phase is Phase.VOTING:
-        await voting.close_round(deps, sid, max(1, left.part))
+        await rounds.close_round(deps, sid, max(1, left.part))
     elif left.phase is Phase.GROUPS:
-        await groups.close_part(deps, sid, max(1, left.part))  # its forms close, once
+        await breakout.close_part(deps, sid, max(1, left.part))  # its forms close, once
         if left.part >= 2:
-            await groups.finish_groups(deps, sid)
+            await breakout.finish_groups(deps, sid)
 
 
 async def complete_entry(deps: Deps, sid: str) -> None:
@@ -59,7 +60,7 @@ async def complete_entry(deps: Deps, sid: str) -> None:
         await deps.store.set_card(sid, card_id, field="idea_card_id")
     elif session.phase is Phase.VOTING and session.item is not None:
         if not meta.get(f"vote_card_id:{max(1, session.item.part)}"):
-            await voting.open_round(deps, sid)
+            await rounds.open_round(deps, sid)
 
 
 async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
@@ -81,9 +82,9 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
         card_id = await deps.sender.send(ref, card=to_json(idea_round.build(view, t)))
         await deps.store.set_card(sid, card_id, field="idea_card_id")
     elif move.phase is Phase.VOTING:
-        await voting.open_round(deps, sid)
+        await rounds.open_round(deps, sid)
     elif move.phase is Phase.GROUPS:
-        await groups.start_part(deps, sid)
+        await breakout.start_part(deps, sid)
     elif move.phase is Phase.PRESENTATIONS:
-        await groups.present(deps, sid, 1)
+        await breakout.present(deps, sid, 1)
     await deps.outbox.mark(sid)  # again: what the phase's cards added (groups, their threads)

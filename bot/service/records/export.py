@@ -20,8 +20,8 @@ from bot.domain.follow_up import FollowUp
 from bot.domain.participants import ROLES, Role
 from bot.domain.session import Session
 from bot.i18n import Translator, translator
-from bot.service import merging
 from bot.service.deps import Deps
+from bot.service.ideas import merging
 from bot.store.groups import GroupInput
 from bot.store.keys import VOTE_ROUNDS
 from bot.store.moderation import GROUP_ITEM

@@ -15,8 +15,8 @@ from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
 from bot.domain.voting import DEFAULT_TOP_K, PAGE_SIZE, rank, top
 from bot.i18n import translator
-from bot.service import merging
 from bot.service.deps import Deps
+from bot.service.ideas import merging
 from bot.service.ports import Card, ConvRef, SendError
 from bot.service.views import conv_ref
 from bot.store.moderation import GROUP_ITEM

@@ -1,6 +1,6 @@
 """What a state change causes, as data, and who carries it out (issue 14, STYLE 2.2).
 
-The transition (bot/service/steering.py) names its effects; HOST_UPDATE records them in the
+The transition (bot/service/session/steering.py) names its effects; HOST_UPDATE records them in the
 same step as the change (bot/store/effects.py). `EffectRunner`, on any replica, carries them
 out in the order they were recorded, retries each with backoff, and removes it once done.
 Every handler may run twice (a replica dying between the effect and its removal), so each
@@ -22,10 +22,12 @@ from bot.domain.session import Session
 from bot.domain.timers import plan
 from bot.i18n import translator
 from bot.logs import correlated, raise_if_cancelled, run_loop
-from bot.service import follow_up, groups, readiness
+from bot.service.action_items import follow_up
 from bot.service.deps import Deps
-from bot.service.phase_entry import enter_phase, leave_phase
-from bot.service.summary import post_summary
+from bot.service.groups import breakout
+from bot.service.records.summary import post_summary
+from bot.service.session import readiness
+from bot.service.session.phase_entry import enter_phase, leave_phase
 from bot.service.views import conv_ref
 from bot.store.effects import EffectStore
 
@@ -123,7 +125,7 @@ async def _entered(deps: Deps, sid: str, e: dict[str, Any]) -> None:
 
 
 async def _presenter(deps: Deps, sid: str, e: dict[str, Any]) -> None:
-    await groups.present(deps, sid, int(e["group"]))
+    await breakout.present(deps, sid, int(e["group"]))
 
 
 async def _closed(deps: Deps, sid: str, e: dict[str, Any]) -> None:
@@ -142,13 +144,13 @@ async def _summary(deps: Deps, sid: str, e: dict[str, Any]) -> None:
 
 
 async def _adjourned(deps: Deps, sid: str, e: dict[str, Any]) -> None:
-    from bot.service import adjournment  # it builds on steering, which builds on this module
+    from bot.service.session import adjournment  # on steering, which builds on this module
 
     await adjournment.post_adjourned(deps, sid)
 
 
 async def _resumed(deps: Deps, sid: str, e: dict[str, Any]) -> None:
-    from bot.service import adjournment
+    from bot.service.session import adjournment
 
     await adjournment.post_resumed(deps, sid, int(e["ends"]), int(e["now"]))
 

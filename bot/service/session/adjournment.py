@@ -24,13 +24,15 @@ from bot.domain.refusal import Refusal
 from bot.domain.session import ACTIVE, Session
 from bot.domain.tags import Purpose, tag
 from bot.i18n import Translator, language_for, translator
-from bot.service import groups, voting
-from bot.service.actions import Click, answer, my_merges, open_join
-from bot.service.answers import first_time, succeeded
 from bot.service.deps import Deps
+from bot.service.groups import breakout
+from bot.service.ideas.clicks import my_merges
 from bot.service.ports import Actor, Card
-from bot.service.steering import Steer, touch
+from bot.service.session.clicks import answer, open_join
+from bot.service.session.steering import Steer, touch
+from bot.service.turn import Click, first_time, succeeded
 from bot.service.views import author_of, conv_ref, idea_view, member_tag, shared_view
+from bot.service.voting import rounds
 from cards import adjournment as cards
 from cards import groups as group_cards
 from cards import idea_round
@@ -243,8 +245,8 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
     if verb == "vote.cast":
         round_ = click.data.get("round") if isinstance(click.data.get("round"), int) else 1
         start = click.data.get("start") if isinstance(click.data.get("start"), int) else 0
-        voter = voting.voter_tag(deps, click.sid, click.actor.aad_id)
-        mine = await voting.view(deps, live, int(round_), int(start), voter=voter, notice=notice)
+        voter = rounds.voter_tag(deps, click.sid, click.actor.aad_id)
+        mine = await rounds.view(deps, live, int(round_), int(start), voter=voter, notice=notice)
         return to_json(vote_cards.build(mine, click.t))
     if verb in ("group.input", "group.categorize", "group.vote", "group.pick"):
         g = click.data.get("g")
@@ -254,7 +256,7 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
         voter = None
         if verb in ("group.vote", "group.pick"):  # the group vote's own dots, as vote() shows
             voter = tag(deps.rules.anon_key, Purpose.VOTER, f"{click.sid}:g", click.actor.aad_id)
-        board = await groups.board_view(deps, live, group, part=part, voter=voter, notice=notice)
+        board = await breakout.board_view(deps, live, group, part=part, voter=voter, notice=notice)
         if verb == "group.input":
             return to_json(group_cards.form(board, click.t, draft))
         return to_json(group_cards.board(board, click.t))
@@ -277,7 +279,7 @@ FORMS: frozenset[str] = frozenset(
 
 
 async def post_adjourned(deps: Deps, sid: str) -> None:
-    """The effect 'adjourned' (bot/service/effects.py): the card that says until when."""
+    """The effect 'adjourned' (bot/service/session/effects.py): the card that says until when."""
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     if not session.adjourned:

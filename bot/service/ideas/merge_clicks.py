@@ -8,12 +8,12 @@ import re
 from types import MappingProxyType
 from typing import Mapping
 
-from bot.service.actions import Click, view_card
-from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
-from bot.service.merging import current
+from bot.service.ideas.merging import current
 from bot.service.ports import Card
-from bot.service.vote_actions import _prep_card, merge_round
+from bot.service.session.clicks import view_card
+from bot.service.turn import REFUSALS, Click, succeeded
+from bot.service.voting.clicks import _prep_card, merge_round
 from cards.views import Notice
 
 ANSWERS: Mapping[str, str] = MappingProxyType(

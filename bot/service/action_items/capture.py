@@ -13,11 +13,10 @@ from bot.domain.action_items import OWNER_MAX, ActionDraft, ActionItem, decide_a
 from bot.domain.follow_up import last_day
 from bot.domain.refusal import Refusal
 from bot.domain.voting import rank
-from bot.service import voting
-from bot.service.actions import Click
-from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Card
+from bot.service.turn import REFUSALS, Click, succeeded
+from bot.service.voting import rounds
 from bot.store.keys import VOTE_ROUNDS
 from cards import action_items
 from cards.text import to_json
@@ -39,7 +38,7 @@ async def top_ideas(deps: Deps, sid: str) -> tuple[tuple[str, str], ...]:
     for round_ in reversed(VOTE_ROUNDS):
         tally = await deps.ballots.tally(sid, round_)
         if tally:
-            names = texts | await voting.texts_for(deps, sid, list(tally))
+            names = texts | await rounds.texts_for(deps, sid, list(tally))
             return tuple((i, names[i]) for i, _ in rank(tally)[:TOP_IDEAS] if i in names)
     return tuple((i.idea_id, i.text) for i in ideas[:TOP_IDEAS])
 

@@ -1,157 +1,36 @@
-"""Card actions (Action.Execute): each returns the card the clicking person sees next.
-
-Guards (session exists, same conversation, phase, host) run in handlers.py before these;
-the real checks are repeated atomically in the store's scripts.
+"""The idea round's card (SPEC §3 phase 3): send an idea, look at, edit or withdraw one's
+own. Anonymous: the author is a keyed tag and own-idea slots (bot/domain/tags.py).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.grouping import Member
-from bot.domain.grouping import place_late_joiner as where
 from bot.domain.ideas import decide_idea
-from bot.domain.participants import Role, decide_check_in
-from bot.domain.phases import JOINABLE, Phase
+from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.domain.screening import screen
 from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
-from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import effects, merging, readiness, steering
-from bot.service.answers import refusal_notice
 from bot.service.deps import Deps
-from bot.service.groups import as_groups, board_mark
+from bot.service.ideas import merging
 from bot.service.ports import Actor, Card
+from bot.service.session import effects
+from bot.service.turn import Click, refusal_notice
 from bot.service.views import (
     author_of,
-    author_tag,
     idea_view,
-    member_tag,
-    personal_view,
     session_of,
 )
-from bot.service.voting import round_of, voter_tag
-from bot.store.sessions import RosterEntry, StoredIdea
-from cards import idea_round, join, timeup
+from bot.store.sessions import StoredIdea
+from cards import idea_round
 from cards import notice as notice_card
-from cards import session as session_card
 from cards.text import to_json
-from cards.views import IdeaView, JoinView, Notice, TimeUpView
+from cards.views import IdeaView, Notice
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Click:
-    actor: Actor
-    sid: str
-    rev: int
-    data: dict[str, Any]
-    session: Session
-    t: Translator
-    tag: str  # the clicking person's member tag in this session
-
-    @property
-    def steer(self) -> steering.Steer:
-        return steering.Steer(self.tag, self.actor.activity_id)
-
-
-async def view_card(deps: Deps, click: Click, notice: Notice | None = None) -> Card:
-    _, view = await personal_view(deps, click.sid, click.actor, notice=notice)
-    return to_json(session_card.build(view, click.t))
-
-
-async def answer(deps: Deps, click: Click, notice: Notice) -> Card:
-    """A host's press on a one-off card (time-up prompt) gets a one-line answer there."""
-    if click.data.get("card") == "timeup":
-        if notice.good:  # the time-up card in its done state: "Moved on to …", no buttons
-            view = TimeUpView(click.sid, click.rev, click.session.phase, None)
-            return to_json(timeup.answered(view, notice, click.t))
-        return to_json(notice_card.message(click.t, notice.key, notice.good, **notice.params))
-    return await view_card(deps, click, notice)
-
-
-async def refresh(deps: Deps, click: Click) -> Card:
-    return await view_card(deps, click)
-
-
-async def open_join(
-    deps: Deps, click: Click, notice: Notice | None = None, typed: bool = False
-) -> Card:
-    """The check-in form: what was typed (after a refusal), or what is on record."""
-    entry = await deps.store.roster_entry(click.sid, member_tag(deps, click.sid, click.actor))
-    role = click.data.get("role") if typed else (entry.role if entry else None)
-    department = click.data.get("department") if typed else (entry.department if entry else "")
-    view = JoinView(
-        sid=click.sid,
-        rev=click.session.rev,
-        topic=click.session.topic,
-        role=Role(role) if isinstance(role, str) and role in Role.__members__.values() else None,
-        department=department if isinstance(department, str) else "",
-        notice=notice,
-        standalone=click.data.get("card") == "checkin",
-    )
-    return to_json(join.build(view, click.t))
-
-
-async def confirm_join(deps: Deps, click: Click) -> Card:
-    decided = decide_check_in(click.data.get("role"), click.data.get("department"))
-    if isinstance(decided, Refusal):
-        refused = Notice(decided.key, decided.params, good=False)
-        return await open_join(deps, click, refused, typed=True)
-    entry = RosterEntry(
-        decided.role.value,
-        decided.department,
-        click.actor.name,
-        click.actor.user_id,
-        click.actor.aad_id,
-    )
-    voting_now = click.session.phase is Phase.VOTING
-    result = await deps.store.join(
-        click.sid,
-        click.actor.activity_id,
-        member_tag(deps, click.sid, click.actor),
-        entry,
-        frozenset(p.value for p in JOINABLE),
-        author_tag=author_tag(deps, click.sid, click.actor),  # readiness: ideas sent before
-        vote=(
-            round_of(click.session),
-            voter_tag(deps, click.sid, click.actor.aad_id),
-            click.session.settings.votes_per_person,
-        )
-        if voting_now
-        else None,
-    )
-    if result not in ("new", "updated"):
-        return await open_join(deps, click, refusal_notice(result), typed=True)
-    await deps.outbox.mark(click.sid)
-    logger.info("participant_joined", extra={"sid": click.sid, "fresh": result == "new"})
-    if result == "new":
-        await place_late_joiner(deps, click)
-        await readiness.tell_when_everyone_is_done(deps, click.session)
-    role = click.t("role." + decided.role.value)
-    # The answer is the form itself, confirmed: the shared card's next update cannot wipe it
-    # on the standalone check-in card, and the form is there to change one's mind.
-    return await open_join(deps, click, Notice("join.done", {"role": role}))
-
-
-async def place_late_joiner(deps: Deps, click: Click) -> None:
-    """Groups made already: a late joiner goes to the smallest group (ties: lacking role)."""
-    count, placement = await deps.groups.placement(click.sid)
-    if not count or click.tag in placement:
-        return
-    entry = await deps.store.roster_entry(click.sid, click.tag)
-    if entry is None:
-        return
-    index = where(
-        await as_groups(deps, click.sid), Member(click.tag, Role(entry.role), entry.department)
-    )
-    await deps.groups.place(click.sid, click.tag, index + 1)
-    await deps.outbox.mark(board_mark(click.sid, index + 1))
 
 
 async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str = "") -> Card:
@@ -212,7 +91,9 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
     session = session_of(deps, sid, result.meta)
     t = translator(session.locale)
     if session.adjourned and not result.stored:
-        from bot.service.adjournment import refuse_click  # adjournment builds on this module
+        from bot.service.session.adjournment import (
+            refuse_click,  # adjournment builds on this module
+        )
 
         return await refuse_click(deps, Click(actor, sid, rev, dict(data), session, t, member))
     notice: Notice | None = _idea_notice(deps, session, result.code, decided)
@@ -305,47 +186,3 @@ async def edit_idea(deps: Deps, click: Click) -> Card:
 
 async def withdraw_idea(deps: Deps, click: Click) -> Card:
     return await _change_own(deps, click, "")
-
-
-async def go_next(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.go_next(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def go_back(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.go_back(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def go_skip(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.go_skip(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def extend(deps: Deps, click: Click) -> Card:
-    minutes = decide_extension(click.data.get("minutes"))
-    if isinstance(minutes, Refusal):
-        return await answer(deps, click, Notice(minutes.key, minutes.params, good=False))
-    notice = await steering.extend(deps, click.session, click.steer, click.rev, minutes)
-    return await answer(deps, click, notice)
-
-
-async def pause(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.pause(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def resume(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.resume(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def end(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.end(deps, click.session, click.steer, click.rev)
-    )

@@ -13,13 +13,12 @@ from bot.domain.phases import Phase
 from bot.domain.session import Session, settings_meta
 from bot.domain.settings import decide_settings
 from bot.i18n import translator
-from bot.service.actions import Click
-from bot.service.answers import REFUSALS, first_time, succeeded
 from bot.service.deps import Deps
-from bot.service.groups import board_mark
+from bot.service.groups.breakout import board_mark
 from bot.service.ports import Card, SendError
+from bot.service.turn import REFUSALS, Click, first_time, succeeded
 from bot.service.views import conv_ref, setup_view, shared_view
-from bot.service.voting import vote_mark
+from bot.service.voting.rounds import vote_mark
 from bot.templates import TEMPLATES, localise, settings_from
 from cards import join, setup
 from cards import notice as notice_card

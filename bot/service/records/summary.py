@@ -9,9 +9,11 @@ from bot.domain.participants import Role
 from bot.domain.session import Session
 from bot.domain.voting import rank
 from bot.i18n import Translator, translator
-from bot.service import follow_up, merging, voting
+from bot.service.action_items import follow_up
 from bot.service.deps import Deps
+from bot.service.ideas import merging
 from bot.service.views import conv_ref
+from bot.service.voting import rounds
 from bot.store.keys import VOTE_ROUNDS
 from bot.templates import category_aliases
 from cards import summary
@@ -52,7 +54,7 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
     for round_ in reversed(VOTE_ROUNDS):  # the last round held decides the ranking
         tally = await deps.ballots.tally(sid, round_)
         if tally:
-            names = texts | await voting.texts_for(deps, sid, list(tally))
+            names = texts | await rounds.texts_for(deps, sid, list(tally))
             ranking = tuple((shown(i, names[i]), n) for i, n in rank(tally) if i in names)
             break
     view = SummaryView(

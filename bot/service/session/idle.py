@@ -12,8 +12,8 @@ import logging
 
 from bot.domain.session import Session
 from bot.domain.timers import IDLE_SUFFIX
-from bot.service import steering
 from bot.service.deps import Deps
+from bot.service.session import steering
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)

@@ -12,11 +12,12 @@ from bot.domain.settings import LANGUAGE_CODES
 from bot.domain.tags import Purpose, tag
 from bot.domain.timers import decide_extension
 from bot.i18n import Translator, language_for, translator
-from bot.service import adjournment, effects, follow_up, hosts, idle, steering
-from bot.service.answers import REFUSALS, succeeded
+from bot.service.action_items import follow_up
 from bot.service.deps import Deps
 from bot.service.ports import Actor
-from bot.service.setup import post_session_card, rerender_live
+from bot.service.session import adjournment, effects, hosts, idle, steering
+from bot.service.session.setup import post_session_card, rerender_live
+from bot.service.turn import REFUSALS, succeeded
 from bot.service.views import member_tag, setup_view, shared_view
 from bot.templates import DEFAULT_TEMPLATE, localise, settings_from
 from cards import notice, setup
@@ -97,7 +98,7 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
     ):
         await reply(deps, actor, t, "start.already_racing")
         return
-    await steering.touch(deps, sid)  # its idle end (bot/service/idle.py) starts now
+    await steering.touch(deps, sid)  # its idle end (bot/service/session/idle.py) starts now
     logger.info(
         "session_started",
         extra={"sid": sid, "setup": not topic, "conversation_type": actor.conv.conversation_type},

@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 
 from bot.domain.tags import Purpose, tag
-from bot.service.actions import Click
-from bot.service.answers import REFUSALS, succeeded
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
+from bot.service.turn import REFUSALS, Click, succeeded
 from bot.service.views import member_tag
 from cards import roster
 from cards.text import to_json

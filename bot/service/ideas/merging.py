@@ -98,7 +98,7 @@ async def merged_into(deps: Deps, sid: str, idea_ids: Sequence[str]) -> tuple[st
     wanted = [into[i] for i in idea_ids if i in into]
     if not wanted:
         return tuple("" for _ in idea_ids)
-    from bot.service.voting import texts_for
+    from bot.service.voting.rounds import texts_for
 
     texts = await texts_for(deps, sid, wanted)
     return tuple(texts.get(into.get(i, ""), "") for i in idea_ids)

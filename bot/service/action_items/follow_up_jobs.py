@@ -11,9 +11,9 @@ import logging
 from bot.domain.follow_up import CLOSED, FollowJob, FollowState, JobKind
 from bot.domain.session import Session
 from bot.i18n import translator
+from bot.service.action_items.follow_up import owner_view, personal_ref, start
 from bot.service.delivery import send_once
 from bot.service.deps import Deps
-from bot.service.follow_up import owner_view, personal_ref, start
 from bot.service.ports import Card, ConvRef
 from bot.service.views import conv_ref
 from cards import follow_up as cards

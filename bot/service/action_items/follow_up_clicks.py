@@ -13,10 +13,10 @@ import logging
 from bot.domain.follow_up import Answer, FollowUp, day_of, decide_new_due, last_day
 from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
-from bot.service.actions import Click
+from bot.service.action_items.follow_up import answered, owner_view
 from bot.service.deps import Deps
-from bot.service.follow_up import answered, owner_view
 from bot.service.ports import Card
+from bot.service.turn import Click
 from cards import follow_up as cards
 from cards import notice as notice_card
 from cards.text import to_json

@@ -13,7 +13,7 @@ from bot.service.delivery import send_once
 from bot.service.deps import Deps
 from bot.service.ports import SendError
 from bot.service.views import conv_ref
-from bot.service.voting import round_of
+from bot.service.voting.rounds import round_of
 
 logger = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.domain.screening import screen
 from bot.domain.tags import Purpose, tag
-from bot.service import groups
-from bot.service.actions import Click
 from bot.service.deps import Deps
-from bot.service.groups import board_mark, board_view, part_of
+from bot.service.groups import breakout
+from bot.service.groups.breakout import board_mark, board_view, part_of
 from bot.service.ports import Card
+from bot.service.turn import Click
 from bot.store.ballots import Cast
 from cards import groups as group_cards
 from cards.text import to_json
@@ -140,7 +140,7 @@ async def pick(deps: Deps, click: Click) -> Card:
         notice = _refused("not_member")
     elif not click.session.active:
         notice = _refused("ended")
-    elif await groups.pick(deps, click.sid, group, item):
+    elif await breakout.pick(deps, click.sid, group, item):
         notice = Notice("groups.picked")
     else:
         notice = _refused("unknown_input")

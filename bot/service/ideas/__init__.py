@@ -1,0 +1,3 @@
+"""The idea round (anonymous ideas, own edits), near-duplicates merged before the vote, and
+moderation.
+"""

@@ -1,0 +1,1 @@
+"""After the fact: the summary, the export (minutes and CSV), history and deletion."""

@@ -1,0 +1,3 @@
+"""Running a session: set-up, check-in, phases and host controls, timers, the effects of a
+transition, adjourning, co-hosts, idle sessions.
+"""
