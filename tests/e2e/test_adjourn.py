@@ -34,7 +34,7 @@ async def restart(
     """The only replica stops; a new one starts on the same Redis (timers and all)."""
     await bot.client.close()
     app = create_app(app_config(redis_url, tmp_path), clock=clock)
-    return Bot(await aiohttp_client(app), bot.connector, bot.place)
+    return Bot.in_process(await aiohttp_client(app), bot.connector, bot.place)
 
 
 async def sid_of(redis: Redis) -> str:
@@ -87,7 +87,7 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
     assert f"Utsatt – fortsetter {WHEN}" in all_text(posted)
     assert "Den fortsetter i fasen «Idémyldring»." in all_text(posted)
     assert "ideer, grupper og stemmer" in all_text(posted)
-    card = await bot.settled("Utsatt – fortsetter")
+    card = await bot.session_shows("Utsatt – fortsetter")
     assert "Ideer sendt inn: 3" in all_text(card) and "join.open" not in actions(card)
     host = await bot.host_view(HOST)
     assert set(actions(host)) == {"session.resume", "session.end"}
@@ -137,7 +137,7 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
     await bot.say(HOST, "fortsett")
     back = await bot.wait_card("Digikoken fortsetter: «Idémyldring»")
     assert "Tid igjen: 8 min" in all_text(back)
-    card = await bot.settled("Nå: Idémyldring")
+    card = await bot.session_shows("Nå: Idémyldring")
     assert "Utsatt" not in all_text(card)
     # the idea card posted before the adjournment works again
     again = await bot.click(OTHERS[3], submit, {"idea": "Lavere fart"})
@@ -195,10 +195,10 @@ async def test_adjourn_the_vote_from_the_card_restart_resume_and_the_ranking_is_
     refused = await bot.click(OTHERS[0], adjourn, {"adjourn_date": "2026-12-03"})
     assert "bare verten" in all_text(refused)
     press = bot.place.invoke(HOST, adjourn, {"adjourn_date": "2026-12-03", "adjourn_time": "09:00"})
-    answer = (await bot.post(press))["value"]
+    answer = (await bot.post(press)).body["value"]
     assert f"Utsatt – fortsetter {WHEN}" in all_text(answer)
     assert "Digikoken er utsatt." in all_text(answer)
-    redelivered = (await bot.post(press))["value"]  # Teams redelivers: the same answer
+    redelivered = (await bot.post(press)).body["value"]  # Teams redelivers: the same answer
     assert "Digikoken er utsatt." in all_text(redelivered)
     tver = await redis.hget(keys.meta(sid), "tver")
     again = await bot.click(HOST, adjourn, {"adjourn_date": "2026-12-03", "adjourn_time": "09:00"})

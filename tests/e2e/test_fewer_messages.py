@@ -14,7 +14,7 @@ KARI = Person("Kari Innbygger")
 
 async def test_a_participants_slip_gets_one_short_line(bot: Bot) -> None:
     await bot.say(HOST, "start Bedre skolevei")
-    await bot.settled("Nå: Innsjekk")
+    await bot.session_shows("Nå: Innsjekk")
     cards_before = len(bot.connector.cards("send"))
     await bot.say(KARI, "neste")
     await bot.wait_text("Det er bare verten som kan gjøre det.")
@@ -30,11 +30,11 @@ async def test_the_hosts_own_card_offers_check_in_only_during_check_in(bot: Bot)
     await bot.say(HOST, "start Bedre skolevei")
     form = await bot.click(HOST, actions(bot.session_card())["join.open"])
     await bot.click(HOST, actions(form)["join.confirm"], {"role": "employee"})
-    await bot.settled("Sjekket inn: 1")
+    await bot.session_shows("Sjekket inn: 1")
     host = await bot.host_view(HOST)
     assert [a["title"] for a in host["actions"]][0] == "Endre innsjekk"
     await bot.say(HOST, "neste")
-    await bot.settled("Nå: Forventninger")
+    await bot.session_shows("Nå: Forventninger")
     host = await bot.host_view(HOST)
     titles = [a["title"] for a in host["actions"]]
     assert "Sjekk inn" not in titles and "Endre innsjekk" not in titles
@@ -45,7 +45,7 @@ async def test_the_time_up_card_answers_on_itself(bot: Bot, clock: FakeClock) ->
     """The host's press is answered on the time-up card itself, in its done state."""
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(HOST, "neste")
-    await bot.settled("Nå: Forventninger")
+    await bot.session_shows("Nå: Forventninger")
     clock.advance(10 * 60)
     prompt = await bot.wait_card("Tiden er ute for «Forventninger».")
     assert {a["data"].get("card") for a in prompt["actions"]} == {"timeup"}

@@ -41,7 +41,7 @@ async def to_actions(bot: Bot) -> dict[str, Any]:
         if "fase: Tiltak" in [t for t in bot.connector.texts() if "fase: " in t][-1]:
             break
         await bot.say(HOST, "neste")
-    await bot.settled("Nå: Tiltak")
+    await bot.session_shows("Nå: Tiltak")
     host = await bot.host_view(HOST)
     return await bot.click(HOST, actions(host)["action.open"])
 
@@ -114,7 +114,7 @@ def host_card(bot: Bot) -> dict[str, Any] | None:
 
 def in_chat(bot: Bot) -> Bot:
     """The same app, driven from someone's 1:1 chat with the bot (where follow-ups arrive)."""
-    return Bot(bot.client, bot.connector, Conversation(bot.place.service_url, kind="personal"))
+    return bot.at(Conversation(bot.place.service_url, kind="personal"))
 
 
 async def test_owners_get_follow_ups_and_answer_them(bot: Bot, redis: Redis) -> None:
@@ -151,10 +151,10 @@ async def test_owners_get_follow_ups_and_answer_them(bot: Bot, redis: Redis) -> 
         assert "Bare den som er ansvarlig" in all_text(refused)
         assert "Male fotgjengerfelt" not in all_text(refused)
     activity = chat.place.invoke(ANNE, actions(anne)["followup.done"])
-    done = (await chat.post(activity))["value"]
+    done = (await chat.post(activity)).body["value"]
     assert "Tiltaket er markert som ferdig" in all_text(done)
     assert "followup.done" not in actions(done)
-    again = (await chat.post(activity))["value"]  # Teams redelivers the same click
+    again = (await chat.post(activity)).body["value"]  # Teams redelivers the same click
     assert again == done
     twice = await chat.click(ANNE, actions(anne)["followup.done"])  # a second press
     assert "allerede markert som ferdig" in all_text(twice)

@@ -28,7 +28,7 @@ async def to_groups(bot: Bot, people: list[Person] = PEOPLE, roles: list[str] = 
         )
     for _ in range(3):  # pitch, ideas, groups question 1
         await bot.say(HOST, "neste")
-    await bot.settled("Spørsmål 1")
+    await bot.session_shows("Spørsmål 1")
 
 
 def boards(bot: Bot) -> dict[int, Any]:
@@ -74,7 +74,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     assert sizes == [4, 4, 5] and HOST.uid not in str(members)
     for group in members.values():  # every group has a citizen representative
         assert sum("Citizen" in p.name for p in group) == 1
-    session = all_text(await bot.settled("Grupper (3)"))
+    session = all_text(await bot.session_shows("Grupper (3)"))
     assert "Grupper (3) – hver gruppe har sin egen tråd" in session
 
     form = forms(bot, 1)
@@ -105,7 +105,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     assert "Bare medlemmene" in all_text(outsider)
 
     await bot.say(HOST, "neste")  # question 2
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     form2 = forms(bot, 2)
     for text in ("Gåbuss", "Fartsdumper", "Lys i kryss", "Skolepatrulje"):
         await bot.click(one, form2[1][1], {"input": text})
@@ -146,7 +146,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     text = all_text(first)
     assert "Barrierer" in text and "For mange biler ved skolen" in text
     assert "Gruppas topp 3" in text and "1. Gåbuss" in text and "Skolepatrulje" not in text
-    await bot.settled("Gruppe 1 av 3 presenterer nå.")
+    await bot.session_shows("Gruppe 1 av 3 presenterer nå.")
     tied = await bot.connector.wait_for(
         lambda: "står likt" in all_text(boards(bot)[2][1]) and boards(bot)[2][1]
     )
@@ -165,7 +165,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     await bot.say(HOST, "neste")
     await bot.wait_card("Gruppe 3 av 3 presenterer")
     await bot.say(HOST, "neste")
-    await bot.settled("Nå: Prioritering")
+    await bot.session_shows("Nå: Prioritering")
     vote = all_text(await bot.wait_card("Prioritering: gi stemmene dine"))
     for text in ("Gåbuss", "Alfa", "Beta", "Delta"):  # every group's top 3 is in the vote
         assert text in vote, text
@@ -205,7 +205,7 @@ async def test_group_chat_late_joiner_and_host_move(bot: Bot) -> None:
     await bot.post(bot.place.message(people[2], f"flytt <at>{late.name}</at> 1", mentions=(late,)))
     assert sum("bare verten" in t for t in bot.connector.texts()) == 1
     await bot.say(HOST, "neste")  # question 2: the groups vote, so nobody moves now
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     await bot.post(bot.place.message(HOST, f"flytt <at>{late.name}</at> 2", mentions=(late,)))
     await bot.wait_text("Ikke mens gruppene stemmer")
     assert not any("er flyttet til gruppe 2" in t for t in bot.connector.texts())
@@ -241,8 +241,8 @@ async def test_each_question_has_its_own_card_and_the_one_before_stays_readable(
     await bot.wait_text(f"{cohost.name} er nå medvert")
     for _ in range(3):
         await bot.say(HOST, "neste")
-    await bot.settled("Spørsmål 1")
-    card = await bot.settled("Gruppe 1 (")  # the groups, once made, on the shared card
+    await bot.session_shows("Spørsmål 1")
+    card = await bot.session_shows("Gruppe 1 (")  # the groups, once made, on the shared card
     groups_shown = [t for t in all_text(card).splitlines() if t.startswith("Gruppe ")]
     # a checked-in co-host is in a group like anyone
     assert any(cohost.name in line for line in groups_shown), groups_shown
@@ -268,7 +268,7 @@ async def test_each_question_has_its_own_card_and_the_one_before_stays_readable(
     await bot.click(writer, actions(one.card)["group.input"], {"input": "Mørke krysningspunkt"})
 
     await bot.say(HOST, "neste")  # question 2: its own board in the same thread
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     second = await bot.connector.wait_for(
         lambda: next(
             (

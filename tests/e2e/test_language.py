@@ -29,26 +29,26 @@ def checkin_card(bot: Bot) -> dict[str, Any]:
 
 async def test_a_change_of_language_carries_the_template_texts_and_the_cards(bot: Bot) -> None:
     await bot.say(HOST, "start Bedre skolevei")
-    await bot.settled("Nå: Innsjekk")
+    await bot.session_shows("Nå: Innsjekk")
     assert "Sjekk inn" in all_text(checkin_card(bot))
 
     await bot.say(HOST, "språk nn")
     said = await bot.wait_text("Digikoken brukar no")
     assert said == "Digikoken brukar no nynorsk."  # language names are lower case in Norwegian
-    card = await bot.settled("No: Innsjekk")
+    card = await bot.session_shows("No: Innsjekk")
     assert card["lang"] == "nn"
     await bot.connector.wait_for(lambda: checkin_card(bot)["lang"] == "nn")
 
     await bot.say(HOST, "neste")
     await bot.say(HOST, "neste")
     await bot.say(HOST, "neste")
-    card = await bot.settled("Spørsmål 1")
+    card = await bot.session_shows("Spørsmål 1")
     text = all_text(card)
     assert "Noter alle innspel, og sorter dei i kategoriar." in text  # the template, in nn
     assert "Barrierar, Suksessfaktorar" in text
 
     await bot.say(HOST, "language en")
-    card = await bot.settled("Question 1")
+    card = await bot.session_shows("Question 1")
     assert "Note every input, then sort them into categories." in all_text(card)
     assert "Barriers, Success factors" in all_text(card)
     assert "The Digikok now uses English." in bot.connector.texts()
@@ -64,21 +64,21 @@ async def test_what_the_host_typed_stays_as_typed(bot: Bot) -> None:
         actions(setup_card)["setup.save"],
         {"topic": "Skolevei", "q1": "Hva hindrer barna i å gå?", "categories": "Trygt, Utrygt"},
     )
-    await bot.settled("Nå: Innsjekk")
+    await bot.session_shows("Nå: Innsjekk")
     await bot.say(HOST, "språk en")
-    await bot.settled("Now: Check-in")
+    await bot.session_shows("Now: Check-in")
     for _ in range(3):
         await bot.say(HOST, "next")
-    card = await bot.settled("Question 1")
+    card = await bot.session_shows("Question 1")
     assert "Hva hindrer barna i å gå?" in all_text(card)  # the host's own words
     assert "Trygt, Utrygt" in all_text(card)
 
 
 async def test_commands_inside_a_session_answer_in_its_language(bot: Bot) -> None:
     await bot.say(HOST, "start Bedre skolevei")
-    await bot.settled("Nå: Innsjekk")
+    await bot.session_shows("Nå: Innsjekk")
     await bot.say(HOST, "språk nn")
-    await bot.settled("No: Innsjekk")
+    await bot.session_shows("No: Innsjekk")
     english = dataclasses.replace(bot.place, locale="en-US")
     await bot.post(english.message(KARI, "help"))
     help_card = await bot.wait_card("slik gjer du")

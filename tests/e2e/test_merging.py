@@ -53,7 +53,7 @@ async def to_prep(bot: Bot) -> dict[str, Any]:
         await bot.click(VOTERS[n % len(VOTERS)], submit, {"idea": text})
     for _ in range(3):  # groups 1 and 2, presentations: the vote is next
         await bot.say(HOST, "neste")
-    await bot.settled("Nå: Presentasjoner")
+    await bot.session_shows("Nå: Presentasjoner")
     host = await bot.host_view(HOST)
     return await bot.click(HOST, actions(host)["vote.prepare"])
 
@@ -181,7 +181,7 @@ async def test_many_ideas_keep_the_prep_card_small(bot: Bot) -> None:
         await bot.click(VOTERS[n % len(VOTERS)], submit, {"idea": text[:900]})
     for _ in range(3):
         await bot.say(HOST, "neste")
-    await bot.settled("Nå: Presentasjoner")
+    await bot.session_shows("Nå: Presentasjoner")
     host = await bot.host_view(HOST)
     prep = await bot.click(HOST, actions(host)["vote.prepare"])
     assert groups(prep) and small(prep)
@@ -195,7 +195,7 @@ async def test_merging_already_during_the_idea_round(bot: Bot) -> None:
     submit = await bot.idea_submit()
     for n, text in enumerate(IDEAS[:4]):
         await bot.click(VOTERS[n], submit, {"idea": text})
-    await bot.settled("Nå: Idémyldring")
+    await bot.session_shows("Nå: Idémyldring")
     host = await bot.host_view(HOST)
     early = await bot.click(HOST, {**actions(host)["phase.next"], "action": "vote.prepare"})
     assert buttons(early, "vote.toggle") == [] and "vote.add" not in actions(early)
@@ -205,7 +205,7 @@ async def test_merging_already_during_the_idea_round(bot: Bot) -> None:
     assert "Slått sammen." in all_text(merged)
     for _ in range(3):
         await bot.say(HOST, "neste")
-    await bot.settled("Nå: Presentasjoner")
+    await bot.session_shows("Nå: Presentasjoner")
     prep = await bot.click(HOST, actions(await bot.host_view(HOST))["vote.prepare"])
     assert "Ideer til avstemningen (2 av 2)" in all_text(prep)
     assert "slått sammen med 2 like ideer" in all_text(prep) and groups(prep) == []
@@ -226,9 +226,9 @@ async def test_a_groups_top_three_merges_like_an_idea(bot: Bot) -> None:
     await bot.click(PEOPLE[0], submit, {"idea": "Bedre belysning langs skoleveien"})
     await bot.click(PEOPLE[1], submit, {"idea": "Gåbuss til skolen"})
     await bot.say(HOST, "neste")  # groups, question 1
-    await bot.settled("Spørsmål 1")
+    await bot.session_shows("Spørsmål 1")
     await bot.say(HOST, "neste")  # question 2
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     first = next(
         c.body["activity"]["attachments"][0]["content"]
         for c in bot.connector.of("create")
@@ -246,7 +246,7 @@ async def test_a_groups_top_three_merges_like_an_idea(bot: Bot) -> None:
             await bot.click(member, vote)
     for _ in range(3):  # presentations: groups 1, 2 and 3; the vote is next
         await bot.say(HOST, "neste")
-    await bot.settled("Gruppe 3 av 3 presenterer nå.")
+    await bot.session_shows("Gruppe 3 av 3 presenterer nå.")
     prep = await bot.click(HOST, actions(await bot.host_view(HOST))["vote.prepare"])
     lights = next(b for b in buttons(prep, "merge.group") if "1" in b["ids"].split(","))
     ids = lights["ids"].split(",")

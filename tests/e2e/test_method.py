@@ -10,10 +10,10 @@ from redis.asyncio import Redis
 
 from bot.web import create_app
 from tests.e2e.conftest import Bot, app_config
-from tests.fakes.activities import Person
+from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, all_text, inputs
 from tests.fakes.clock import FakeClock
-from tests.fakes.connector import Connector
+from tests.harness.connector import Connector
 
 HOST = Person("Hanne Vert")
 PER = Person("Per Medvert")
@@ -33,7 +33,7 @@ async def check_in_everyone(bot: Bot) -> None:
     form = await bot.click(KARI, join)
     for person, role in PEOPLE:
         await bot.click(person, actions(form)["join.confirm"], {"role": role})
-    await bot.settled(f"Sjekket inn: {len(PEOPLE)}")
+    await bot.session_shows(f"Sjekket inn: {len(PEOPLE)}")
 
 
 def count(bot: Bot, fragment: str) -> int:
@@ -71,7 +71,7 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     assert "phase.next" not in actions(participant)  # participants never get host buttons
 
     await bot.click(HOST, actions(host)["phase.next"])
-    card = await bot.settled("Nå: Forventninger")
+    card = await bot.session_shows("Nå: Forventninger")
     assert "Tiden er ute kl. {{TIME(2026-12-01T10:10:00Z)}}" in all_text(card)
 
     clock.advance(9 * 60)
@@ -82,13 +82,13 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     assert "bare verten" in all_text(refused).lower()
     extended = await bot.click(HOST, actions(prompt)["timer.extend"])
     assert "Dere fikk 5 minutter til." in all_text(extended)
-    await bot.settled("{{TIME(2026-12-01T10:15:00Z)}}")
+    await bot.session_shows("{{TIME(2026-12-01T10:15:00Z)}}")
     clock.advance(5 * 60)
     await bot.connector.wait_for(lambda: len(timeup_cards(bot)) == 2)
     assert count(bot, "1 min igjen av «Forventninger».") == 2  # once per timebox
     stale = await bot.click(HOST, actions(timeup_cards(bot)[0])["phase.next"])
     assert "tidligere fase" not in all_text(stale)  # same rev: the first prompt still works
-    await bot.settled("Nå: Idémyldring")
+    await bot.session_shows("Nå: Idémyldring")
     again = await bot.click(HOST, actions(timeup_cards(bot)[1])["phase.next"])
     assert "tidligere fase" in all_text(again)  # a double press moves the session once
     assert count(bot, "Ny fase: Idémyldring.") == 1
@@ -96,34 +96,34 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     submit = await bot.idea_submit()
     for person, _ in PEOPLE:
         await bot.click(person, submit, {"idea": f"Idé fra {person.name.split()[1]}"})
-    await bot.settled("Ideer sendt inn: 6")
+    await bot.session_shows("Ideer sendt inn: 6")
     await bot.say(HOST, "pause")
     await bot.wait_text("Tiden står på pause.")
-    await bot.settled("Tiden står på pause (10 min igjen).")
+    await bot.session_shows("Tiden står på pause (10 min igjen).")
     clock.advance(30 * 60)
     await bot.say(HOST, "fortsett")
     await bot.wait_text("Tiden går igjen.")
-    card = await bot.settled("{{TIME(2026-12-01T10:55:00Z)}}")  # 10:45 + the 10 minutes left
+    card = await bot.session_shows("{{TIME(2026-12-01T10:55:00Z)}}")  # 10:45 + the 10 minutes left
     assert len(timeup_cards(bot)) == 2  # the paused timer never fired
 
     await bot.say(HOST, "neste")
-    card = await bot.settled("Spørsmål 1")
+    card = await bot.session_shows("Spørsmål 1")
     assert "Noter alle innspill, og sorter dem i kategorier." in all_text(card)
     assert "Kategorier: Barrierer, Suksessfaktorer" in all_text(card)
     await bot.say(HOST, "neste")
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     await bot.say(HOST, "tilbake")
-    await bot.settled("Spørsmål 1")
+    await bot.session_shows("Spørsmål 1")
     await bot.say(HOST, "NESTE")
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     await bot.say(HOST, "neste")
-    await bot.settled("Nå: Presentasjoner")
+    await bot.session_shows("Nå: Presentasjoner")
     for group in (2, 3):  # six people make three groups: each presents in turn
         await bot.say(HOST, "neste")
-        await bot.settled(f"Gruppe {group} av 3 presenterer nå.")
+        await bot.session_shows(f"Gruppe {group} av 3 presenterer nå.")
     for phase in ("Prioritering", "Tiltak"):
         await bot.say(HOST, "neste")
-        card = await bot.settled(f"Nå: {phase}")
+        card = await bot.session_shows(f"Nå: {phase}")
     assert "Tiden er ute kl." not in all_text(card)  # actions: untimed
     await bot.say(HOST, "neste")
     summary = await bot.wait_card("Oppsummering av Digikok")
@@ -211,21 +211,21 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     await check_in_everyone(bot)
 
     await bot.say(HOST, "neste")
-    await bot.settled("Nå: Forventninger")
+    await bot.session_shows("Nå: Forventninger")
     clock.advance(2 * 60)
-    card = await bot.settled("Spørsmål 1")  # auto-advanced, no prompt
+    card = await bot.session_shows("Spørsmål 1")  # auto-advanced, no prompt
     assert "barrierer og suksessfaktorer" in all_text(card)
     clock.advance(14 * 60)
     await bot.wait_text("1 min igjen av «Gruppearbeid».")
     clock.advance(60)
-    await bot.settled("Spørsmål 2")
+    await bot.session_shows("Spørsmål 2")
     clock.advance(15 * 60)
-    await bot.settled("Nå: Presentasjoner")
+    await bot.session_shows("Nå: Presentasjoner")
     for group in (2, 3):  # each group's presentation has its own timebox
         clock.advance(10 * 60)
-        await bot.settled(f"Gruppe {group} av 3 presenterer nå.")
+        await bot.session_shows(f"Gruppe {group} av 3 presenterer nå.")
     clock.advance(10 * 60)
-    await bot.settled("Nå: Tiltak")
+    await bot.session_shows("Nå: Tiltak")
     clock.advance(60 * 60)  # untimed: nothing more happens
     await bot.say(HOST, "status")
     await bot.wait_text("fase: Tiltak")
@@ -250,7 +250,7 @@ async def test_problems_first_settings_cohost_skip_back_language(
     )
     saved = await bot.click(HOST, actions(applied)["setup.save"], {})
     assert "Innstillingene er lagret." in all_text(saved)
-    card = await bot.settled("Prioritering 2")
+    card = await bot.session_shows("Prioritering 2")
     assert "Prioritering 1" in all_text(card)
 
     await check_in_everyone(bot)
@@ -261,21 +261,21 @@ async def test_problems_first_settings_cohost_skip_back_language(
     await bot.say(KARI, "neste")
     await bot.wait_text("Det er bare verten som kan gjøre det.")
     await bot.say(PER, "neste")
-    await bot.settled("Nå: Forventninger")
+    await bot.session_shows("Nå: Forventninger")
     await bot.say(PER, "forleng 3")
     await bot.wait_text("Dere fikk 3 minutter til.")
-    await bot.settled("{{TIME(2026-12-01T10:13:00Z)}}")
+    await bot.session_shows("{{TIME(2026-12-01T10:13:00Z)}}")
     await bot.say(PER, "forleng mange")
     await bot.wait_text("Skriv antall minutter som et helt tall fra 1 til 120")
     await bot.say(HOST, "hopp over")  # skips the idea round
-    card = await bot.settled("Nå: Prioritering")
+    card = await bot.session_shows("Nå: Prioritering")
     assert "Du har 3 stemmer og kan gi høyst 2 til én idé." in all_text(card)
     await bot.say(HOST, "tilbake")
-    await bot.settled("Nå: Idémyldring")
+    await bot.session_shows("Nå: Idémyldring")
     await bot.idea_submit()
     await bot.say(HOST, "språk en")
     await bot.wait_text("The Digikok now uses English.")
-    await bot.settled("Now: Idea round")
+    await bot.session_shows("Now: Idea round")
     roster = await bot.click(HOST, actions(await bot.host_view(HOST))["cohost.open"])
     assert "Checked in (6)" in all_text(roster) and "Kari Innbygger" in all_text(roster)
     await bot.say(HOST, "innstillinger")
@@ -292,21 +292,19 @@ async def test_a_timer_fires_after_a_restart(
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
-    connector: tuple[Connector, str],
+    connector: Connector,
+    place: Conversation,
     clock: FakeClock,
 ) -> None:
     """Timers live in Redis: an app that was down when one fell due runs it when it is back."""
-    from tests.fakes.activities import Conversation
-
-    fake, url = connector
     first = await aiohttp_client(create_app(app_config(redis_url, tmp_path), clock=clock))
-    bot = Bot(first, fake, Conversation(service_url=url))
+    bot = Bot.in_process(first, connector, place)
     await bot.say(HOST, "start Omstart")
     await bot.say(HOST, "neste")
     await first.close()  # the only replica stops; the pitch's timers are in Redis
     clock.advance(11 * 60)
     second = await aiohttp_client(create_app(app_config(redis_url, tmp_path), clock=clock))
-    bot = Bot(second, fake, bot.place)
+    bot = Bot.in_process(second, connector, bot.place)
     await bot.wait_card("Tiden er ute for «Forventninger».")
     assert count(bot, "1 min igjen av «Forventninger».") == 1  # late, but once
 
@@ -318,7 +316,7 @@ async def test_a_time_up_prompt_the_connector_refused_for_a_while_still_arrives(
     runs again after its lease and the prompt goes out, once."""
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(HOST, "neste")
-    await bot.settled("Nå: Forventninger")
+    await bot.session_shows("Nå: Forventninger")
     clock.advance(9 * 60)
     await bot.wait_text("1 min igjen av «Forventninger».")
     bot.connector.failures.extend([("send", 503, {"Retry-After": "0"})] * 5)

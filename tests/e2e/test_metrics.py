@@ -121,13 +121,13 @@ async def run_session(bot: Bot, clock: FakeClock, metrics_port: int) -> Samples:
         KARI, actions(form)["join.confirm"], {"role": "citizen", "department": DEPARTMENT}
     )
     await bot.click(OLE, actions(form)["join.confirm"], {"role": "employee"})
-    await bot.settled("Sjekket inn: 2")
+    await bot.session_shows("Sjekket inn: 2")
     await bot.click(HOST, actions(host_view)["phase.next"])  # → pitch
     await bot.say(HOST, "neste")  # → idea round
     submit = await bot.idea_submit()
     for person, idea in zip((KARI, KARI, OLE), IDEAS, strict=True):
         await bot.click(person, submit, {"idea": idea})
-    await bot.settled("Ideer sendt inn: 3")
+    await bot.session_shows("Ideer sendt inn: 3")
     during, _ = await scrape(metrics_port)
     clock.advance(11 * 60)  # past the idea round's end: the reminder, then the time-up prompt
     await bot.wait_card("Tiden er ute for «Idémyldring».")

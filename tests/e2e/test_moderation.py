@@ -87,7 +87,7 @@ async def test_a_hidden_idea_leaves_cards_vote_and_summary_and_names_nobody(
     mine = await bot.click(AUTHOR, submit, {"idea": "Gåbuss fra Nordnes"})
     await bot.click(voters[0], submit, {"idea": "Flere fotgjengerfelt"})
     await bot.click(voters[1], submit, {"idea": "Lavere fart ved skolen"})
-    await bot.settled("Ideer sendt inn: 4")
+    await bot.session_shows("Ideer sendt inn: 4")
     assert "3 av 5 har sendt inn ideer" in all_text(bot.session_card())
 
     # Only hosts may moderate, and the list names no author
@@ -101,7 +101,7 @@ async def test_a_hidden_idea_leaves_cards_vote_and_summary_and_names_nobody(
     assert "Skjult (1)" in all_text(hidden)
     again = await bot.click(HOST, row_for(listing, ABUSE, "moderate.hide"))  # a stale list
     assert "allerede skjult" in all_text(again)
-    await bot.settled("Ideer sendt inn: 3")
+    await bot.session_shows("Ideer sendt inn: 3")
 
     # The author alone sees, on their own card, that the host hid it
     own = await bot.click(AUTHOR, submit, {"idea": "Trygg sykkelparkering"})
@@ -170,7 +170,7 @@ async def test_a_hidden_idea_leaves_cards_vote_and_summary_and_names_nobody(
 async def test_readiness_counts_thirty_concurrent_people_exactly(bot: Bot) -> None:
     await bot.say(HOST, "start Bedre skolevei")
     await check_in(bot, OTHERS)
-    await bot.settled("Sjekket inn: 30")
+    await bot.session_shows("Sjekket inn: 30")
     await bot.say(HOST, "neste")
     await bot.say(HOST, "neste")  # → the idea round
     submit = await bot.idea_submit()
@@ -180,14 +180,14 @@ async def test_readiness_counts_thirty_concurrent_people_exactly(bot: Bot) -> No
         *(bot.click(p, submit, {"idea": f"Idé fra {p.name}"}) for p in OTHERS[:24]),
         *(bot.click(p, submit, {"idea": f"Enda en fra {p.name}"}) for p in OTHERS[:6]),
     )
-    shown = await bot.settled("24 av 30 har sendt inn ideer")
+    shown = await bot.session_shows("24 av 30 har sendt inn ideer")
     assert "Deltaker" not in all_text(shown)  # counts, never names
     form = await bot.click(late, actions(bot.session_card())["join.open"])
     await bot.click(late, actions(form)["join.confirm"], {"role": "student"})
-    await bot.settled("25 av 31 har sendt inn ideer")
+    await bot.session_shows("25 av 31 har sendt inn ideer")
     assert next_label(await bot.host_view(HOST)) == "Neste: Gruppearbeid"
     await asyncio.gather(*(bot.click(p, submit, {"idea": "Siste"}) for p in OTHERS[24:]))
-    await bot.settled("31 av 31 har sendt inn ideer")
+    await bot.session_shows("31 av 31 har sendt inn ideer")
     assert next_label(await bot.host_view(HOST)) == "Alle er ferdige: videre til Gruppearbeid"
     await bot.wait_text("Alle som har sjekket inn, har sendt inn en idé.")
     await bot.click(OTHERS[0], submit, {"idea": "Etternøler"})

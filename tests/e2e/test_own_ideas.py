@@ -28,7 +28,7 @@ async def test_an_author_edits_and_withdraws_their_own_ideas(bot: Bot, redis: Re
     await bot.click(KARI, submit, {"idea": "Gåbus til skolen"})
     card = await bot.click(KARI, submit, {"idea": "Flere fotgjengerfelt"})
     await bot.click(OLA, submit, {"idea": "Lavere fart"})
-    await bot.settled("Ideer sendt inn: 3")
+    await bot.session_shows("Ideer sendt inn: 3")
     edits, withdraws = own(card, "idea.edit"), own(card, "idea.withdraw")
     assert len(edits) == 2 and len(withdraws) == 2  # only on the author's own answer
 
@@ -47,7 +47,7 @@ async def test_an_author_edits_and_withdraws_their_own_ideas(bot: Bot, redis: Re
     gone = await bot.click(KARI, withdraws[1])
     assert "Ideen din er trukket tilbake." in all_text(gone)
     assert "Flere fotgjengerfelt" not in all_text(gone)
-    await bot.settled("Ideer sendt inn: 2")
+    await bot.session_shows("Ideer sendt inn: 2")
     texts = [v for v in (await redis.hgetall(keys.ideas(submit["sid"]))).values()]
     assert not any("fotgjengerfelt" in t for t in texts) and any("Gåbuss" in t for t in texts)
     again = await bot.click(KARI, withdraws[1])

@@ -53,7 +53,7 @@ async def run_session(bot: Bot) -> dict[str, Any]:
         await bot.click(person, vote[ids[1] + "1"])
     await bot.click(PEOPLE[0], vote[ids[0] + "1"])
     await bot.say(HOST, "neste")  # → actions
-    await bot.settled("Nå: Tiltak")
+    await bot.session_shows("Nå: Tiltak")
     host = await bot.host_view(HOST)
     return await bot.click(HOST, actions(host)["action.open"])
 
@@ -303,7 +303,7 @@ async def test_without_a_public_address_the_host_is_told_instead_of_a_dead_link(
     """Issue 16: no PUBLIC_BASE_URL means links to http://localhost:<port>, which open for
     nobody in Teams. The host hears why, and no link is sent."""
     await bot.say(HOST, "start Bedre skolevei")
-    await bot.settled("Nå: Innsjekk")
+    await bot.session_shows("Nå: Innsjekk")
     await bot.say(HOST, "eksport")
     await bot.wait_text("PUBLIC_BASE_URL er ikke satt")
     assert not [c for c in bot.connector.cards() if "Eksport av Digikoken" in all_text(c)]

@@ -60,9 +60,9 @@ async def test_a_stored_idea_is_answered_received_when_drawing_the_card_fails(
     monkeypatch.setattr(idea_round, "build", broken)  # anything after the write fails
     click = bot.place.invoke(VOTERS[0], submit, {"idea": "Gåbuss hver morgen"})
     answer = await bot.post(click)
-    assert "Ideen din er mottatt" in all_text(answer["value"])
+    assert "Ideen din er mottatt" in all_text(answer.body["value"])
     assert await redis.hlen(keys.ideas(submit["sid"])) == 1
     # Teams redelivers the same click: the same true answer, and nothing stored twice
     again = await bot.post(click)
-    assert "Ideen din er mottatt" in all_text(again["value"])
+    assert "Ideen din er mottatt" in all_text(again.body["value"])
     assert await redis.hlen(keys.ideas(submit["sid"])) == 1

@@ -153,7 +153,7 @@ async def test_hosts_choose_what_is_voted_on_before_the_round_opens(bot: Bot) ->
         await bot.click(VOTERS[n], submit, {"idea": text})
     for _ in range(3):  # groups 1 and 2, presentations: the vote is next
         await bot.say(HOST, "neste")
-    await bot.settled("Nå: Presentasjoner")
+    await bot.session_shows("Nå: Presentasjoner")
     host = await bot.host_view(HOST)
     prep = await bot.click(HOST, actions(host)["vote.prepare"])
     assert "Ideer til avstemningen (3 av 3)" in all_text(prep)

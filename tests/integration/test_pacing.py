@@ -22,18 +22,9 @@ from bot.store.pacing import (
     Booking,
     ConversationPacer,
 )
+from tests.harness.connector import peak
 
 CHANNEL = "19:c0ffee@thread.tacv2;messageid=1700000000000"
-
-
-def peak(stamps: list[int], window_ms: int) -> int:
-    """Most stamps in any half-open interval [t, t + window): the sliding-window count."""
-    stamps, best, lo = sorted(stamps), 0, 0
-    for hi, stamp in enumerate(stamps):
-        while stamp - stamps[lo] >= window_ms:
-            lo += 1
-        best = max(best, hi - lo + 1)
-    return best
 
 
 def assert_windows_hold(slots: list[int], guard_ms: int = GUARD_MS) -> None:
