@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from bot.domain.phases import MAX_MINUTES, Agenda, check_agenda
@@ -16,14 +17,9 @@ from bot.domain.refusal import Refusal
 from bot.domain.text import clean_text
 
 LANGUAGE_CODES = ("nb", "nn", "en")
-TEXT_LIMITS: Mapping[str, int] = {
-    "topic": 200,
-    "need": 1000,
-    "pitchers": 300,
-    "q1": 500,
-    "q2": 500,
-    "idea_prompt": 300,
-}
+TEXT_LIMITS: Mapping[str, int] = MappingProxyType(
+    {"topic": 200, "need": 1000, "pitchers": 300, "q1": 500, "q2": 500, "idea_prompt": 300}
+)
 MAX_GROUPS = 12
 NUMBER_CHARS = 12  # a setup number is short; longer is refused unread
 MAX_CATEGORIES = 8

@@ -26,7 +26,8 @@ from bot.service.ports import Actor, Card, ConvRef
 from bot.service.records import history
 from bot.service.session import adjournment, commands, hosts, setup
 from bot.service.session import clicks as session_clicks
-from bot.service.turn import Click
+from bot.service.session.commands import Guard
+from bot.service.turn import Click, Typed
 from bot.service.views import conv_ref, member_tag, shared_view
 from bot.service.voting import clicks as vote_clicks
 from bot.service.voting import rounds
@@ -37,33 +38,41 @@ from cards.views import Notice
 
 logger = logging.getLogger(__name__)
 
-CommandHandler = Callable[[Deps, Actor, str], Awaitable[None]]
+TypedHandler = Callable[[Deps, Typed], Awaitable[None]]
 ActionHandler = Callable[[Deps, Click], Awaitable[Card]]
 # A hot path that does the route's checks itself, in its one round trip (issue 13)
 DirectHandler = Callable[[Deps, Actor, dict[str, Any]], Awaitable[Card]]
 
-COMMANDS: Mapping[Verb, CommandHandler] = MappingProxyType(
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    handler: TypedHandler
+    guard: Guard = Guard.ANYONE  # what must hold first; commands.admit answers if not
+
+
+COMMANDS: Mapping[Verb, Command] = MappingProxyType(
     {
-        Verb.START: commands.start,
-        Verb.SETUP: commands.open_setup,
-        Verb.HELP: commands.help_,
-        Verb.STATUS: commands.status,
-        Verb.NEXT: commands.next_,
-        Verb.BACK: commands.back,
-        Verb.SKIP: commands.skip,
-        Verb.EXTEND: commands.extend,
-        Verb.PAUSE: commands.pause,
-        Verb.RESUME: commands.resume,
-        Verb.ADJOURN: adjournment.adjourn_command,
-        Verb.COHOST: commands.cohost,
-        Verb.LANGUAGE: commands.language,
-        Verb.END: commands.end,
-        Verb.GROUPS: group_commands.show,
-        Verb.MOVE: group_commands.move,
-        Verb.EXPORT: history.export_,
-        Verb.HISTORY: history.history,
-        Verb.DELETE: history.delete,
-        Verb.UNKNOWN: commands.unknown,
+        Verb.START: Command(commands.start),
+        Verb.SETUP: Command(commands.open_setup, Guard.HOST),
+        Verb.HELP: Command(commands.help_),
+        Verb.STATUS: Command(commands.status),
+        Verb.NEXT: Command(commands.next_, Guard.HOST),
+        Verb.BACK: Command(commands.back, Guard.HOST),
+        Verb.SKIP: Command(commands.skip, Guard.HOST),
+        Verb.EXTEND: Command(commands.extend, Guard.HOST),
+        Verb.PAUSE: Command(commands.pause, Guard.HOST),
+        Verb.RESUME: Command(commands.resume, Guard.HOST_ANYTIME),
+        Verb.ADJOURN: Command(adjournment.adjourn_command, Guard.HOST_ANYTIME),
+        Verb.COHOST: Command(commands.cohost, Guard.HOST),
+        Verb.LANGUAGE: Command(commands.language, Guard.HOST),
+        # any member may end a session whose hosts are all away; else it is a host's
+        Verb.END: Command(commands.end),
+        Verb.GROUPS: Command(group_commands.show),
+        Verb.MOVE: Command(group_commands.move, Guard.HOST),
+        Verb.EXPORT: Command(history.export_, Guard.HOST_RECORDS),
+        Verb.HISTORY: Command(history.history),
+        Verb.DELETE: Command(history.delete, Guard.HOST_RECORDS),
+        Verb.UNKNOWN: Command(commands.unknown),
     }
 )
 
@@ -152,12 +161,17 @@ class Service:
             logger.info("duplicate_activity_ignored")
             return  # Teams redelivered a message it got no answer to in time
         command = parse_command(text)
-        await COMMANDS[command.verb](self.deps, actor, command.arg)
+        entry = COMMANDS[command.verb]
+        typed = await commands.admit(self.deps, actor, command.arg, entry.guard)
+        if typed is not None:
+            await entry.handler(self.deps, typed)
         if actor.activity_id:
             await self.deps.store.turn_done(actor.conv_key, actor.activity_id)
 
     async def on_installed(self, actor: Actor) -> None:
-        await commands.help_(self.deps, actor, "", lead="help.welcome")
+        typed = await commands.admit(self.deps, actor, "", Guard.ANYONE)
+        assert typed is not None  # anyone is admitted
+        await commands.help_(self.deps, typed, lead="help.welcome")
 
     async def on_card_action(self, actor: Actor, data: object) -> Card:
         """The card this person sees after their click (the Action.Execute invoke answer)."""

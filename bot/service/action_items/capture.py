@@ -15,7 +15,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.voting import rank
 from bot.service.deps import Deps
 from bot.service.ports import Card
-from bot.service.turn import REFUSALS, Click, succeeded
+from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.voting import rounds
 from bot.store.keys import VOTE_ROUNDS
 from cards import action_items
@@ -155,12 +155,8 @@ async def save(deps: Deps, click: Click) -> Card:
         click.sid, click.actor.activity_id, click.tag, _item_id(click), item
     )
     if not succeeded(result):
-        key = (
-            "action.unknown_item"
-            if result == "unknown_item"
-            else REFUSALS.get(result, "action.limit" if result == "limit" else "error.generic")
-        )
-        return await _card(deps, click, draft=_typed(click), notice=Notice(key, good=False))
+        notice = refusal_notice(result, "action")
+        return await _card(deps, click, draft=_typed(click), notice=notice)
     await deps.outbox.mark(click.sid)
     return await _card(deps, click, notice=Notice("action.saved"))
 
@@ -170,11 +166,6 @@ async def remove(deps: Deps, click: Click) -> Card:
         click.sid, click.actor.activity_id, click.tag, _item_id(click), None
     )
     if not succeeded(result):
-        key = (
-            "action.unknown_item"
-            if result == "unknown_item"
-            else REFUSALS.get(result, "error.generic")
-        )
-        return await _card(deps, click, notice=Notice(key, good=False))
+        return await _card(deps, click, notice=refusal_notice(result, "action"))
     await deps.outbox.mark(click.sid)
     return await _card(deps, click, notice=Notice("action.removed"))

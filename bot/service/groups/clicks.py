@@ -17,26 +17,11 @@ from bot.service.deps import Deps
 from bot.service.groups import breakout
 from bot.service.groups.breakout import board_mark, board_view, part_of
 from bot.service.ports import Card
-from bot.service.turn import Click
+from bot.service.turn import Click, refusal_notice
 from bot.store.ballots import Cast
 from cards import groups as group_cards
 from cards.text import to_json
 from cards.views import BoardView, Notice
-
-REFUSED = {
-    "not_member": "groups.not_member",
-    "wrong_phase": "groups.closed",
-    "stale": "groups.closed",
-    "ended": "card.ended",
-    "gone": "card.gone",
-    "limit": "groups.limit",
-    "unknown_input": "groups.unknown_input",
-    "unknown_idea": "groups.unknown_input",
-    "no_votes_left": "groups.votes_spent",
-    "idea_full": "groups.votes_spent",
-    "none_here": "vote.none_here",
-    "bad_input": "vote.bad_input",
-}
 
 
 def _group(click: Click) -> int:
@@ -45,7 +30,7 @@ def _group(click: Click) -> int:
 
 
 def _refused(result: str) -> Notice:
-    return Notice(REFUSED.get(result, "error.generic"), good=False)
+    return refusal_notice(result, "groups")
 
 
 async def _may(deps: Deps, click: Click, group: int) -> bool:

@@ -11,14 +11,14 @@ from bot.domain.timers import is_whole
 from bot.i18n import language_for, translator
 from bot.service.deps import Deps
 from bot.service.groups.breakout import PARTS, as_groups, board_mark, part_of
-from bot.service.ports import Actor
 from bot.service.session import commands, hosts
+from bot.service.turn import Typed
 
 logger = logging.getLogger(__name__)
 
 
-async def show(deps: Deps, actor: Actor, arg: str) -> None:
-    session = await commands.current(deps, actor)
+async def show(deps: Deps, typed: Typed) -> None:
+    actor, session = typed.actor, typed.session
     t = translator(session.locale if session else language_for(actor.locale))
     count, placement = await deps.groups.placement(session.sid) if session else (0, {})
     if not session or not count:
@@ -39,11 +39,9 @@ async def show(deps: Deps, actor: Actor, arg: str) -> None:
     await deps.sender.send(actor.conv, text="\n".join(lines))
 
 
-async def move(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await commands.host_session(deps, actor)
-    if found is None:
-        return
-    session, t, _ = found
+async def move(deps: Deps, typed: Typed) -> None:
+    """`move @name <group>`: a host's, on a running session (its guard)."""
+    session, t, actor, arg = typed.hosted, typed.t, typed.actor, typed.arg
     number = arg.split()[-1] if arg.split() else ""
     if not actor.mentions or not is_whole(number, 3):
         await commands.reply(deps, actor, t, "groups.move_how")

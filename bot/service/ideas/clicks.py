@@ -125,15 +125,7 @@ def _idea_notice(deps: Deps, session: Session, code: str, decided: str | Refusal
         return Notice(decided.key, decided.params, good=False)
     if code in ("wrong_phase", "stale") and session.phase is not Phase.IDEAS:
         return Notice("ideas.over", good=False)
-    return refusal_notice(code, max=deps.rules.max_ideas_per_person)
-
-
-OWN_REFUSED = {
-    "not_yours": "idea.not_yours",
-    "hidden": "idea.hidden_no_edit",
-    "wrong_phase": "ideas.over",
-    "stale": "ideas.over",
-}
+    return refusal_notice(code, "idea", max=deps.rules.max_ideas_per_person)
 
 
 def idea_card(deps: Deps, view: IdeaView, t: Translator) -> Card:
@@ -165,10 +157,8 @@ async def _change_own(deps: Deps, click: Click, text: str) -> Card:
     if result.startswith("ok:"):
         logger.info("idea_changed", extra={"sid": click.sid, "how": result[3:]})
         said = Notice("idea.withdrawn" if result == "ok:withdrawn" else "idea.edited")
-    elif result in OWN_REFUSED:
-        said = Notice(OWN_REFUSED[result], good=False)
     else:
-        said = refusal_notice(result)
+        said = refusal_notice(result, "own_idea")
     return await _idea_card(deps, click, said)
 
 

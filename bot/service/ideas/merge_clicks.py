@@ -12,20 +12,10 @@ from bot.service.deps import Deps
 from bot.service.ideas.merging import current
 from bot.service.ports import Card
 from bot.service.session.clicks import view_card
-from bot.service.turn import REFUSALS, Click, succeeded
+from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.voting.clicks import _prep_card, merge_round
 from cards.views import Notice
 
-ANSWERS: Mapping[str, str] = MappingProxyType(
-    {
-        **REFUSALS,
-        "vote_open": "merge.vote_open",
-        "unknown": "merge.unknown",
-        "hidden": "merge.hidden",
-        "too_few": "merge.too_few",
-        "not_merged": "merge.not_merged",
-    }
-)
 DONE: Mapping[str, str] = MappingProxyType(
     {"merged": "merge.merged", "undone": "merge.undone", "apart": "merge.kept_apart"}
 )
@@ -47,7 +37,7 @@ async def _answer(deps: Deps, click: Click, result: str) -> Card:
     if succeeded(result):
         notice = Notice(DONE.get(result.rpartition(":")[2], "prep.saved"))
     else:
-        notice = Notice(ANSWERS.get(result, "error.generic"), good=False)
+        notice = refusal_notice(result, "merge")
     return await _prep_card(deps, click, 1, notice)
 
 

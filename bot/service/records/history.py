@@ -14,41 +14,19 @@ from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
 from bot.service.deps import Deps
-from bot.service.ports import Actor, Card
+from bot.service.ports import Card
 from bot.service.records.summary import summary_card
 from bot.service.session import effects
-from bot.service.turn import Click
-from bot.service.views import member_tag
+from bot.service.turn import Click, Typed
 from cards import notice, records
 from cards.text import to_json
 
 logger = logging.getLogger(__name__)
 
 
-async def _latest(deps: Deps, actor: Actor) -> Session | None:
-    sid = await deps.store.current_sid(actor.conv_key)
-    meta = await deps.store.meta(sid) if sid else {}
-    return Session.from_meta(sid, meta) if sid and meta else None
-
-
-async def _as_host(deps: Deps, actor: Actor) -> Session | None:
-    """The conversation's latest session if the actor hosts it; else the reason is sent."""
-    session = await _latest(deps, actor)
-    if session is None:
-        await deps.sender.send(
-            actor.conv, text=translator(language_for(actor.locale))("records.none")
-        )
-        return None
-    if not await deps.store.is_host(session.sid, member_tag(deps, session.sid, actor)):
-        await deps.sender.send(actor.conv, text=translator(session.locale)("host.only"))
-        return None
-    return session
-
-
-async def export_(deps: Deps, actor: Actor, arg: str) -> None:
-    session = await _as_host(deps, actor)
-    if session is None:
-        return
+async def export_(deps: Deps, typed: Typed) -> None:
+    """`export`: the conversation's latest session, even ended, for a host (its guard)."""
+    session, actor = typed.hosted, typed.actor
     await effects.offer_summary_again(deps, session)  # its posting had failed: post it too
     t = translator(session.locale)
     base = deps.rules.export_base_url.rstrip("/")
@@ -81,7 +59,8 @@ def reachable(base_url: str) -> bool:
     return bool(host) and host not in LOOPBACK and not host.endswith(".localhost")
 
 
-async def history(deps: Deps, actor: Actor, arg: str) -> None:
+async def history(deps: Deps, typed: Typed) -> None:
+    actor = typed.actor
     t = translator(language_for(actor.locale))
     past = []
     for sid in await deps.store.history(actor.conv_key):
@@ -98,13 +77,10 @@ async def history(deps: Deps, actor: Actor, arg: str) -> None:
     await deps.sender.send(actor.conv, card=to_json(records.history_card(tuple(past), t)))
 
 
-async def delete(deps: Deps, actor: Actor, arg: str) -> None:
-    session = await _as_host(deps, actor)
-    if session is None:
-        return
-    t = translator(session.locale)
-    card = records.delete_check(session.sid, session.rev, session.topic, t)
-    await deps.sender.send(actor.conv, card=to_json(card))
+async def delete(deps: Deps, typed: Typed) -> None:
+    session = typed.hosted
+    card = records.delete_check(session.sid, session.rev, session.topic, typed.t)
+    await deps.sender.send(typed.actor.conv, card=to_json(card))
 
 
 async def show_summary(deps: Deps, click: Click) -> Card:

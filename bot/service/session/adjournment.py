@@ -23,15 +23,15 @@ from bot.domain.adjournment import (
 from bot.domain.refusal import Refusal
 from bot.domain.session import ACTIVE, Session
 from bot.domain.tags import Purpose, tag
-from bot.i18n import Translator, language_for, translator
+from bot.i18n import Translator, translator
 from bot.service.deps import Deps
 from bot.service.groups import breakout
 from bot.service.ideas.clicks import my_merges
 from bot.service.ports import Actor, Card
 from bot.service.session.clicks import answer, open_join
 from bot.service.session.steering import Steer, touch
-from bot.service.turn import Click, first_time, succeeded
-from bot.service.views import author_of, conv_ref, idea_view, member_tag, shared_view
+from bot.service.turn import Click, Typed, first_time, refusal_notice, succeeded
+from bot.service.views import author_of, conv_ref, idea_view, shared_view
 from bot.service.voting import rounds
 from cards import adjournment as cards
 from cards import groups as group_cards
@@ -54,20 +54,6 @@ OPEN_WHILE_ADJOURNED: frozenset[str] = frozenset(
         "join.open",
     }
 )
-
-_ANSWERS = {
-    "adjourned": "adjourn.already",
-    "ended": "adjourn.ended",
-    "setup": "adjourn.setup",
-    "not_adjourned": "adjourn.nothing_to_resume",
-    "not_host": "host.only",
-    "stale": "card.stale",
-    "gone": "card.gone",
-}
-
-
-def _refused(result: str) -> Notice:
-    return Notice(_ANSWERS.get(result, "error.generic"), good=False)
 
 
 def refusal(session: Session) -> Notice:
@@ -98,7 +84,7 @@ async def adjourn(deps: Deps, session: Session, steer: Steer, rev: int, when: Re
         session.sid, steer.activity_id, steer.tag, rev, now, when.at_ms, when.day_only, when.note
     )
     if not succeeded(result):
-        return _refused(result)
+        return refusal_notice(result, "adjourn")
     await touch(deps, session.sid)  # an adjourned session too ends itself when abandoned
     if first_time(result):
         logger.info(
@@ -117,7 +103,7 @@ async def resume(deps: Deps, session: Session, steer: Steer) -> Notice:
         session.sid, steer.activity_id, steer.tag, now, MIN_LEFT_MS, session.settings.reminder_s
     )
     if not succeeded(result):
-        return _refused(result)
+        return refusal_notice(result, "adjourn")
     await touch(deps, session.sid)
     if first_time(result):
         logger.info("session_resumed", extra={"sid": session.sid, "phase": session.phase.value})
@@ -126,12 +112,6 @@ async def resume(deps: Deps, session: Session, steer: Steer) -> Notice:
 
 
 # -- text commands ---------------------------------------------------------------------------
-
-
-async def _current(deps: Deps, actor: Actor) -> Session | None:
-    sid = await deps.store.current_sid(actor.conv_key)
-    meta = await deps.store.meta(sid) if sid else None
-    return Session.from_meta(sid, meta) if sid and meta else None
 
 
 async def _say(deps: Deps, actor: Actor, t: Translator, said: Notice) -> None:
@@ -147,20 +127,12 @@ def _named_month(params: dict[str, object], t: Translator) -> dict[str, object]:
     return params
 
 
-async def adjourn_command(deps: Deps, actor: Actor, arg: str) -> None:
-    """`adjourn [date time | text]` (`utsett`): host only, on a running session."""
-    session = await _current(deps, actor)
-    if session is None or not session.live:
-        key = "status.none" if session is None else "adjourn.ended"
-        await _say(deps, actor, translator(language_for(actor.locale)), Notice(key))
-        return
-    t = translator(session.locale)
-    me = member_tag(deps, session.sid, actor)
-    if not await deps.store.is_host(session.sid, me):
-        await _say(deps, actor, t, Notice("host.only"))
-        return
+async def adjourn_command(deps: Deps, typed: Typed) -> None:
+    """`adjourn [date time | text]` (`utsett`): a host's, on a live session (its guard)."""
+    session, t, actor, me = typed.hosted, typed.t, typed.actor, typed.me
     refused = check_adjourn(session.status, session.phase.value)
-    when = decide_resume_plan(arg, deps.clock.now_ms(), actor.tz_name, actor.utc_offset_min)
+    now = deps.clock.now_ms()
+    when = decide_resume_plan(typed.arg, now, actor.tz_name, actor.utc_offset_min)
     if refused is None and isinstance(when, Refusal):
         refused = when
     if refused is not None:
@@ -170,27 +142,6 @@ async def adjourn_command(deps: Deps, actor: Actor, arg: str) -> None:
     said = await adjourn(deps, session, Steer(me, actor.activity_id), session.rev, when)
     if not said.good:  # the posted card says the rest
         await _say(deps, actor, t, said)
-
-
-async def resume_command(deps: Deps, actor: Actor) -> bool:
-    """`resume` on an adjourned session, or with nothing to resume. False: the timer's turn."""
-    session = await _current(deps, actor)
-    if session is None or not session.live:
-        return False
-    t = translator(session.locale)
-    me = member_tag(deps, session.sid, actor)
-    if not await deps.store.is_host(session.sid, me):
-        await _say(deps, actor, t, Notice("host.only"))
-        return True
-    if session.adjourned:
-        said = await resume(deps, session, Steer(me, actor.activity_id))
-        if not said.good:
-            await _say(deps, actor, t, said)
-        return True
-    if not session.paused:
-        await _say(deps, actor, t, Notice("adjourn.nothing_to_resume"))
-        return True
-    return False
 
 
 async def status(deps: Deps, actor: Actor, session: Session) -> None:

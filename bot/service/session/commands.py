@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from enum import Enum
+from types import MappingProxyType
+from typing import Awaitable, Callable, Mapping
 
 from bot.domain.ideas import decide_topic
 from bot.domain.phases import Phase
@@ -17,7 +20,7 @@ from bot.service.deps import Deps
 from bot.service.ports import Actor
 from bot.service.session import adjournment, effects, hosts, idle, steering
 from bot.service.session.setup import post_session_card, rerender_live
-from bot.service.turn import REFUSALS, succeeded
+from bot.service.turn import Steer, Typed, refused_key, succeeded
 from bot.service.views import member_tag, setup_view, shared_view
 from bot.templates import DEFAULT_TEMPLATE, localise, settings_from
 from cards import notice, setup
@@ -35,13 +38,37 @@ async def current(deps: Deps, actor: Actor) -> Session | None:
     return Session.from_meta(sid, meta) if meta else None
 
 
-async def speaking(deps: Deps, actor: Actor) -> Translator:
-    """Inside a live session everything is said in the session's language; elsewhere in the
-    sender's Teams language."""
+class Guard(Enum):
+    """What a text command needs before its handler runs (handlers.COMMANDS says which)."""
+
+    ANYONE = "anyone"  # nothing: the conversation's session, if any, comes along
+    HOST = "host"  # a running session, typed by a host (adjourned: `resume` first)
+    HOST_ANYTIME = "host_anytime"  # a live session, running or adjourned, typed by a host
+    HOST_RECORDS = "host_records"  # the conversation's latest session, even ended, by a host
+
+
+async def admit(deps: Deps, actor: Actor, arg: str, guard: Guard) -> Typed | None:
+    """The one place "current session" and "host only" are decided for text commands; a
+    refusal is answered here. Inside a live session everything is said in the session's
+    language; elsewhere in the sender's Teams language."""
     session = await current(deps, actor)
-    if session is not None and session.live:
-        return translator(session.locale)
-    return translator(language_for(actor.locale))
+    live = session is not None and session.live
+    t = translator(session.locale if session and live else language_for(actor.locale))
+    me = member_tag(deps, session.sid, actor) if session else ""
+    if guard is Guard.ANYONE:
+        return Typed(actor, arg, session, t, me)
+    if session is None or not (live or guard is Guard.HOST_RECORDS):
+        none = "records.none" if guard is Guard.HOST_RECORDS else "status.none"
+        await reply(deps, actor, t, none)
+        return None
+    t = translator(session.locale)
+    if not await deps.store.is_host(session.sid, me):
+        await reply(deps, actor, t, "host.only")
+        return None
+    if guard is Guard.HOST and session.adjourned:  # only `resume` and `end` move it now
+        await reply(deps, actor, t, "adjourn.resume_first")
+        return None
+    return Typed(actor, arg, session, t, me)
 
 
 async def reply(deps: Deps, actor: Actor, t: Translator, key: str, **params: object) -> None:
@@ -52,18 +79,17 @@ async def tell(deps: Deps, actor: Actor, t: Translator, said: Notice) -> None:
     await reply(deps, actor, t, said.key, **said.params)
 
 
-async def start(deps: Deps, actor: Actor, arg: str) -> None:
+async def start(deps: Deps, typed: Typed) -> None:
     """`start <topic>` opens check-in at once; `start` alone posts the setup card first."""
+    actor, running, t = typed.actor, typed.session, typed.t
     lang = language_for(actor.locale)
-    running = await current(deps, actor)
-    t = translator(running.locale if running and running.live else lang)
     if running and running.adjourned:
         await reply(deps, actor, t, "start.adjourned", topic=running.topic)
         return
     if running and running.active:
         await reply(deps, actor, t, "start.already", topic=running.topic)
         return
-    topic = decide_topic(arg)
+    topic = decide_topic(typed.arg)
     if isinstance(topic, Refusal):
         await reply(deps, actor, t, topic.key, **topic.params)
         return
@@ -111,24 +137,23 @@ async def start(deps: Deps, actor: Actor, arg: str) -> None:
     await deps.sender.send(actor.conv, card=to_json(setup.build(setup_view(session), t)))
 
 
-async def help_(deps: Deps, actor: Actor, arg: str, lead: str | None = None) -> None:
-    t = await speaking(deps, actor)
-    await deps.sender.send(actor.conv, card=to_json(notice.help_card(t, lead)))
+async def help_(deps: Deps, typed: Typed, lead: str | None = None) -> None:
+    await deps.sender.send(typed.actor.conv, card=to_json(notice.help_card(typed.t, lead)))
 
 
-async def unknown(deps: Deps, actor: Actor, arg: str) -> None:
+async def unknown(deps: Deps, typed: Typed) -> None:
     """A participant's slip inside a running session gets one short line, not the whole
     help card in everyone's thread; hosts (and anyone outside a session) get the help."""
-    session = await current(deps, actor)
+    session = typed.session
     if session is not None and session.live:
-        if not await deps.store.is_host(session.sid, member_tag(deps, session.sid, actor)):
-            await reply(deps, actor, translator(session.locale), "help.short")
+        if not await deps.store.is_host(session.sid, typed.me):
+            await reply(deps, typed.actor, typed.t, "help.short")
             return
-    await help_(deps, actor, arg, lead="help.unknown")
+    await help_(deps, typed, lead="help.unknown")
 
 
-async def status(deps: Deps, actor: Actor, arg: str) -> None:
-    session = await current(deps, actor)
+async def status(deps: Deps, typed: Typed) -> None:
+    actor, session = typed.actor, typed.session
     if session is not None and session.phase is Phase.ENDED:
         if await effects.offer_summary_again(deps, session):
             return  # its posting had failed for minutes: the summary itself is the answer
@@ -154,36 +179,14 @@ async def status(deps: Deps, actor: Actor, arg: str) -> None:
     )
 
 
-async def host_session(
-    deps: Deps, actor: Actor, adjourned_ok: bool = False
-) -> tuple[Session, Translator, str] | None:
-    """The active session, if the actor hosts it; otherwise the polite answer is sent."""
-    session = await current(deps, actor)
-    if session is None or not (session.active or session.adjourned):
-        await reply(deps, actor, translator(language_for(actor.locale)), "status.none")
-        return None
-    t = translator(session.locale)
-    me = member_tag(deps, session.sid, actor)
-    if not await deps.store.is_host(session.sid, me):
-        await reply(deps, actor, t, "host.only")
-        return None
-    if session.adjourned and not adjourned_ok:  # only `resume` and `end` move it now
-        await reply(deps, actor, t, "adjourn.resume_first")
-        return None
-    return session, t, me
-
-
-async def _steer(deps: Deps, actor: Actor, op: str, arg: str = "") -> None:
-    found = await host_session(deps, actor, adjourned_ok=op == "end")
-    if found is None:
-        return
-    session, t, me = found
+async def _steer(deps: Deps, typed: Typed, op: str) -> None:
+    session, t, actor = typed.hosted, typed.t, typed.actor
     if session.phase is Phase.SETUP and op != "end":
         await reply(deps, actor, t, "setup.first")
         return
-    steer = steering.Steer(me, actor.activity_id)
+    steer = steering.Steer(typed.me, actor.activity_id)
     if op == "extend":
-        minutes = decide_extension(arg)
+        minutes = decide_extension(typed.arg)
         if isinstance(minutes, Refusal):
             await reply(deps, actor, t, minutes.key, **minutes.params)
             return
@@ -195,70 +198,78 @@ async def _steer(deps: Deps, actor: Actor, op: str, arg: str = "") -> None:
         await tell(deps, actor, t, said)
 
 
-STEER_OPS = {
-    "next": steering.go_next,
-    "back": steering.go_back,
-    "skip": steering.go_skip,
-    "pause": steering.pause,
-    "resume": steering.resume,
-    "end": steering.end,
-}
+STEER_OPS: Mapping[str, Callable[[Deps, Session, Steer, int], Awaitable[Notice]]] = (
+    MappingProxyType(
+        {
+            "next": steering.go_next,
+            "back": steering.go_back,
+            "skip": steering.go_skip,
+            "pause": steering.pause,
+            "resume": steering.resume,
+            "end": steering.end,
+        }
+    )
+)
 
 
-async def next_(deps: Deps, actor: Actor, arg: str) -> None:
-    await _steer(deps, actor, "next")
+async def next_(deps: Deps, typed: Typed) -> None:
+    await _steer(deps, typed, "next")
 
 
-async def back(deps: Deps, actor: Actor, arg: str) -> None:
-    await _steer(deps, actor, "back")
+async def back(deps: Deps, typed: Typed) -> None:
+    await _steer(deps, typed, "back")
 
 
-async def skip(deps: Deps, actor: Actor, arg: str) -> None:
-    await _steer(deps, actor, "skip")
+async def skip(deps: Deps, typed: Typed) -> None:
+    await _steer(deps, typed, "skip")
 
 
-async def extend(deps: Deps, actor: Actor, arg: str) -> None:
-    await _steer(deps, actor, "extend", arg)
+async def extend(deps: Deps, typed: Typed) -> None:
+    await _steer(deps, typed, "extend")
 
 
-async def pause(deps: Deps, actor: Actor, arg: str) -> None:
-    await _steer(deps, actor, "pause")
+async def pause(deps: Deps, typed: Typed) -> None:
+    await _steer(deps, typed, "pause")
 
 
-async def resume(deps: Deps, actor: Actor, arg: str) -> None:
-    if await adjournment.resume_command(deps, actor):  # an adjourned session, or nothing to do
+async def resume(deps: Deps, typed: Typed) -> None:
+    """`resume`: an adjourned session goes on; a paused timer runs again."""
+    session = typed.hosted
+    if session.adjourned:
+        said = await adjournment.resume(deps, session, Steer(typed.me, typed.actor.activity_id))
+        if not said.good:
+            await tell(deps, typed.actor, typed.t, said)
         return
-    await _steer(deps, actor, "resume")
+    if not session.paused:
+        await reply(deps, typed.actor, typed.t, "adjourn.nothing_to_resume")
+        return
+    await _steer(deps, typed, "resume")
 
 
-async def end(deps: Deps, actor: Actor, arg: str) -> None:
-    session = await current(deps, actor)
-    if session is not None and (session.active or session.adjourned):
-        me = member_tag(deps, session.sid, actor)
-        if not await deps.store.is_host(session.sid, me) and idle.hosts_away(deps, session):
+async def end(deps: Deps, typed: Typed) -> None:
+    session = typed.session
+    if session is not None and session.live:
+        host = await deps.store.is_host(session.sid, typed.me)
+        if not host and idle.hosts_away(deps, session):
             # every host is gone: any member may end it, after a confirmation (issue 15)
-            said = await idle.member_ends(deps, session, actor.activity_id, arg)
-            await tell(deps, actor, translator(session.locale), said)
+            said = await idle.member_ends(deps, session, typed.actor.activity_id, typed.arg)
+            await tell(deps, typed.actor, typed.t, said)
             return
-    await _steer(deps, actor, "end")
+    admitted = await admit(deps, typed.actor, typed.arg, Guard.HOST_ANYTIME)
+    if admitted is not None:
+        await _steer(deps, admitted, "end")
 
 
-async def open_setup(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await host_session(deps, actor)
-    if found is None:
-        return
-    session, t, _ = found
+async def open_setup(deps: Deps, typed: Typed) -> None:
+    session, t = typed.hosted, typed.t
     if session.phase not in (Phase.SETUP, Phase.CHECKIN):
-        await reply(deps, actor, t, "setup.too_late")
+        await reply(deps, typed.actor, t, "setup.too_late")
         return
-    await deps.sender.send(actor.conv, card=to_json(setup.build(setup_view(session), t)))
+    await deps.sender.send(typed.actor.conv, card=to_json(setup.build(setup_view(session), t)))
 
 
-async def cohost(deps: Deps, actor: Actor, arg: str) -> None:
-    found = await host_session(deps, actor)
-    if found is None:
-        return
-    session, t, _ = found
+async def cohost(deps: Deps, typed: Typed) -> None:
+    session, t, actor = typed.hosted, typed.t, typed.actor
     if not actor.mentions:
         await reply(deps, actor, t, "cohost.how")
         return
@@ -272,22 +283,19 @@ async def cohost(deps: Deps, actor: Actor, arg: str) -> None:
         )
 
 
-async def language(deps: Deps, actor: Actor, arg: str) -> None:
+async def language(deps: Deps, typed: Typed) -> None:
     """The session's language governs everything in it: the template's texts follow (what
     the host typed stays), and the shared cards are drawn again in the new language."""
-    found = await host_session(deps, actor)
-    if found is None:
-        return
-    session, t, me = found
-    code = arg.strip().casefold()[:2]
+    session, t, actor = typed.hosted, typed.t, typed.actor
+    code = typed.arg.strip().casefold()[:2]
     if code not in LANGUAGE_CODES:
         await reply(deps, actor, t, "language.how")
         return
     changed = settings_meta(localise(session.settings, code))
     fields = {k: changed[k] for k in ("locale", "idea_prompt", "q1", "q2", "categories")}
-    result = await deps.store.update(session.sid, actor.activity_id, me, session.rev, fields)
+    result = await deps.store.update(session.sid, actor.activity_id, typed.me, session.rev, fields)
     if not succeeded(result):
-        await reply(deps, actor, t, REFUSALS.get(result, "error.generic"))
+        await reply(deps, actor, t, refused_key(result))
         return
     await rerender_live(deps, session.sid)
     new_t = translator(code)

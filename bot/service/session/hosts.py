@@ -11,7 +11,7 @@ import logging
 from bot.domain.tags import Purpose, tag
 from bot.service.deps import Deps
 from bot.service.ports import Actor, Card
-from bot.service.turn import REFUSALS, Click, succeeded
+from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.views import member_tag
 from cards import roster
 from cards.text import to_json
@@ -27,7 +27,7 @@ async def add_cohost(
         sid, actor.activity_id, member_tag(deps, sid, actor), new_tag, new_uid
     )
     if not succeeded(result):
-        return Notice(REFUSALS.get(result, "error.generic"), good=False)
+        return refusal_notice(result)
     await deps.outbox.mark(sid)  # the new co-host joins the card's refresh list
     logger.info("cohost_added", extra={"sid": sid, "fresh": result.endswith("added")})
     return Notice("cohost.added" if result.endswith("added") else "cohost.already", {"name": name})

@@ -16,7 +16,7 @@ from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.groups.breakout import board_mark
 from bot.service.ports import Card, SendError
-from bot.service.turn import REFUSALS, Click, first_time, succeeded
+from bot.service.turn import Click, first_time, refused_key, succeeded
 from bot.service.views import conv_ref, setup_view, shared_view
 from bot.service.voting.rounds import vote_mark
 from bot.templates import TEMPLATES, localise, settings_from
@@ -57,9 +57,7 @@ async def use_template(deps: Deps, click: Click) -> Card:
         click.sid, click.actor.activity_id, click.tag, click.rev, settings_meta(settings)
     )
     if not succeeded(result):
-        return to_json(
-            notice_card.message(click.t, REFUSALS.get(result, "error.generic"), good=False)
-        )
+        return to_json(notice_card.message(click.t, refused_key(result), good=False))
     session = Session.from_meta(click.sid, await deps.store.meta(click.sid))
     view = setup_view(
         session,
@@ -95,7 +93,7 @@ async def save(deps: Deps, click: Click) -> Card:
     )
     t = translator(decided.language)
     if not succeeded(result):
-        return to_json(notice_card.message(t, REFUSALS.get(result, "error.generic"), good=False))
+        return to_json(notice_card.message(t, refused_key(result), good=False))
     await deps.outbox.mark(click.sid)
     if relanguaged and not opening:
         await rerender_live(deps, click.sid)

@@ -9,7 +9,6 @@ through here, so they behave the same.
 from __future__ import annotations
 
 import logging
-from types import MappingProxyType
 
 from bot.domain.phases import Move, Phase, back_step, next_step, skip_step
 from bot.domain.refusal import Refusal
@@ -19,14 +18,10 @@ from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.session import effects
 from bot.service.session.effects import Effect
-from bot.service.turn import REFUSALS, Steer, succeeded
+from bot.service.turn import Steer, refusal_notice, succeeded
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
-
-
-def _refused(result: str, **params: object) -> Notice:
-    return Notice(REFUSALS.get(result, "error.generic"), dict(params), good=False)
 
 
 async def touch(deps: Deps, sid: str) -> None:
@@ -81,7 +76,7 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
     caused = effects.phase_moved(session.item, move, now, session.settings.reminder_s)
     result = await _write(deps, session, steer, rev, fields, bump_rev=True, effects=caused)
     if not succeeded(result):
-        return _refused(result)
+        return refusal_notice(result)
     return Notice("host.moved", {"phase": t(f"phase.{move.phase.value}")})
 
 
@@ -108,7 +103,7 @@ async def next_presenter(
     caused = effects.presenter_changed(group, ends, now, session.settings.reminder_s)
     result = await _write(deps, session, steer, rev, fields, bump_rev=True, effects=caused)
     if not succeeded(result):
-        return _refused(result)
+        return refusal_notice(result)
     return Notice("groups.now_presenting", {"g": group})
 
 
@@ -130,15 +125,6 @@ async def go_skip(deps: Deps, session: Session, steer: Steer, rev: int) -> Notic
     return await move_to(deps, session, steer, rev, move)
 
 
-RETIME_REFUSED = MappingProxyType(
-    {
-        "already_paused": Notice("timer.already_paused", good=False),
-        "untimed": Notice("timer.untimed", good=False),
-        "not_paused": Notice("timer.not_paused", good=False),
-    }
-)
-
-
 async def _retime(
     deps: Deps, session: Session, steer: Steer, rev: int, op: str, minutes: int, said: Notice
 ) -> Notice:
@@ -155,7 +141,7 @@ async def _retime(
         session.settings.reminder_s,
     )
     if isinstance(result, str):
-        return RETIME_REFUSED.get(result) or _refused(result)
+        return refusal_notice(result, "timer")
     await touch(deps, session.sid)
     await deps.effects.carry_out(session.sid)
     logger.info("timer_changed", extra={"sid": session.sid, "paused": result.paused_left_ms > 0})
@@ -182,5 +168,5 @@ async def end(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:
         deps, session, steer, rev, fields, bump_rev=True, end=True, effects=caused
     )
     if not succeeded(result):
-        return _refused(result)
+        return refusal_notice(result)
     return Notice("summary.posted")

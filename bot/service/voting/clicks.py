@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from types import MappingProxyType
-from typing import Mapping
 
 from bot.domain.ideas import decide_idea
 from bot.domain.phases import Phase
@@ -21,8 +19,7 @@ from bot.service.ports import Actor, Card
 from bot.service.session import effects
 from bot.service.session.adjournment import refuse_click
 from bot.service.session.clicks import view_card
-from bot.service.turn import REFUSALS as ANSWERS
-from bot.service.turn import Click, succeeded
+from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.views import session_of
 from bot.service.voting.rounds import candidates, round_of, texts_for, view, voter_tag
 from bot.store.ballots import VoteClick
@@ -33,20 +30,6 @@ from cards.text import to_json
 from cards.views import Notice, VoteItem, VoteView
 
 logger = logging.getLogger(__name__)
-
-REFUSED: Mapping[str, str] = MappingProxyType(
-    {
-        "unknown_idea": "vote.unknown_idea",
-        "no_votes_left": "vote.none_left",
-        "idea_full": "vote.idea_full",
-        "none_here": "vote.none_here",
-        "bad_input": "vote.bad_input",
-        "ended": "card.ended",
-        "stale": "vote.closed",
-        "wrong_phase": "vote.closed",
-        "gone": "card.gone",
-    }
-)
 
 
 def _int(value: object, default: int) -> int:
@@ -60,7 +43,7 @@ def _notice_for(result: VoteClick, delta: int, session: Session) -> Notice | Non
     if cast.counted:
         return Notice("vote.counted" if delta == 1 else "vote.taken_back", {"n": cast.left})
     params = {"n": session.settings.votes_per_person, "m": session.settings.votes_per_idea}
-    return Notice(REFUSED.get(cast.refusal, "error.generic"), params, good=False)
+    return refusal_notice(cast.refusal, "vote", **params)
 
 
 async def click(deps: Deps, actor: Actor, data: dict[str, object]) -> Card:
@@ -249,7 +232,7 @@ async def add(deps: Deps, click: Click) -> Card:
         SESSION_IDEAS_MAX,
     )
     if not succeeded(result):
-        notice = Notice(ANSWERS.get(result, "error.generic"), good=False)
+        notice = refusal_notice(result)
         return await _prep_card(deps, click, round_, notice, draft)
     await deps.outbox.mark(click.sid)  # the idea count
     return await _prep_card(deps, click, round_, Notice("prep.added"))
@@ -265,7 +248,7 @@ async def toggle(deps: Deps, click: Click) -> Card:
         click.sid, click.actor.activity_id, click.tag, click.rev, round_, item
     )
     if not succeeded(result):
-        notice = Notice(ANSWERS.get(result, "error.generic"), good=False)
+        notice = refusal_notice(result)
     else:
         notice = Notice("prep.saved")
     return await _prep_card(deps, click, round_, notice)

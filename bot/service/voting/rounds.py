@@ -92,8 +92,9 @@ async def view(
     voter: str | None,
     notice: Notice | None = None,
 ) -> VoteView:
-    """One person's view (voter given) or the shared one: three round trips to Redis
-    (overview, texts, own dots). The hot path (vote_actions.click) makes one."""
+    """One person's view (voter given) or the shared one: three or four round trips to Redis
+    (overview, idea texts, the groups' inputs when a group's pick is in play, own dots). The
+    hot path (voting/clicks.py `click`) makes one."""
     is_open = session.live and session.phase is Phase.VOTING and round_of(session) == round_
     show_totals = not is_open or session.settings.show_live
     info = await deps.ballots.overview(session.sid, round_, voter, with_tally=show_totals)
