@@ -1,7 +1,10 @@
 """The idea card (SPEC §3 phase 3): its own message, posted when the idea round starts.
 
 The publisher never updates it, so nobody's half-written idea is wiped by a live count.
-Each author's receipt and own ideas come back in their invoke response only.
+Each author's receipt and own ideas come back in their invoke response only. The one update
+while the round is open is a host hiding or restoring an idea (issue 16): the card then
+carries a `refresh` for the people checked in, so each one's Teams fetches their own view
+(an author sees their hidden idea marked) without the store knowing whose idea it was.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     Container,
     ExecuteAction,
+    RefreshDefinition,
     ShowCardAction,
     TextInput,
 )
 
 from bot.i18n import Translator
+from cards.session import MAX_REFRESH_USERS
 from cards.text import action_data, card, line, local_time, notice_block, plain
 from cards.views import IdeaView
 
@@ -59,7 +64,20 @@ def _own_actions(
     return ActionSet(actions=[edit, withdraw], spacing="None")
 
 
-def build(view: IdeaView, t: Translator) -> AdaptiveCard:
+def _refresh(view: IdeaView, user_ids: tuple[str, ...], version: int) -> RefreshDefinition:
+    """Each listed person's Teams asks for their own view when the card changes: the same
+    `idea.look` as the "My ideas" button (one round trip). `at` (how many are hidden)
+    makes each update differ from the one before."""
+    look = ExecuteAction(
+        verb="idea.look", data=action_data("idea.look", view.sid, view.rev, at=version)
+    )
+    return RefreshDefinition(action=look, user_ids=list(user_ids[:MAX_REFRESH_USERS]))
+
+
+def build(
+    view: IdeaView, t: Translator, refresh_for: tuple[str, ...] = (), version: int = 0
+) -> AdaptiveCard:
+    """`refresh_for`: Teams user ids whose view is fetched per person (open round only)."""
     body: list[Any] = [
         line(t("ideas.title"), weight="Bolder", size="Medium", color="Accent"),
         plain(view.topic, bold=True, spacing="None"),
@@ -119,7 +137,8 @@ def build(view: IdeaView, t: Translator) -> AdaptiveCard:
         data=action_data("idea.look", view.sid, view.rev),
     )
     body.append(ActionSet(actions=[send, look]))
-    return card(body, t)
+    refresh = _refresh(view, refresh_for, version) if refresh_for else None
+    return card(body, t, refresh=refresh)
 
 
 # -- the shared part built once, the author's own part per click (issue 13) --------------

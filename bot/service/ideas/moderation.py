@@ -4,7 +4,8 @@ A host hides an idea or group input from every shared card, the vote and the sum
 may restore it. The host's card lists texts only; the store never knew authors. Hiding in
 an open vote gives the item's dots back to their voters (bot/store/scripts.py MODERATE);
 the shared cards that showed it are re-rendered: the session card (counts), the group's
-board, and the vote card while a vote is open.
+board, and the vote card while a vote is open. During the idea round the idea card is
+updated once (`refresh_idea_card`), so each author's Teams fetches their own view of it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import json
 import logging
 
 from bot.domain.phases import Phase
+from bot.domain.session import Session
+from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.groups.breakout import PARTS, board_mark, part_of
-from bot.service.ports import Card
+from bot.service.ports import Card, SendError
 from bot.service.turn import Click, first_time, succeeded
+from bot.service.views import conv_ref, idea_view
 from bot.service.voting.rounds import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
-from cards import moderation
+from cards import idea_round, moderation
 from cards.moderation import ModerationView, ModItem
 from cards.text import to_json
 from cards.views import Notice
@@ -101,6 +105,29 @@ async def _candidate_now(deps: Deps, click: Click, item_id: str) -> bool:
     return item_id in in_play and item_id not in left_out
 
 
+async def refresh_idea_card(deps: Deps, sid: str) -> None:
+    """A host hid or restored an idea while the round is open: the idea card is updated,
+    listing in its `refresh` the hosts and the people checked in (their Teams ids are in
+    the roster already; who wrote what is not, anywhere). Teams then asks us, per listed
+    person, for their own view: an author finds their hidden idea marked without sending
+    another. The rest see the card as it was; "My ideas" shows anyone their own list.
+    An update wipes what people were typing on the card, so it is made only for this."""
+    meta = await deps.store.meta(sid)
+    session = Session.from_meta(sid, meta)
+    if not meta.get("idea_card_id") or not session.active or session.phase is not Phase.IDEAS:
+        return
+    roster = await deps.store.roster(sid)
+    people = (*session.host_uids, *(e.user_id for e in roster.values() if e.user_id))
+    view = idea_view(deps, session, [], None)
+    # each hide or restore moves the count by one: this update differs from the last
+    version = len(await deps.moderation.hidden(sid))
+    card = idea_round.build(view, translator(session.locale), tuple(dict.fromkeys(people)), version)
+    try:
+        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], to_json(card))
+    except SendError as exc:  # hidden regardless; "My ideas" shows the author their list
+        logger.warning("idea_card_refresh_failed", extra={"sid": sid, "status": exc.status})
+
+
 async def change(deps: Deps, click: Click, hide: bool) -> Card:
     item_id = click.data.get("item")
     if not isinstance(item_id, str) or not 0 < len(item_id) <= 20:
@@ -129,6 +156,8 @@ async def change(deps: Deps, click: Click, hide: bool) -> Card:
                 await deps.outbox.mark(board_mark(click.sid, group, part))
         if click.session.phase is Phase.VOTING:
             await deps.outbox.mark(vote_mark(click.sid, round_of(click.session)))
+        if click.session.phase is Phase.IDEAS and not group:
+            await refresh_idea_card(deps, click.sid)
         logger.info("item_hidden" if hide else "item_restored", extra={"sid": click.sid})
     return await _card(deps, click, Notice("moderation.hidden" if hide else "moderation.restored"))
 

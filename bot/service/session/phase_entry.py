@@ -1,5 +1,10 @@
 """What happens when a phase begins: the shared card changes, the conversation is told, and
-the phase's own cards are posted (the idea card for the idea round)."""
+the phase's own cards are posted (the idea card for the idea round).
+
+Telling is a new message, because an update notifies nobody in Teams. A phase that posts
+its own card in the main thread anyway (the idea card, the vote card) is told on that same
+message, the announcement's text over the card (issue 16: one message where there were two).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import logging
 
 from bot.domain.phases import AgendaItem, Move, Phase
 from bot.domain.session import Session
-from bot.i18n import translator
+from bot.i18n import Translator, translator
 from bot.service.deps import Deps
 from bot.service.groups import breakout
 from bot.service.ports import SendError
@@ -47,20 +52,39 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
             await breakout.finish_groups(deps, sid)
 
 
+def announcement(t: Translator, item: AgendaItem) -> str:
+    """ "Ny fase: Gruppearbeid 2. Arbeid i gruppa …": which question or round, and how."""
+    name = t(f"phase.{item.phase.value}")
+    if item.part:
+        name = t("agenda.part", phase=name, n=item.part)
+    return t("phase.started", phase=name) + " " + t(f"phase.{item.phase.value}.howto")
+
+
+async def post_idea_card(deps: Deps, session: Session, meta: dict[str, str], text: str) -> None:
+    """The idea card, with the round's announcement over it: its own message, never updated
+    by the publisher (a shared-card update would wipe what people are typing). Each
+    person's receipt replaces it for them alone."""
+    view = idea_view(deps, session, [], None)
+    card = to_json(idea_round.build(view, translator(session.locale)))
+    card_id = await deps.sender.send(conv_ref(meta), card=card, text=text)
+    await deps.store.set_card(session.sid, card_id, field="idea_card_id")
+
+
 async def complete_entry(deps: Deps, sid: str) -> None:
     """After a crash between a phase move and its cards, a redelivered move posts the cards
     the phase it led to still lacks (and only those): the move was written once already."""
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     await deps.outbox.mark(sid)
+    item = session.item
+    if item is None:
+        return
+    said = announcement(translator(session.locale), item)  # it is on the card's message
     if session.phase is Phase.IDEAS and not meta.get("idea_card_id"):
-        view = idea_view(deps, session, [], None)
-        t = translator(session.locale)
-        card_id = await deps.sender.send(conv_ref(meta), card=to_json(idea_round.build(view, t)))
-        await deps.store.set_card(sid, card_id, field="idea_card_id")
-    elif session.phase is Phase.VOTING and session.item is not None:
-        if not meta.get(f"vote_card_id:{max(1, session.item.part)}"):
-            await rounds.open_round(deps, sid)
+        await post_idea_card(deps, session, meta, said)
+    elif session.phase is Phase.VOTING:
+        if not meta.get(f"vote_card_id:{max(1, item.part)}"):
+            await rounds.open_round(deps, sid, announce=said)
 
 
 async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
@@ -69,21 +93,14 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
     session = Session.from_meta(sid, meta)
     t = translator(session.locale)
     logger.info("phase_advanced", extra={"sid": sid, "phase": move.phase.value})
-    name = t(f"phase.{move.phase.value}")
-    if move.item and move.item.part:  # "Ny fase: Gruppearbeid 2.": which question or round
-        name = t("agenda.part", phase=name, n=move.item.part)
-    text = t("phase.started", phase=name) + " " + t(f"phase.{move.phase.value}.howto")
-    ref = conv_ref(meta)
-    await deps.sender.send(ref, text=text)
+    text = announcement(t, move.item or AgendaItem(move.phase, 0))
     if move.phase is Phase.IDEAS:
-        # Its own message, never updated by the publisher: a shared-card update would wipe
-        # what people are typing. Each person's receipt replaces it for them alone.
-        view = idea_view(deps, session, [], None)
-        card_id = await deps.sender.send(ref, card=to_json(idea_round.build(view, t)))
-        await deps.store.set_card(sid, card_id, field="idea_card_id")
+        await post_idea_card(deps, session, meta, text)
     elif move.phase is Phase.VOTING:
-        await rounds.open_round(deps, sid)
-    elif move.phase is Phase.GROUPS:
+        await rounds.open_round(deps, sid, announce=text)
+    else:  # group work happens in the groups' own threads: the main thread is told here
+        await deps.sender.send(conv_ref(meta), text=text)
+    if move.phase is Phase.GROUPS:
         await breakout.start_part(deps, sid)
     elif move.phase is Phase.PRESENTATIONS:
         await breakout.present(deps, sid, 1)

@@ -127,7 +127,8 @@ async def view(
     )
 
 
-async def open_round(deps: Deps, sid: str) -> None:
+async def open_round(deps: Deps, sid: str, announce: str | None = None) -> None:
+    """The vote card, posted with the phase's announcement as its message text (issue 16)."""
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     round_ = round_of(session)
@@ -136,7 +137,8 @@ async def open_round(deps: Deps, sid: str) -> None:
     await deps.ballots.open_round(sid, round_, in_play)
     shared = await view(deps, session, round_, 0, voter=None)
     t = translator(session.locale)
-    card_id = await deps.sender.send(conv_ref(meta), card=to_json(voting.build(shared, t)))
+    card = to_json(voting.build(shared, t))
+    card_id = await deps.sender.send(conv_ref(meta), card=card, text=announce)
     await deps.store.set_card(sid, card_id, field=f"vote_card_id:{round_}")
     logger.info("vote_opened", extra={"sid": sid, "round": round_, "ideas": shared.total_ideas})
 

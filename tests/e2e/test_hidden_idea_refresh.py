@@ -1,0 +1,127 @@
+"""An author learns that a host hid their idea without sending another (issue 16).
+
+The store keeps no link from an idea to its author. When a host hides or restores an idea
+during the round, the idea card is updated once with a `refresh` that lists the hosts and
+everybody checked in; each listed person's Teams then asks for their own view (`idea.look`),
+and only the author's own view shows the idea, marked as hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import Bot
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text, walk
+from tests.harness.connector import Sent
+
+HOST = Person("Hanne Vert")
+AUTHOR = Person("Truls Troll")
+KARI = Person("Kari Innbygger")
+IDLE = Person("Ida Stille")  # checked in, sends no idea
+LATE = Person("Lars Sen")  # never checked in
+ABUSE = "Kommunen er full av idioter, særlig i etat X"
+
+
+def row_button(card: dict[str, Any], text: str, verb: str) -> dict[str, Any]:
+    for row in walk(card["body"]):
+        if row.get("type") == "ColumnSet" and text in all_text({"body": [row]}):
+            for node in walk(row):
+                if node.get("type") == "Action.Execute" and node.get("verb") == verb:
+                    return node["data"]
+    raise AssertionError(f"no {verb} next to {text!r}")
+
+
+def idea_message(bot: Bot) -> Sent:
+    return next(s for s in bot.sent_here() if s.card and "idea.submit" in actions(s.card))
+
+
+def has_text_box(card: dict[str, Any]) -> bool:
+    return any(n.get("type") == "Input.Text" and n.get("id") == "idea" for n in walk(card))
+
+
+async def moderate(bot: Bot, text: str, verb: str) -> dict[str, Any]:
+    host = await bot.host_view(HOST)
+    listing = await bot.click(HOST, actions(host)["moderate.open"])
+    return await bot.click(HOST, row_button(listing, text, verb))
+
+
+async def test_the_author_sees_a_hidden_idea_on_a_refresh_and_nobody_is_named(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.join_form(KARI)
+    for person in (AUTHOR, KARI, IDLE):
+        await bot.click(person, actions(form)["join.confirm"], {"role": "citizen"})
+    await bot.session_shows("Sjekket inn: 3")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    posted = idea_message(bot)
+    assert "Ny fase: Idémyldring." in posted.text  # announced on the card's own message
+    assert "refresh" not in (posted.card or {})  # nobody's Teams fetches anything yet
+    await bot.click(AUTHOR, submit, {"idea": ABUSE})
+    await bot.click(AUTHOR, submit, {"idea": "Gåbuss fra Nordnes"})
+    await bot.click(KARI, submit, {"idea": "Flere fotgjengerfelt"})
+    await bot.session_shows("Ideer sendt inn: 3")
+    assert not bot.connector.updates_of(posted.activity_id)
+
+    await moderate(bot, ABUSE, "moderate.hide")
+    updates = await bot.connector.wait_for(lambda: bot.connector.updates_of(posted.activity_id))
+    assert len(updates) == 1
+    shared = updates[0].card or {}
+    assert ABUSE not in all_text(shared) and has_text_box(shared)  # still open, names nobody
+    refresh = shared["refresh"]
+    # everybody checked in and the host, whether they sent ideas or not: no author list
+    assert set(refresh["userIds"]) == {HOST.uid, AUTHOR.uid, KARI.uid, IDLE.uid}
+    assert refresh["action"]["verb"] == "idea.look"
+
+    # each listed person's Teams asks for their own view; only the author's shows the idea
+    own = await bot.click(AUTHOR, refresh["action"]["data"], trigger="automatic")
+    assert ABUSE in all_text(own) and "Skjult av verten" in all_text(own)
+    assert "Gåbuss fra Nordnes" in all_text(own) and has_text_box(own)
+    assert "Ideen din er mottatt" not in all_text(own)  # a look sends nothing
+    kari = await bot.click(KARI, refresh["action"]["data"], trigger="automatic")
+    assert ABUSE not in all_text(kari) and "Flere fotgjengerfelt" in all_text(kari)
+    idle = await bot.click(IDLE, refresh["action"]["data"], trigger="automatic")
+    assert ABUSE not in all_text(idle) and "Skjult" not in all_text(idle)
+    # someone not on the list (a manual "Refresh card") gets the open card, nothing else
+    late = await bot.click(LATE, refresh["action"]["data"])
+    assert has_text_box(late) and "Skjult" not in all_text(late) and ABUSE not in all_text(late)
+
+    # a restore refreshes the card again: the author sees the idea back
+    await moderate(bot, ABUSE, "moderate.restore")
+    updates = await bot.connector.wait_for(lambda: bot.connector.updates_of(posted.activity_id)[1:])
+    again = (updates[-1].card or {})["refresh"]
+    assert again["action"]["data"] != refresh["action"]["data"]  # the card changed for Teams
+    own = await bot.click(AUTHOR, again["action"]["data"], trigger="automatic")
+    assert ABUSE in all_text(own) and "Skjult av verten" not in all_text(own)
+
+    # after the round the card is closed for everyone and fetches nothing; a late refresh
+    # from a Teams that still had the open card gets the closed card
+    await bot.say(HOST, "neste")
+    closed = await bot.connector.wait_for(
+        lambda: [
+            u.card
+            for u in bot.connector.updates_of(posted.activity_id)
+            if u.card and not has_text_box(u.card)
+        ]
+    )
+    assert "refresh" not in closed[-1]
+    stale = await bot.click(AUTHOR, again["action"]["data"], trigger="automatic")
+    assert not has_text_box(stale) and "idea.submit" not in actions(stale)
+
+
+async def test_hiding_outside_the_idea_round_leaves_the_closed_idea_card_alone(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.join_form(AUTHOR)
+    await bot.click(AUTHOR, actions(form)["join.confirm"], {"role": "citizen"})
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    await bot.click(AUTHOR, submit, {"idea": ABUSE})
+    posted = idea_message(bot)
+    await bot.say(HOST, "neste")  # group work: the idea card closes (one update)
+    await bot.session_shows("Spørsmål 1")
+    await bot.connector.wait_for(lambda: bot.connector.updates_of(posted.activity_id))
+    hidden = await moderate(bot, ABUSE, "moderate.hide")
+    assert "Skjult (1)" in all_text(hidden)
+    assert len(bot.connector.updates_of(posted.activity_id)) == 1

@@ -1,0 +1,56 @@
+"""Fewer messages in the main thread (issue 16): a phase that posts its own card anyway (the
+idea card, the vote card) is announced on that same message, text above the card, so the
+thread gets one new message (which notifies) where it got two."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Bot
+from tests.fakes.activities import Person
+from tests.fakes.cards import actions, all_text
+
+HOST = Person("Hanne Vert")
+PEOPLE = [Person(f"Deltaker {i}") for i in range(6)]
+ROLES = ("citizen", "employee", "business", "volunteer", "student", "citizen")
+
+
+def announced_with_card(bot: Bot, fragment: str) -> list[str]:
+    """The cards' verbs of every main-thread message whose text contains fragment."""
+    return [
+        ",".join(sorted(actions(s.card))) if s.card else ""
+        for s in bot.sent_here()
+        if fragment in s.text
+    ]
+
+
+async def test_a_full_session_posts_fewer_messages_in_the_main_thread(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.join_form(PEOPLE[0])
+    for person, role in zip(PEOPLE, ROLES, strict=True):
+        await bot.click(person, actions(form)["join.confirm"], {"role": role})
+    await bot.session_shows(f"Sjekket inn: {len(PEOPLE)}")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    for n, person in enumerate(PEOPLE):
+        await bot.click(person, submit, {"idea": f"Idé nummer {n}"})
+    await bot.session_shows("Ideer sendt inn: 6")
+    while "Oppsummering av Digikok" not in " ".join(all_text(c) for c in bot.summaries()):
+        await bot.say(HOST, "neste")
+    await bot.summary()
+
+    # the idea round and the vote: one message each, the announcement's text over the card
+    ideas = announced_with_card(bot, "Ny fase: Idémyldring.")
+    assert len(ideas) == 1 and "idea.submit" in ideas[0]
+    assert "Skriv ideene dine på idékortet" in next(
+        s.text for s in bot.sent_here() if "Ny fase: Idémyldring." in s.text
+    )
+    votes = announced_with_card(bot, "Ny fase: Prioritering.")
+    assert len(votes) == 1 and "vote.cast" in votes[0]
+    assert not [s for s in bot.sent_here() if s.card is None and "Ny fase: Idémyldring" in s.text]
+    # every other phase still gets its own line (group work happens in the groups' threads)
+    for phase in ("Forventninger", "Gruppearbeid 1", "Presentasjoner", "Tiltak"):
+        assert len(announced_with_card(bot, f"Ny fase: {phase}")) >= 1, phase
+    # the whole session in the main thread: 17 messages before issue 16's merge, 15 now
+    assert len(bot.sent_here()) == 15, [
+        s.text or all_text(s.card or {})[:40] for s in bot.sent_here()
+    ]
