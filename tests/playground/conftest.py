@@ -1,9 +1,10 @@
-"""The bot and Microsoft's Teams emulator as real processes, and a headless Chromium page on it.
+"""The bot and Microsoft's Teams emulator as real processes (tests/harness/processes.py), and
+a headless Chromium page on it.
 
-Each process runs in its own session (process group) and is stopped in teardown, failure or
-not: SIGTERM first so the bot shuts its embedded Redis down cleanly, then SIGKILL. The
-embedded redis-server daemonizes out of the bot's group, so it is found by its working
-directory, which is this test's own temporary DATA_DIR.
+Each process is stopped in teardown, failure or not: SIGTERM first so the bot shuts its
+embedded Redis down cleanly, then SIGKILL; the emulator runs in its own process group, and
+what is left of that group is killed too. The embedded redis-server daemonizes out of the
+bot, so it is found by its pid file under the bot's TMPDIR, in this test's own folder.
 
 Without Chromium, Node or the npm package the test skips; .ci/run installs all three and sets
 PLAYGROUND_REQUIRED=1, which turns a skip into a failure so CI cannot go green by skipping.
@@ -11,21 +12,18 @@ PLAYGROUND_REQUIRED=1, which turns a skip into a failure so CI cannot go green b
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 import pytest
+
+from tests.harness import processes
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -55,67 +53,6 @@ def missing(reason: str) -> None:
     if os.environ.get("PLAYGROUND_REQUIRED") == "1":
         pytest.fail(f"PLAYGROUND_REQUIRED=1 but {reason}")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Service:
-    name: str
-    proc: subprocess.Popen[bytes]
-    log: Path
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def tail(self, lines: int = 40) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def died(self, what: str) -> pytest.fail.Exception:
-        return pytest.fail.Exception(f"{self.name} {what}; last log lines:\n{self.tail()}")
-
-    def stop(self) -> None:
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # whatever is left of its own group
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-
-
-def start(name: str, cmd: list[str], cwd: Path, env: dict[str, str], logs: Path) -> Service:
-    log = logs / f"{name}.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return Service(name, proc, log)
-
-
-def kill_by_cwd(folder: Path) -> None:
-    """Stop processes working in our own temp folder: the bot's daemonized redis-server."""
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if Path(os.readlink(proc / "cwd")) == folder:
-                os.kill(int(proc.name), signal.SIGKILL)
-        except OSError:
-            continue
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -176,57 +113,46 @@ def workdir(request: pytest.FixtureRequest) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="digikok-playground-")).resolve()
     request.node.stash[LOGS] = []
     yield folder
-    kill_by_cwd(folder / "data")
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
 def bot_url(workdir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "REDIS_"))}
-    env.pop("DIGIKOK_SECRET", None)
-    env.update(HOST="127.0.0.1", PORT=str(port), DATA_DIR=str(workdir / "data"))
-    bot = start("bot", [sys.executable, "app.py"], ROOT, env, workdir)
+    port, tmp = processes.free_port(), workdir / "tmp"
+    tmp.mkdir()
+    env = {"HOST": "127.0.0.1", "PORT": str(port), "DATA_DIR": str(workdir / "data")}
+    env = processes.child_env(env | {"TMPDIR": str(tmp)})
+    bot = processes.start("bot", ["app.py"], env, workdir / "bot.log", port)
     request.node.stash[LOGS].append(bot.log)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + START_SECONDS
-        while not ready(f"{base}/readyz"):
-            if not bot.alive():
-                raise bot.died(f"exited with code {bot.proc.returncode}")
-            if time.monotonic() > deadline:
-                raise bot.died(f"not ready within {START_SECONDS:.0f} s")
-            time.sleep(0.2)
-        yield f"{base}/api/messages"
+        asyncio.run(bot.wait_ready("/readyz", START_SECONDS))
+        yield f"{bot.url}/api/messages"
     finally:
-        bot.stop()
+        asyncio.run(stop_with_redis(bot, tmp))
 
 
-def ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
+async def stop_with_redis(bot: processes.Proc, tmp: Path) -> None:
+    pid = processes.redis_pid(tmp)
+    await bot.stop(STOP_SECONDS)
+    await processes.stop_leftover_redis(pid)
 
 
 @pytest.fixture
 def playground_url(bot_url: str, workdir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     env = dict(os.environ, APPLICATION_INSIGHTS_NO_STATSBEAT="1", TEAMSAPPTESTER_BROWSER="none")
-    cmd = ["node", str(CLI), "-e", bot_url, "-c", "msteams", "-p", str(free_port())]
+    cmd = ["node", str(CLI), "-e", bot_url, "-c", "msteams", "-p", str(processes.free_port())]
     cmd.append("--disable-telemetry")
     # cwd: the emulator writes devTools/m365agentsplayground.log there.
-    emulator = start("playground", cmd, workdir, env, workdir)
+    log = workdir / "playground.log"
+    emulator = processes.spawn("playground", cmd, env, log, cwd=workdir, own_group=True)
     request.node.stash[LOGS].append(emulator.log)
     try:
         deadline = time.monotonic() + START_SECONDS
         # It falls back to a random port if ours was taken meanwhile, so read the real one.
-        while not (found := re.search(r"Listening on (\d+)", emulator.tail())):
-            if not emulator.alive():
-                raise emulator.died(f"exited with code {emulator.proc.returncode}")
-            if time.monotonic() > deadline:
-                raise emulator.died(f"did not listen within {START_SECONDS:.0f} s")
+        while not (found := re.search(r"Listening on (\d+)", emulator.log_tail())):
+            if not emulator.running or time.monotonic() > deadline:
+                pytest.fail(f"the playground did not listen:\n{emulator.log_tail()}")
             time.sleep(0.2)
         yield f"http://127.0.0.1:{found.group(1)}"
     finally:
-        emulator.stop()
+        asyncio.run(emulator.stop(STOP_SECONDS))

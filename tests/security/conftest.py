@@ -28,7 +28,6 @@ from typing import Any, AsyncIterator, Iterator
 import jwt
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient
 from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
@@ -36,12 +35,9 @@ from redis.asyncio import Redis
 
 import bot.web
 from bot.teams.auth import TokenSource
-from bot.web import create_app
-from tests.e2e.conftest import Bot, app_config
-from tests.fakes.activities import Conversation
-from tests.fakes.clock import FakeClock
-from tests.fakes.connector import Connector
-from tests.security.live import keep_cancelling_at_shutdown
+from tests.harness import in_process
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
 
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 APP_PASSWORD = "test-only-password"
@@ -207,57 +203,12 @@ def token(
 # -- the app ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Recorded:
-    """The fake connector, and the Authorization header of every call the bot made to it."""
-
-    connector: Connector
-    url: str
-    authorizations: list[str | None] = field(default_factory=list)
-
-
-@pytest.fixture
-async def connector(aiohttp_server: Any) -> Recorded:
-    fake = Connector()
-    app = fake.app()
-    recorded = Recorded(fake, "")
-
-    @web.middleware
-    async def keep_auth(request: web.Request, handler: Any) -> web.StreamResponse:
-        recorded.authorizations.append(request.headers.get("Authorization"))
-        return await handler(request)
-
-    app.middlewares.append(keep_auth)
-    server = await aiohttp_server(app)
-    recorded.url = str(server.make_url("")).rstrip("/")
-    return recorded
-
-
-@dataclass
-class SecureBot(Bot):
-    """Bot, plus raw posts that may carry a token and may be refused."""
-
-    async def send(self, activity: dict[str, Any], bearer: str | None = None) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {bearer}"} if bearer is not None else {}
-        response = await self.client.post("/api/messages", json=activity, headers=headers)
-        raw = await response.read()
-        try:
-            return response.status, json.loads(raw) if raw else None
-        except ValueError:
-            return response.status, raw.decode(errors="replace")
-
-
 async def make_bot(
-    aiohttp_client: Any,
-    redis_url: str,
-    data_dir: Path,
-    connector: Recorded,
-    **env: str,
-) -> SecureBot:
-    app = create_app(app_config(redis_url, data_dir, **env), clock=FakeClock())
-    keep_cancelling_at_shutdown(app)
-    client: TestClient = await aiohttp_client(app)
-    return SecureBot(client, connector.connector, Conversation(service_url=connector.url))
+    aiohttp_client: Any, redis_url: str, data_dir: Path, connector: Connector, **env: str
+) -> Teams:
+    """The app in this process (the shared harness), its background loops cancelled until
+    done at shutdown."""
+    return await in_process.start(aiohttp_client, connector, redis_url, data_dir, nag=True, **env)
 
 
 @pytest.fixture
@@ -266,10 +217,10 @@ async def secure_bot(
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
-    connector: Recorded,
+    connector: Connector,
     openid: OpenId,
     offline_tokens: OfflineCredentials,
-) -> SecureBot:
+) -> Teams:
     """The app with an app id: every request needs a token signed by `signing.trusted`."""
     return await make_bot(
         aiohttp_client,

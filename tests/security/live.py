@@ -1,8 +1,8 @@
 """The app on its own event loop in a thread, for hypothesis: `@given` tests stay plain sync
 functions (STYLE 3.4: async fixtures and @given mix badly) and every example is one or a few
-real HTTP requests to the same running app, through aiohttp's test client.
+real HTTP requests to the same running app, through the shared driver (tests/harness/teams.py).
 
-The fake connector runs on that loop too; every card the bot sends or answers with is kept,
+The shared fake connector runs on that loop too; every card the bot sends or answers with is kept,
 so fuzzed card payloads can start from the real data of a real card (then get mangled).
 """
 
@@ -17,51 +17,19 @@ from pathlib import Path
 from typing import Any, Awaitable, TypeVar
 
 import redis
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web import create_app
-from tests.e2e.conftest import app_config
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, walk
-from tests.fakes.clock import FakeClock
-from tests.fakes.connector import Connector
+from tests.harness.connector import Connector
+from tests.harness.in_process import bot_app, keep_cancelling_at_shutdown
+from tests.harness.teams import Answer, Teams
 
 T = TypeVar("T")
 HOST = Person("Fuzz Vert")
 PEOPLE = [Person(f"Fuzz Deltaker {i}") for i in range(4)]
 ROLES = ("citizen", "employee", "business", "student")
 REQUEST_DEADLINE_S = 60.0
-BACKGROUND_TASKS = ("card-refresher", "timer-runner")
-_NAGS: set[asyncio.Task[None]] = set()
-
-
-def keep_cancelling_at_shutdown(app: web.Application) -> web.Application:
-    """Workaround until bot/web.py's background_ctx cancels until done (see the report):
-    on Python 3.11 redis-py's socket_timeout path (asyncio.wait_for, gh-86296) loses a
-    task.cancel() now and then; background_ctx cancels once and awaits, so a lost cancel
-    hangs the app's shutdown for ever. From on_shutdown on, this cancels them until done."""
-
-    async def nag() -> None:
-        for _ in range(1200):  # bounded: at most a minute
-            tasks = [
-                t
-                for t in asyncio.all_tasks()
-                if t.get_name() in BACKGROUND_TASKS or t.get_name().startswith("publish-")
-            ]
-            if not tasks:
-                return
-            for task in tasks:
-                task.cancel()
-            await asyncio.sleep(0.05)
-
-    async def start(_: web.Application) -> None:
-        task = asyncio.create_task(nag(), name="test-shutdown-nag")
-        _NAGS.add(task)  # a task nobody holds may be collected before it is done
-        task.add_done_callback(_NAGS.discard)
-
-    app.on_shutdown.append(start)
-    return app
 
 
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -102,12 +70,16 @@ class Live:
     answers: list[dict[str, Any]] = field(default_factory=list)  # invoke answer cards
     client: TestClient | None = None
     connector_server: TestServer | None = None
-    service_url: str = ""
+    teams: Teams | None = None  # the shared driver, on this loop
     _thread: threading.Thread | None = None
     _redis: redis.Redis | None = None
 
     def __repr__(self) -> str:  # hypothesis prints it with every failing example
         return f"Live({self.client.make_url('') if self.client else 'not started'})"
+
+    @property
+    def service_url(self) -> str:
+        return self.connector.url
 
     # -- running it ----------------------------------------------------------------------
 
@@ -122,11 +94,12 @@ class Live:
     async def _start(self) -> None:
         self.connector_server = TestServer(self.connector.app())
         await self.connector_server.start_server()
-        self.service_url = str(self.connector_server.make_url("")).rstrip("/")
-        config = app_config(self.redis_url, self.data_dir)
-        app = keep_cancelling_at_shutdown(create_app(config, clock=FakeClock()))
+        self.connector.url = str(self.connector_server.make_url("")).rstrip("/")
+        app = keep_cancelling_at_shutdown(bot_app(self.redis_url, self.data_dir))
         self.client = TestClient(TestServer(app))
         await self.client.start_server()
+        place = Conversation(service_url=self.connector.url)
+        self.teams = Teams.in_process(self.client, self.connector, place)
 
     def stop(self) -> None:
         try:
@@ -154,24 +127,15 @@ class Live:
 
     # -- requests --------------------------------------------------------------------------
 
-    def post_raw(self, body: bytes, content_type: str = "application/json") -> tuple[int, Any]:
-        async def go() -> tuple[int, Any]:
-            assert self.client is not None
-            headers = {"Content-Type": content_type}
-            response = await self.client.post("/api/messages", data=body, headers=headers)
-            raw = await response.read()
-            try:
-                return response.status, json.loads(raw) if raw else None
-            except ValueError:
-                return response.status, raw.decode(errors="replace")
-
-        status, answer = self.run(go())
-        if isinstance(answer, dict) and isinstance(answer.get("value"), dict):
-            self.answers.append(answer["value"])
+    def post_raw(self, body: bytes, content_type: str = "application/json") -> Answer:
+        assert self.teams is not None
+        answer = self.run(self.teams.send_raw(body, content_type=content_type))
+        if isinstance(answer.body, dict) and isinstance(answer.body.get("value"), dict):
+            self.answers.append(answer.body["value"])
             del self.answers[:-200]  # the newest are the useful ones
-        return status, answer
+        return answer
 
-    def post(self, activity: Any) -> tuple[int, Any]:
+    def post(self, activity: Any) -> Answer:
         return self.post_raw(json.dumps(activity, ensure_ascii=False).encode())
 
     # -- what the bot said -----------------------------------------------------------------

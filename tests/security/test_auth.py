@@ -24,14 +24,14 @@ from bot.config import ConfigError, load_config
 from bot.web import create_app
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
 from tests.security.conftest import (
     APP_ID,
     APP_PASSWORD,
     OUTBOUND_TOKEN,
     OfflineCredentials,
     OpenId,
-    Recorded,
-    SecureBot,
     Signing,
     errors_in,
     make_bot,
@@ -92,9 +92,9 @@ BAD_TOKENS: dict[str, Callable[[Signing, str], str | None]] = {
 
 
 async def test_a_valid_token_lets_the_bot_act(
-    secure_bot: SecureBot,
+    secure_bot: Teams,
     signing: Signing,
-    connector: Recorded,
+    connector: Connector,
     offline_tokens: OfflineCredentials,
     openid: OpenId,
     redis_url: str,
@@ -103,12 +103,16 @@ async def test_a_valid_token_lets_the_bot_act(
     place = secure_bot.place
     bearer = token(signing.trusted, place.service_url)
     async with redis_commands(redis_url) as seen:
-        status, _ = await secure_bot.send(place.message(HOST, "start Bedre skolevei"), bearer)
+        status, _ = await secure_bot.send(
+            place.message(HOST, "start Bedre skolevei"), bearer=bearer
+        )
     assert status == 201
     assert state_commands(seen)  # the spy sees what a handled turn does
     card = secure_bot.session_card()
     assert "Bedre skolevei" in all_text(card)
-    status, answer = await secure_bot.send(place.invoke(KARI, actions(card)["join.open"]), bearer)
+    status, answer = await secure_bot.send(
+        place.invoke(KARI, actions(card)["join.open"]), bearer=bearer
+    )
     assert status == 200 and answer["statusCode"] == 200
     assert "citizen" in json.dumps(answer["value"])  # the check-in form, with its roles
     # What the bot sent to the connector carried its own (offline) token, every time.
@@ -123,9 +127,9 @@ async def test_a_valid_token_lets_the_bot_act(
 @pytest.mark.parametrize("case", sorted(BAD_TOKENS))
 async def test_a_bad_token_is_refused_before_any_state_is_read(
     case: str,
-    secure_bot: SecureBot,
+    secure_bot: Teams,
     signing: Signing,
-    connector: Recorded,
+    connector: Connector,
     redis: Redis,
     redis_url: str,
     caplog: pytest.LogCaptureFixture,
@@ -133,37 +137,40 @@ async def test_a_bad_token_is_refused_before_any_state_is_read(
     place = secure_bot.place
     # A session exists: a refused request must not even look at it.
     await secure_bot.send(
-        place.message(HOST, "start Bedre skolevei"), token(signing.trusted, place.service_url)
+        place.message(HOST, "start Bedre skolevei"),
+        bearer=token(signing.trusted, place.service_url),
     )
     join = actions(secure_bot.session_card())["join.open"]
-    sent_before = len(connector.connector.sent)
+    sent_before = len(connector.sent)
     keys_before = sorted(await redis.keys("*"))
     bearer = BAD_TOKENS[case](signing, place.service_url)
     for activity in (place.message(KARI, "avslutt"), place.invoke(KARI, join)):
         async with redis_commands(redis_url) as seen:
-            status, body = await secure_bot.send(activity, bearer)
+            status, body = await secure_bot.send(activity, bearer=bearer)
         assert status == 401, (case, body)
         assert state_commands(seen) == [], case
     assert sorted(await redis.keys("*")) == keys_before
-    assert len(connector.connector.sent) == sent_before  # no reply, no card
+    assert len(connector.sent) == sent_before  # no reply, no card
     assert errors_in(caplog) == []
 
 
 async def test_a_channel_the_key_does_not_endorse_is_refused(
-    secure_bot: SecureBot, signing: Signing, redis_url: str
+    secure_bot: Teams, signing: Signing, redis_url: str
 ) -> None:
     """The published key is endorsed for msteams only: a token it signed does not let in an
     activity that says it came from another channel."""
     place = secure_bot.place
     activity = place.message(HOST, "start Bedre skolevei") | {"channelId": "webchat"}
     async with redis_commands(redis_url) as seen:
-        status, _ = await secure_bot.send(activity, token(signing.trusted, place.service_url))
+        status, _ = await secure_bot.send(
+            activity, bearer=token(signing.trusted, place.service_url)
+        )
     assert status == 401
     assert state_commands(seen) == []
 
 
 async def test_a_valid_token_without_a_service_url_reads_nothing(
-    secure_bot: SecureBot, signing: Signing, connector: Recorded, redis_url: str
+    secure_bot: Teams, signing: Signing, connector: Connector, redis_url: str
 ) -> None:
     """The SDK checks `serviceurl` only against a serviceUrl that is there; an activity
     without one has nowhere to be answered, so it is ignored before any state is read."""
@@ -173,20 +180,20 @@ async def test_a_valid_token_without_a_service_url_reads_nothing(
     invoke = place.invoke(HOST, {"action": "join.open", "sid": "0000", "rev": 1})
     del message["serviceUrl"], invoke["serviceUrl"]
     async with redis_commands(redis_url) as seen:
-        status, _ = await secure_bot.send(message, bearer)
+        status, _ = await secure_bot.send(message, bearer=bearer)
         assert status == 201
-        status, answer = await secure_bot.send(invoke, bearer)
+        status, answer = await secure_bot.send(invoke, bearer=bearer)
         assert status == 200 and "skjønte jeg ikke" in all_text(answer["value"])
     assert state_commands(seen) == []
-    assert connector.connector.sent == []
+    assert connector.sent == []
 
 
 async def test_a_refusal_is_logged_without_the_token(
-    secure_bot: SecureBot, signing: Signing, caplog: pytest.LogCaptureFixture
+    secure_bot: Teams, signing: Signing, caplog: pytest.LogCaptureFixture
 ) -> None:
     place = secure_bot.place
     bearer = token(signing.trusted, place.service_url, aud="another-bot-app-id")
-    status, _ = await secure_bot.send(place.message(KARI, "hjelp"), bearer)
+    status, _ = await secure_bot.send(place.message(KARI, "hjelp"), bearer=bearer)
     assert status == 401
     refused = [r for r in caplog.records if r.getMessage() == "auth_refused"]
     assert len(refused) == 1 and refused[0].reason == "PermissionError"
@@ -195,7 +202,7 @@ async def test_a_refusal_is_logged_without_the_token(
 
 
 async def test_the_first_key_fetch_leaves_the_event_loop_free(
-    secure_bot: SecureBot, signing: Signing, openid: OpenId
+    secure_bot: Teams, signing: Signing, openid: OpenId
 ) -> None:
     """The key server answers on this test's loop, and holds the JWKS until /healthz has
     been served: only a fetch off the app's event loop lets both happen."""
@@ -203,7 +210,7 @@ async def test_the_first_key_fetch_leaves_the_event_loop_free(
     place = secure_bot.place
     bearer = token(signing.trusted, place.service_url)
     pending = [
-        asyncio.create_task(secure_bot.send(place.message(Person(f"P{i}"), "hjelp"), bearer))
+        asyncio.create_task(secure_bot.send(place.message(Person(f"P{i}"), "hjelp"), bearer=bearer))
         for i in range(20)
     ]
     deadline = asyncio.get_running_loop().time() + 10
@@ -220,7 +227,7 @@ async def test_the_first_key_fetch_leaves_the_event_loop_free(
 
 
 async def test_a_key_published_later_is_fetched_when_first_used(
-    secure_bot: SecureBot,
+    secure_bot: Teams,
     signing: Signing,
     openid: OpenId,
     monkeypatch: pytest.MonkeyPatch,
@@ -229,19 +236,19 @@ async def test_a_key_published_later_is_fetched_when_first_used(
     hourly; here at once). The SDK raised IndexError on an unknown key id instead."""
     place = secure_bot.place
     status, _ = await secure_bot.send(
-        place.message(HOST, "hjelp"), token(signing.trusted, place.service_url)
+        place.message(HOST, "hjelp"), bearer=token(signing.trusted, place.service_url)
     )
     assert status == 201
     rolled = new_key("rolled-over")
     status, _ = await secure_bot.send(
-        place.message(HOST, "hjelp"), token(rolled, place.service_url)
+        place.message(HOST, "hjelp"), bearer=token(rolled, place.service_url)
     )
     assert status == 401  # not published (yet): refused, and no refetch within the hour
     assert len(openid.fetches) == 2
     monkeypatch.setattr(bot.teams.auth, "UNKNOWN_KEY_REFRESH_S", 0)
     openid.published.append(rolled)
     status, _ = await secure_bot.send(
-        place.message(HOST, "hjelp"), token(rolled, place.service_url)
+        place.message(HOST, "hjelp"), bearer=token(rolled, place.service_url)
     )
     assert status == 201
     assert len(openid.fetches) == 4
@@ -252,7 +259,7 @@ async def test_unreachable_keys_answer_503_and_read_nothing(
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
-    connector: Recorded,
+    connector: Connector,
     signing: Signing,
     offline_tokens: OfflineCredentials,
     unused_tcp_port: int,
@@ -272,7 +279,7 @@ async def test_unreachable_keys_answer_503_and_read_nothing(
     for _ in range(2):  # the second fails fast, without another attempt
         async with redis_commands(redis_url) as seen:
             status, _ = await secure.send(
-                place.message(HOST, "start Noe"), token(signing.trusted, place.service_url)
+                place.message(HOST, "start Noe"), bearer=token(signing.trusted, place.service_url)
             )
         assert status == 503
         assert state_commands(seen) == []

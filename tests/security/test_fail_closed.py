@@ -20,9 +20,11 @@ from bot.service.ports import ConvRef, SendError
 from bot.store.embedded import DB_FILE, EmbeddedRedis
 from bot.teams.auth import TokenSource
 from bot.teams.sender import ConnectorSender, ServiceUrlRefused
-from tests.e2e.conftest import SECRET
 from tests.fakes.activities import Conversation, Person
-from tests.security.conftest import APP_ID, Recorded, SecureBot, make_bot
+from tests.harness.connector import Connector
+from tests.harness.in_process import SECRET
+from tests.harness.teams import Teams
+from tests.security.conftest import APP_ID, make_bot
 
 HOST = Person("Hanne Vert")
 EVIL = "https://evil.example/teams/"
@@ -152,7 +154,7 @@ async def test_a_forged_service_url_gets_no_card_in_anonymous_mode(
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
-    connector: Recorded,
+    connector: Connector,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bot = await make_bot(aiohttp_client, redis_url, tmp_path, connector)
@@ -160,7 +162,7 @@ async def test_a_forged_service_url_gets_no_card_in_anonymous_mode(
     status, _ = await bot.send(forged.message(HOST, "start Bedre skolevei"))
     assert status in (200, 201)
     assert any(r.getMessage() == "service_url_refused" for r in caplog.records)
-    assert connector.connector.of("send") == []
+    assert connector.of("send") == []
     # The loopback connector (the Agents Playground's place) is still served.
     await bot.say(HOST, "start Bedre skolevei")
     assert bot.session_card()
@@ -170,8 +172,8 @@ async def test_a_forged_service_url_gets_no_card_in_anonymous_mode(
 
 
 async def quiet_bot(
-    aiohttp_client: Any, redis_url: str, tmp_path: Path, connector: Recorded
-) -> SecureBot:
+    aiohttp_client: Any, redis_url: str, tmp_path: Path, connector: Connector
+) -> Teams:
     return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
 
 
@@ -181,7 +183,7 @@ async def test_only_teams_activities_are_taken(
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
-    connector: Recorded,
+    connector: Connector,
     channel: str | None,
 ) -> None:
     bot = await quiet_bot(aiohttp_client, redis_url, tmp_path, connector)
@@ -189,7 +191,7 @@ async def test_only_teams_activities_are_taken(
     status, _ = await bot.send(activity)
     assert status in (200, 201)
     assert await redis.keys("dk:conv:*") == []
-    assert connector.connector.sent == []
+    assert connector.sent == []
 
 
 @pytest.mark.parametrize("aad", [None, "", "   "])
@@ -198,7 +200,7 @@ async def test_no_aad_object_id_means_nobody(
     redis: Redis,
     redis_url: str,
     tmp_path: Path,
-    connector: Recorded,
+    connector: Connector,
     aad: str | None,
 ) -> None:
     """`from.id` is no fallback: a Web Chat or Direct Line client chooses it itself."""
@@ -212,4 +214,4 @@ async def test_no_aad_object_id_means_nobody(
         status, _ = await bot.send(activity)
         assert status in (200, 201)
     assert await redis.keys("dk:conv:*") == []
-    assert connector.connector.of("send") == []
+    assert connector.of("send") == []

@@ -12,20 +12,22 @@ import pytest
 from redis.asyncio import Redis
 
 from tests.fakes.activities import Person
-from tests.security.conftest import Recorded, SecureBot, errors_in, make_bot
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
+from tests.security.conftest import errors_in, make_bot
 
 HOST = Person("Hanne Vert")
 
 
 @pytest.fixture
 async def plain_bot(
-    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Recorded
-) -> SecureBot:
+    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
+) -> Teams:
     return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
 
 
 async def test_settings_of_a_running_session_have_a_save_label(
-    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture
+    plain_bot: Teams, caplog: pytest.LogCaptureFixture
 ) -> None:
     await plain_bot.say(HOST, "start Bedre skolevei")  # check-in is open: settings may change
     await plain_bot.say(HOST, "innstillinger")
@@ -36,7 +38,7 @@ async def test_settings_of_a_running_session_have_a_save_label(
 
 
 async def test_a_reply_the_connector_refuses_is_no_error(
-    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture
+    plain_bot: Teams, caplog: pytest.LogCaptureFixture
 ) -> None:
     plain_bot.connector.failures.append(("send", 403, {}))  # Teams: the bot was removed
     await plain_bot.say(HOST, "hjelp")
@@ -44,7 +46,7 @@ async def test_a_reply_the_connector_refuses_is_no_error(
 
 
 async def test_a_null_member_added_is_ignored(
-    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture
+    plain_bot: Teams, caplog: pytest.LogCaptureFixture
 ) -> None:
     activity = plain_bot.place.bot_added(HOST)
     activity["membersAdded"] = [None, *activity["membersAdded"]]

@@ -12,15 +12,17 @@ from redis.asyncio import Redis
 from tests.e2e.test_follow_up import HOST, to_actions
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
-from tests.security.conftest import Recorded, SecureBot, errors_in, make_bot
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
+from tests.security.conftest import errors_in, make_bot
 
 KARI = Person("Kari Innbygger")
 
 
 @pytest.fixture
 async def plain_bot(
-    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Recorded
-) -> SecureBot:
+    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
+) -> Teams:
     return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
 
 
@@ -37,7 +39,7 @@ async def plain_bot(
     ],
 )
 async def test_an_odd_export_link_is_403_never_500(
-    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture, query: str
+    plain_bot: Teams, caplog: pytest.LogCaptureFixture, query: str
 ) -> None:
     for name in ("x.md", "x.csv", "x.pdf", "x"):
         response = await plain_bot.client.get(f"/export/{name}?{query}")
@@ -46,7 +48,7 @@ async def test_an_odd_export_link_is_403_never_500(
 
 
 async def test_odd_minutes_and_group_numbers_get_a_clear_answer(
-    plain_bot: SecureBot, caplog: pytest.LogCaptureFixture
+    plain_bot: Teams, caplog: pytest.LogCaptureFixture
 ) -> None:
     await plain_bot.say(HOST, "start Bedre skolevei")
     await plain_bot.say(HOST, "forleng ²")
@@ -59,7 +61,7 @@ async def test_odd_minutes_and_group_numbers_get_a_clear_answer(
     assert errors_in(caplog) == []
 
 
-async def test_an_action_due_after_retention_is_refused(plain_bot: SecureBot) -> None:
+async def test_an_action_due_after_retention_is_refused(plain_bot: Teams) -> None:
     """Issue 15: the record is deleted RETENTION_DAYS (30) after the end, so a due date whose
     reminder could never run is refused with the last day that works (1 Dec + 29 days)."""
     card = await to_actions(plain_bot)

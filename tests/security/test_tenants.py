@@ -13,14 +13,9 @@ from redis.asyncio import Redis
 
 from tests.fakes.activities import TENANT, Person
 from tests.fakes.cards import actions, all_text
-from tests.security.conftest import (
-    Recorded,
-    SecureBot,
-    errors_in,
-    make_bot,
-    redis_commands,
-    state_commands,
-)
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
+from tests.security.conftest import errors_in, make_bot, redis_commands, state_commands
 
 OTHER = "99999999-8888-7777-6666-555555555555"
 HOST = Person("Hanne Vert")
@@ -29,8 +24,8 @@ EVE = Person("Eve Utenfra")
 
 @pytest.fixture
 async def fenced(
-    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Recorded
-) -> SecureBot:
+    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
+) -> Teams:
     allowed = f" {TENANT} , 00000000-aaaa-bbbb-cccc-dddddddddddd"  # spaces are trimmed
     return await make_bot(aiohttp_client, redis_url, tmp_path, connector, ALLOWED_TENANTS=allowed)
 
@@ -57,7 +52,7 @@ FOREIGN = {
 }
 
 
-async def test_an_allowed_tenant_is_served(fenced: SecureBot) -> None:
+async def test_an_allowed_tenant_is_served(fenced: Teams) -> None:
     await fenced.say(HOST, "start Bedre skolevei")
     assert "Bedre skolevei" in all_text(fenced.session_card())
 
@@ -65,8 +60,8 @@ async def test_an_allowed_tenant_is_served(fenced: SecureBot) -> None:
 @pytest.mark.parametrize("case", sorted(FOREIGN))
 async def test_another_tenant_is_refused_without_reading_state(
     case: str,
-    fenced: SecureBot,
-    connector: Recorded,
+    fenced: Teams,
+    connector: Connector,
     redis: Redis,
     redis_url: str,
     caplog: pytest.LogCaptureFixture,
@@ -74,7 +69,7 @@ async def test_another_tenant_is_refused_without_reading_state(
     await fenced.say(HOST, "start Bedre skolevei")  # a session Eve's activities aim at
     join = actions(fenced.session_card())["join.open"]
     keys_before = sorted(await redis.keys("*"))
-    sent_before = len(connector.connector.sent)
+    sent_before = len(connector.sent)
     caplog.clear()
     caplog.set_level(logging.INFO)
     markers = FOREIGN[case]
@@ -90,7 +85,7 @@ async def test_another_tenant_is_refused_without_reading_state(
         status, answer = await fenced.send(click)
     assert state_commands(seen) == [], "\n".join(seen)
     assert sorted(await redis.keys("*")) == keys_before
-    assert len(connector.connector.sent) == sent_before  # no reply, no card, no install note
+    assert len(connector.sent) == sent_before  # no reply, no card, no install note
     # The invoke's answer is a refusal card, and nothing of the session.
     assert status == 200 and answer["statusCode"] == 200
     card = answer["value"]
@@ -106,7 +101,7 @@ async def test_another_tenant_is_refused_without_reading_state(
 
 
 async def test_without_allowed_tenants_any_tenant_is_served(
-    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Recorded
+    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
 ) -> None:
     open_bot = await make_bot(aiohttp_client, redis_url, tmp_path, connector)
     status, _ = await open_bot.send(
