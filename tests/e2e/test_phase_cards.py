@@ -1,6 +1,7 @@
 """Fewer messages in the main thread (issue 16): a phase that posts its own card anyway (the
 idea card, the vote card) is announced on that same message, text above the card, so the
-thread gets one new message (which notifies) where it got two."""
+thread gets one new message (which notifies) where it got two; group work's announcement
+says what grouping found in the same message."""
 
 from __future__ import annotations
 
@@ -47,10 +48,14 @@ async def test_a_full_session_posts_fewer_messages_in_the_main_thread(bot: Bot) 
     votes = announced_with_card(bot, "Ny fase: Prioritering.")
     assert len(votes) == 1 and "vote.cast" in votes[0]
     assert not [s for s in bot.sent_here() if s.card is None and "Ny fase: Idémyldring" in s.text]
+    # group work: the announcement and what grouping found (six people, three small groups)
+    (groups,) = [s.text for s in bot.sent_here() if "Ny fase: Gruppearbeid 1." in s.text]
+    assert "Obs, små grupper" in groups
+    assert not [s for s in bot.sent_here() if s.text.startswith("Obs, små grupper")]
     # every other phase still gets its own line (group work happens in the groups' threads)
     for phase in ("Forventninger", "Gruppearbeid 1", "Presentasjoner", "Tiltak"):
         assert len(announced_with_card(bot, f"Ny fase: {phase}")) >= 1, phase
-    # the whole session in the main thread: 17 messages before issue 16's merge, 15 now
-    assert len(bot.sent_here()) == 15, [
+    # the whole session in the main thread: 17 messages before issue 16's merges, 14 now
+    assert len(bot.sent_here()) == 14, [
         s.text or all_text(s.card or {})[:40] for s in bot.sent_here()
     ]

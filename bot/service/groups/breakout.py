@@ -24,7 +24,6 @@ from bot.service.ports import Card, ConvRef, SendError
 from bot.service.views import conv_ref
 from bot.templates import category_aliases
 from cards import groups as group_cards
-from cards.text import to_json
 from cards.views import BoardInput, BoardView, Notice
 
 logger = logging.getLogger(__name__)
@@ -63,28 +62,27 @@ async def as_groups(deps: Deps, sid: str) -> Groups:
     return tuple(tuple(sorted(g, key=lambda m: m.tag)) for g in found)
 
 
-async def _assign(deps: Deps, session: Session) -> None:
+async def _assign(deps: Deps, session: Session) -> list[str]:
+    """Make the groups; what the main thread should hear about them (said with the phase's
+    announcement, issue 16), or nothing if another replica made them first."""
     roster = await deps.store.roster(session.sid)
-    meta = await deps.store.meta(session.sid)
     members = [
         Member(tag, Role(e.role), e.department)
         for tag, e in roster.items()
         if not (e.user_id and e.user_id == session.host_uid)  # the host runs the session
     ]
     wanted = session.settings.groups
-    ref = conv_ref(meta)
     t = translator(session.locale)
     refused = too_few(len(members), wanted)
     if not members:  # nobody to group: group work goes on without boards
-        await deps.sender.send(ref, text=t("groups.nobody"))
         await deps.groups.assign(session.sid, {}, 0)
-        return
+        return [t("groups.nobody")]
     n = group_count(len(members), wanted)  # never a group of one when it can be avoided
     seed = int(session.sid[:12], 16) if session.sid[:12].isalnum() else 0
     made = make_groups(members, n, abs(seed) % (2**31))
     placement = {m.tag: g for g, group in enumerate(made, start=1) for m in group}
     if not await deps.groups.assign(session.sid, placement, len(made)):
-        return  # another replica made them first, and told the host
+        return []  # another replica made them first, and told the host
     logger.info(
         "groups_made", extra={"sid": session.sid, "groups": len(made), "people": len(members)}
     )
@@ -93,8 +91,7 @@ async def _assign(deps: Deps, session: Session) -> None:
         said.append(t("groups.fewer", have=len(members), made=n, want=wanted))
     if (small := small_groups(made)) is not None:
         said.append(t(small.key, **small.params))
-    if said:
-        await deps.sender.send(ref, text=" ".join(said))
+    return said
 
 
 async def board_view(
@@ -179,22 +176,24 @@ def group_ref(main: ConvRef, places: dict[str, str], group: int) -> ConvRef:
     )
 
 
-async def start_part(deps: Deps, sid: str) -> None:
+async def start_part(deps: Deps, sid: str, announce: str = "") -> None:
     """A question begins: groups are made (question 1) and each gets the question's own
-    board, mentioning its members, and its input form; the other question's cards close."""
+    board, mentioning its members, and its input form; the other question's cards close.
+    The main thread hears the phase's `announce` and what grouping found in one message."""
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     part = max(1, part_of(session))
-    if not await deps.groups.assigned(sid):
-        await _assign(deps, session)
-    count, _ = await deps.groups.placement(sid)
+    notes = [] if await deps.groups.assigned(sid) else await _assign(deps, session)
     main = conv_ref(meta)
+    if said := " ".join(s for s in (announce, *notes) if s):
+        await deps.sender.send(main, text=said)
+    count, _ = await deps.groups.placement(sid)
     t = translator(session.locale)
     places = await deps.groups.places(sid)
     for group in range(1, count + 1):
         view = await board_view(deps, session, group, part=part, mention=True)
         if board_key(group, part) not in places:
-            board = to_json(group_cards.board(view, t))
+            board = group_cards.board(view, t)
             if main.conversation_type == "channel" and f"{group}:conv" not in places:
                 channel = main.conversation_id.split(";", 1)[0]
                 thread, card_id = await deps.sender.thread(main, channel, board)
@@ -206,7 +205,7 @@ async def start_part(deps: Deps, sid: str) -> None:
         else:
             await deps.outbox.mark(board_mark(sid, group, part))
         form_id = await deps.sender.send(
-            group_ref(main, places, group), card=to_json(group_cards.form(view, t))
+            group_ref(main, places, group), card=group_cards.form(view, t)
         )
         await deps.groups.set_place(sid, f"{group}:form:{part}", form_id)
         await deps.groups.set_place(sid, f"{group}:closed:{part}", "")
@@ -231,7 +230,7 @@ async def close_part(deps: Deps, sid: str, part: int) -> None:
         await deps.groups.set_place(sid, f"{group}:closed:{part}", "1")
         view = await board_view(deps, session, group, part=part)
         try:
-            card = to_json(group_cards.form(view, t))
+            card = group_cards.form(view, t)
             await deps.sender.update(group_ref(main, places, group), form_id, card)
         except SendError as exc:  # the question is over regardless; a press is refused
             logger.warning("group_form_close_failed", extra={"sid": sid, "status": exc.status})
@@ -286,7 +285,7 @@ async def present(deps: Deps, sid: str, group: int) -> None:
     texts = {i.input_id: i.text for i in picking.inputs}
     top = tuple(texts[i] for i in picking.top if i in texts)
     card = group_cards.presentation(sorting, top, count, t)
-    await deps.sender.send(conv_ref(meta), card=to_json(card))
+    await deps.sender.send(conv_ref(meta), card=card)
 
 
 async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
@@ -305,5 +304,5 @@ async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | Non
     if not card_id:
         return None
     view = await board_view(deps, session, group, part=part)
-    card = to_json(group_cards.board(view, translator(session.locale)))
+    card = group_cards.board(view, translator(session.locale))
     return group_ref(conv_ref(meta), places, group), card_id, card

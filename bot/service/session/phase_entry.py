@@ -98,10 +98,10 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
         await post_idea_card(deps, session, meta, text)
     elif move.phase is Phase.VOTING:
         await rounds.open_round(deps, sid, announce=text)
-    else:  # group work happens in the groups' own threads: the main thread is told here
+    elif move.phase is Phase.GROUPS:  # with what grouping found; the boards go to the groups
+        await breakout.start_part(deps, sid, announce=text)
+    else:
         await deps.sender.send(conv_ref(meta), text=text)
-    if move.phase is Phase.GROUPS:
-        await breakout.start_part(deps, sid)
-    elif move.phase is Phase.PRESENTATIONS:
+    if move.phase is Phase.PRESENTATIONS:
         await breakout.present(deps, sid, 1)
     await deps.outbox.mark(sid)  # again: what the phase's cards added (groups, their threads)
