@@ -8,6 +8,7 @@ and only the author's own view shows the idea, marked as hidden.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.e2e.conftest import Bot
@@ -125,3 +126,22 @@ async def test_hiding_outside_the_idea_round_leaves_the_closed_idea_card_alone(b
     hidden = await moderate(bot, ABUSE, "moderate.hide")
     assert "Skjult (1)" in all_text(hidden)
     assert len(bot.connector.updates_of(posted.activity_id)) == 1
+
+
+async def test_the_refresh_lists_the_hosts_first_and_at_most_sixty_people(bot: Bot) -> None:
+    crowd = [Person(f"Deltaker {n:02d}") for n in range(62)]
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.join_form(crowd[0])
+    await asyncio.gather(
+        *(bot.click(p, actions(form)["join.confirm"], {"role": "citizen"}) for p in crowd)
+    )
+    await bot.session_shows("Sjekket inn: 62")
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    await bot.click(crowd[61], submit, {"idea": ABUSE})
+    await moderate(bot, ABUSE, "moderate.hide")
+    (update,) = bot.connector.updates_of(idea_message(bot).activity_id)
+    listed = (update.card or {})["refresh"]["userIds"]
+    assert len(listed) == 60 == len(set(listed)) and listed[0] == HOST.uid  # Teams' limit
+    assert set(listed) <= {HOST.uid, *(p.uid for p in crowd)}
