@@ -23,7 +23,7 @@ from prometheus_client import CollectorRegistry
 from bot import export_route, metrics_server, privacy
 from bot.config import Config
 from bot.logs import correlation_id, new_correlation_id
-from bot.metrics import Metrics, SessionCensus
+from bot.metrics import Metrics
 from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
 from bot.service.handlers import Service
@@ -32,8 +32,10 @@ from bot.service.session.effects import EffectRunner
 from bot.service.session.timer_jobs import TimerRunner
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
+from bot.store.census import SessionCensus
 from bot.store.connection import open_redis
 from bot.store.effects import EffectStore
+from bot.store.follow_ups import FollowUpStore
 from bot.store.groups import GroupStore
 from bot.store.merges import MergeStore
 from bot.store.moderation import ModerationStore
@@ -58,6 +60,7 @@ OUTBOX = web.AppKey("outbox", OutboxStore)
 TIMER_STORE = web.AppKey("timer_store", TimerStore)
 BALLOTS = web.AppKey("ballots", BallotStore)
 ACTION_ITEMS = web.AppKey("action_items", ActionItemStore)
+FOLLOW_UPS = web.AppKey("follow_ups", FollowUpStore)
 GROUPS = web.AppKey("groups", GroupStore)
 TIMERS = web.AppKey("timers", TimerRunner)
 SERVICE = web.AppKey("service", Service)
@@ -90,6 +93,7 @@ async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
         app[CENSUS] = SessionCensus(redis, clock=app[CLOCK])
         app[BALLOTS] = BallotStore(redis)
         app[ACTION_ITEMS] = ActionItemStore(redis)
+        app[FOLLOW_UPS] = FollowUpStore(redis)
         app[GROUPS] = GroupStore(redis)
         app[PACER] = ConversationPacer(redis)
         app[MODERATION] = ModerationStore(redis)
@@ -119,6 +123,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             timers=app[TIMER_STORE],
             ballots=app[BALLOTS],
             action_items=app[ACTION_ITEMS],
+            follow_ups=app[FOLLOW_UPS],
             groups=app[GROUPS],
             moderation=app[MODERATION],
             merges=app[MERGES],

@@ -13,6 +13,7 @@ from bot.service.cache import Lru
 from bot.service.ports import Clock, Sender
 from bot.store.action_items import ActionItemStore
 from bot.store.ballots import BallotStore
+from bot.store.follow_ups import FollowUpStore
 from bot.store.groups import GroupStore
 from bot.store.merges import MergeStore
 from bot.store.moderation import ModerationStore
@@ -82,6 +83,7 @@ class Deps:
     timers: TimerStore
     ballots: BallotStore
     action_items: ActionItemStore
+    follow_ups: FollowUpStore  # action items after the end (issue 10 §3)
     groups: GroupStore
     moderation: ModerationStore
     merges: MergeStore

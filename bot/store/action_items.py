@@ -8,16 +8,13 @@ from redis.asyncio import Redis
 
 from bot.domain.action_items import MAX_ITEMS, ActionItem
 from bot.store import keys, scripts
-from bot.store.follow_ups import FollowUpStore
-from bot.store.sessions import repeat_as_first
+from bot.store.answers import repeat_as_first
 
 
 class ActionItemStore:
     def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
         self._redis = redis
-        self._seen_ttl = seen_ttl_s
-        self._save = redis.register_script(scripts.SAVE_ACTION_ITEM)
-        self.follow_ups = FollowUpStore(redis, seen_ttl_s)  # after the end (issue 10 §3)
+        self._save = scripts.SAVE_ACTION_ITEM.on(redis, seen_ttl_s)
 
     async def save(
         self, sid: str, activity_id: str, actor_tag: str, item_id: str, item: ActionItem | None
@@ -36,17 +33,10 @@ class ActionItemStore:
                 ensure_ascii=False,
             )
         )
-        return repeat_as_first(
-            await self._save(
-                keys=[
-                    keys.meta(sid),
-                    keys.seen(sid, activity_id),
-                    keys.hosts(sid),
-                    keys.action_items(sid),
-                ],
-                args=[self._seen_ttl, actor_tag, item_id, record, MAX_ITEMS],
-            )
+        answer = await self._save(
+            sid, activity_id, actor=actor_tag, item=item_id, record=record, most=MAX_ITEMS
         )
+        return repeat_as_first(answer)
 
     async def all(self, sid: str) -> list[ActionItem]:
         raw = await self._redis.hgetall(keys.action_items(sid))

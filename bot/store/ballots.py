@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
+from bot.store.answers import repeat_as_first
+from bot.store.ideas import flat_meta
 from bot.store.marked import MarkedScript
-from bot.store.sessions import repeat_as_first
 
 
 class BallotStore:
     def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
         self._redis = redis
-        self._seen_ttl = seen_ttl_s
-        self._cast = redis.register_script(scripts.CAST_VOTE)
-        self._click = MarkedScript(redis, scripts.VOTE_CLICK)
+        self._cast = scripts.CAST_VOTE.on(redis, seen_ttl_s)
+        self._click = MarkedScript(redis, scripts.VOTE_CLICK, seen_ttl_s)
 
     async def open_round(self, sid: str, round_: int, idea_ids: list[str]) -> None:
         """Preset every idea in play to 0 dots; reopening (after `back`) keeps cast dots."""
@@ -42,30 +42,24 @@ class BallotStore:
     ) -> str:
         """A checked-in voter (member tag in the roster) who uses every dot is "ready".
         'ok:<left>' or a refusal code: `Cast.of` reads it."""
-        return repeat_as_first(
-            await self._cast(
-                keys=[
-                    keys.meta(sid),
-                    keys.seen(sid, activity_id),
-                    keys.tally(sid, round_),
-                    keys.ballots(sid, round_),
-                    keys.roster(sid),
-                ],
-                args=[
-                    self._seen_ttl,
-                    voter,
-                    idea_id,
-                    rev,
-                    allowance,
-                    cap,
-                    delta,
-                    "voting",
-                    member_tag,
-                    "",
-                    allowance,
-                ],
-            )
+        answer = await self._cast(
+            sid,
+            activity_id,
+            tally=keys.tally(sid, round_),
+            ballots=keys.ballots(sid, round_),
+            counted=keys.roster(sid),
+            voter=voter,
+            idea=idea_id,
+            rev=rev,
+            allowance=allowance,
+            cap=cap,
+            delta=delta,
+            phase="voting",
+            member=member_tag,
+            must_be="",
+            ready_at=allowance,
         )
+        return repeat_as_first(answer)
 
     async def click(
         self,
@@ -83,19 +77,23 @@ class BallotStore:
     ) -> VoteClick:
         """A vote-card click in one round trip (VOTE_CLICK); with a cast, the shared card's
         mark goes in the same pipeline, so the session card shows the new count."""
-        keys_ = [
-            keys.meta(sid),
-            keys.seen(sid, activity_id or "-"),
-            keys.tally(sid, round_),
-            keys.ballots(sid, round_),
-            keys.roster(sid),
-            keys.roles(sid),
-        ]
-        args = [
-            self._seen_ttl,
-            *(voter, idea_id, rev, delta, member, conv_key, start, page_size, round_),
-        ]
-        return VoteClick.decode(await self._click(keys_, args, sid if delta else None))
+        raw = await self._click(
+            sid if delta else None,
+            sid,
+            activity_id,
+            tally=keys.tally(sid, round_),
+            ballots=keys.ballots(sid, round_),
+            voter=voter,
+            idea=idea_id,
+            rev=rev,
+            delta=delta,
+            member=member,
+            conv_key=conv_key,
+            start=start,
+            size=page_size,
+            round=round_,
+        )
+        return VoteClick.decode(raw)
 
     async def in_play(self, sid: str, round_: int) -> list[str]:
         """The ideas of a round, in the order they came in."""
@@ -162,7 +160,7 @@ class Cast:
 
     @classmethod
     def of(cls, code: str) -> Cast:
-        first = code.removeprefix("again:")
+        first = repeat_as_first(code)
         if first.startswith("ok:") and first[3:].lstrip("-").isdecimal():
             return cls("", int(first[3:]))
         return cls(first or "bad_input")
@@ -202,6 +200,5 @@ class VoteClick:
         page = tuple(str(v) for v in raw[8 : 8 + n])
         mine = tuple(int(str(v)) for v in raw[8 + n : 8 + 2 * n])
         totals = tuple(int(str(v)) for v in raw[8 + 2 * n : 8 + 3 * n])
-        flat = [str(v) for v in raw[8 + 3 * n :]]
-        meta = dict(zip(flat[::2], flat[1::2], strict=True))
+        meta = flat_meta(raw[8 + 3 * n :])
         return cls(code, used, voters, start, in_play, ready, joined, page, mine, totals, meta)

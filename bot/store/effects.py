@@ -21,10 +21,10 @@ from bot.store import keys, scripts
 class EffectStore:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._claim = redis.register_script(scripts.EFFECTS_CLAIM)
-        self._settle = redis.register_script(scripts.EFFECT_SETTLE)
-        self._release = redis.register_script(scripts.EFFECTS_RELEASE)
-        self._claim_one = redis.register_script(scripts.EFFECTS_CLAIM_ONE)
+        self._claim = scripts.EFFECTS_CLAIM.on(redis)
+        self._settle = scripts.EFFECT_SETTLE.on(redis)
+        self._release = scripts.EFFECTS_RELEASE.on(redis)
+        self._claim_one = scripts.EFFECTS_CLAIM_ONE.on(redis)
 
     async def record(self, sid: str, effects: dict[str, str]) -> None:
         """Effects decided outside a transition script (a host asks for the summary again):
@@ -38,25 +38,20 @@ class EffectStore:
         await pipe.execute()
 
     async def claim(self, batch: int, lease_ms: int, renew: list[str]) -> list[str]:
-        return [
-            str(s)
-            for s in await self._claim(keys=[keys.EFFECTS_DUE], args=[batch, lease_ms, *renew])
-        ]
+        return [str(s) for s in await self._claim(most=batch, lease=lease_ms, renew=renew)]
 
     async def claim_one(self, sid: str, lease_ms: int) -> bool:
-        return bool(await self._claim_one(keys=[keys.EFFECTS_DUE], args=[sid, lease_ms]))
+        return bool(await self._claim_one(session=sid, lease=lease_ms))
 
     async def pending(self, sid: str) -> dict[str, str]:
         return await self._redis.hgetall(keys.effects(sid))
 
     async def settle(self, sid: str, effect_id: str, ran: str, keep: str = "") -> bool:
-        return bool(await self._settle(keys=[keys.effects(sid)], args=[effect_id, ran, keep]))
+        return bool(await self._settle(sid, effect=effect_id, ran=ran, keep=keep))
 
     async def release(self, sid: str, again_in_ms: int) -> bool:
         """True if effects are left (due again in `again_in_ms`)."""
-        return bool(
-            await self._release(keys=[keys.EFFECTS_DUE, keys.effects(sid)], args=[sid, again_in_ms])
-        )
+        return bool(await self._release(sid, session=sid, after=again_in_ms))
 
     async def sweep(self) -> int:
         """Index every session that has effects (after a crash between record and kick)."""

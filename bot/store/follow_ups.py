@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 
 from bot.domain.follow_up import Answer, FollowState, FollowUp
 from bot.store import keys, scripts
-from bot.store.sessions import repeat_as_first
+from bot.store.answers import repeat_as_first
 
 
 def _record(item: FollowUp) -> str:
@@ -40,17 +40,12 @@ def _parse(item_id: str, raw: str) -> FollowUp | None:
 class FollowUpStore:
     def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
         self._redis = redis
-        self._seen_ttl = seen_ttl_s
-        self._open = redis.register_script(scripts.OPEN_FOLLOW_UP)
-        self._answer = redis.register_script(scripts.ANSWER_FOLLOW_UP)
+        self._open = scripts.OPEN_FOLLOW_UP.on(redis)
+        self._answer = scripts.ANSWER_FOLLOW_UP.on(redis, seen_ttl_s)
 
     async def open(self, sid: str, item: FollowUp) -> bool:
         """True for the one call that opened it (a second end handler sends nothing)."""
-        return bool(
-            await self._open(
-                keys=[keys.meta(sid), keys.follow_ups(sid)], args=[item.item_id, _record(item)]
-            )
-        )
+        return bool(await self._open(sid, item=item.item_id, record=_record(item)))
 
     async def answer(
         self,
@@ -65,12 +60,10 @@ class FollowUpStore:
         """'ok:<new ver>' or a refusal code. `answer` None: the bot records that the 1:1
         was refused (state unreached), through the same owner and version checks."""
         op = answer.value if answer is not None else "unreached"
-        return repeat_as_first(
-            await self._answer(
-                keys=[keys.follow_ups(sid), keys.seen(sid, activity_id)],
-                args=[self._seen_ttl, item_id, aad_id, op, new_due, ver],
-            )
+        given = await self._answer(
+            sid, activity_id, item=item_id, aad=aad_id, answer=op, due=new_due, ver=ver
         )
+        return repeat_as_first(given)
 
     async def get(self, sid: str, item_id: str) -> FollowUp | None:
         raw = await self._redis.hget(keys.follow_ups(sid), item_id)

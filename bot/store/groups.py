@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
+from bot.store.answers import repeat_as_first
 from bot.store.moderation import GROUP_ITEM
-from bot.store.sessions import repeat_as_first
 
 MAX_INPUTS = 2000
 
@@ -26,11 +26,10 @@ class GroupInput:
 class GroupStore:
     def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
         self._redis = redis
-        self._seen_ttl = seen_ttl_s
-        self._submit = redis.register_script(scripts.SUBMIT_INPUT)
-        self._categorize = redis.register_script(scripts.CATEGORIZE)
-        self._cast = redis.register_script(scripts.CAST_VOTE)
-        self._pick = redis.register_script(scripts.GROUP_PICK)
+        self._submit = scripts.SUBMIT_INPUT.on(redis, seen_ttl_s)
+        self._categorize = scripts.CATEGORIZE.on(redis, seen_ttl_s)
+        self._cast = scripts.CAST_VOTE.on(redis, seen_ttl_s)
+        self._pick = scripts.GROUP_PICK.on(redis)
 
     async def assign(self, sid: str, placement: dict[str, int], count: int) -> bool:
         """Write the groups once: a replica that comes second keeps the first assignment."""
@@ -60,11 +59,7 @@ class GroupStore:
 
     async def pick(self, sid: str, group: int, input_id: str, top: int) -> str:
         """GROUP_PICK: 'ok', 'ended' or 'unknown_input'."""
-        return str(
-            await self._pick(
-                keys=[keys.meta(sid), keys.group_places(sid)], args=[group, input_id, top]
-            )
-        )
+        return str(await self._pick(sid, group=group, input=input_id, top=top))
 
     async def places(self, sid: str) -> dict[str, str]:
         return await self._redis.hgetall(keys.group_places(sid))
@@ -83,35 +78,26 @@ class GroupStore:
         record = json.dumps(
             {"g": group, "part": part, "text": text, "cat": "", "at": now_ms}, ensure_ascii=False
         )
-        return repeat_as_first(
-            await self._submit(
-                keys=[
-                    keys.meta(sid),
-                    keys.seen(sid, activity_id),
-                    keys.groups(sid),
-                    keys.hosts(sid),
-                    keys.inputs(sid),
-                    keys.group_tally(sid, group),
-                ],
-                args=[self._seen_ttl, member_tag, group, rev, record, MAX_INPUTS, part],
-            )
+        answer = await self._submit(
+            sid,
+            activity_id,
+            gtally=keys.group_tally(sid, group),
+            member=member_tag,
+            group=group,
+            rev=rev,
+            record=record,
+            most=MAX_INPUTS,
+            part=part,
         )
+        return repeat_as_first(answer)
 
     async def categorize(
         self, sid: str, activity_id: str, member_tag: str, group: int, input_id: str, category: str
     ) -> str:
-        return repeat_as_first(
-            await self._categorize(
-                keys=[
-                    keys.meta(sid),
-                    keys.seen(sid, activity_id),
-                    keys.groups(sid),
-                    keys.hosts(sid),
-                    keys.inputs(sid),
-                ],
-                args=[self._seen_ttl, member_tag, group, input_id, category],
-            )
+        answer = await self._categorize(
+            sid, activity_id, member=member_tag, group=group, input=input_id, category=category
         )
+        return repeat_as_first(answer)
 
     async def vote(
         self,
@@ -127,30 +113,24 @@ class GroupStore:
     ) -> str:
         """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase.
         A member of this group with a dot placed counts as having voted ('#ready')."""
-        return repeat_as_first(
-            await self._cast(
-                keys=[
-                    keys.meta(sid),
-                    keys.seen(sid, activity_id),
-                    keys.group_tally(sid, group),
-                    keys.group_ballots(sid, group),
-                    keys.groups(sid),
-                ],
-                args=[
-                    self._seen_ttl,
-                    voter,
-                    input_id,
-                    rev,
-                    allowance,
-                    allowance,
-                    delta,
-                    "groups",
-                    member_tag,
-                    str(group),
-                    1,
-                ],
-            )
+        answer = await self._cast(
+            sid,
+            activity_id,
+            tally=keys.group_tally(sid, group),
+            ballots=keys.group_ballots(sid, group),
+            counted=keys.groups(sid),
+            voter=voter,
+            idea=input_id,
+            rev=rev,
+            allowance=allowance,
+            cap=allowance,
+            delta=delta,
+            phase="groups",
+            member=member_tag,
+            must_be=str(group),
+            ready_at=1,
         )
+        return repeat_as_first(answer)
 
     async def inputs(
         self, sid: str, group: int | None = None, *, with_hidden: bool = False

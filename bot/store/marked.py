@@ -8,30 +8,33 @@ never a lost update.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from redis.asyncio import Redis
-from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError
 
 from bot.store import keys, scripts
+from bot.store.scripting import Script
 
 
 class MarkedScript:
-    def __init__(self, redis: Redis, source: str) -> None:
+    def __init__(self, redis: Redis, script: Script, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
         self._redis = redis
-        self._script: AsyncScript = redis.register_script(source)
-        self._mark: AsyncScript = redis.register_script(scripts.OUTBOX_MARK)
+        self._script = script.on(redis, seen_ttl_s)
+        self._mark = scripts.OUTBOX_MARK.on(redis)
 
-    async def __call__(self, keys_: Sequence[str], args: Sequence[Any], mark: str | None) -> Any:
+    async def __call__(self, mark: str | None, sid: str, aid: str, /, **kw: Any) -> Any:
+        """The script's call (by name, as Bound's), and `mark` marked with it (None: not)."""
+        names, args = self._script.keys_args(sid, aid, kw)
+        script = self._script.registered
         if mark is None:
-            return await self._script(keys=list(keys_), args=list(args))
+            return await script(keys=names, args=args)
         pipe = self._redis.pipeline(transaction=False)
-        pipe.evalsha(self._script.sha, len(keys_), *keys_, *args)
-        pipe.evalsha(self._mark.sha, 2, keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS, mark)
+        pipe.evalsha(script.sha, len(names), *names, *args)
+        pipe.evalsha(self._mark.registered.sha, 2, keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS, mark)
         try:
             answer, _ = await pipe.execute()
         except NoScriptError:  # Redis restarted without our scripts: load them, once more
-            answer = await self._script(keys=list(keys_), args=list(args))
-            await self._mark(keys=[keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS], args=[mark])
+            answer = await script(keys=names, args=args)
+            await self._mark(marks=[mark])
         return answer

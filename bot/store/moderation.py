@@ -12,7 +12,7 @@ import json
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
-from bot.store.sessions import repeat_as_first
+from bot.store.answers import repeat_as_first
 
 GROUP_ITEM = "g"
 
@@ -20,8 +20,7 @@ GROUP_ITEM = "g"
 class ModerationStore:
     def __init__(self, redis: Redis, seen_ttl_s: int = keys.SEEN_TTL_S) -> None:
         self._redis = redis
-        self._seen_ttl = seen_ttl_s
-        self._moderate = redis.register_script(scripts.MODERATE)
+        self._moderate = scripts.MODERATE.on(redis, seen_ttl_s)
 
     async def hidden(self, sid: str) -> dict[str, int]:
         """Hidden item id -> when it was hidden (epoch ms)."""
@@ -52,25 +51,17 @@ class ModerationStore:
         pairs.append(("2", keys.tally(sid, 2), keys.ballots(sid, 2), item_id))
         if is_input:  # its group's own top-3 vote knows it by its input id
             pairs.append(("g", keys.group_tally(sid, group), keys.group_ballots(sid, group), field))
-        return repeat_as_first(
-            await self._moderate(
-                keys=[
-                    keys.meta(sid),
-                    keys.seen(sid, activity_id),
-                    keys.hosts(sid),
-                    keys.hidden(sid),
-                    keys.inputs(sid) if is_input else keys.ideas(sid),
-                    *(k for _, tally, ballots, _ in pairs for k in (tally, ballots)),
-                ],
-                args=[
-                    self._seen_ttl,
-                    actor_tag,
-                    item_id,
-                    field,
-                    "hide" if hide else "restore",
-                    now_ms,
-                    *(v for name, _, _, here in pairs for v in (ready_at.get(name, 0), here)),
-                    "1" if join_open else "0",
-                ],
-            )
+        per_vote = [v for name, _, _, here in pairs for v in (ready_at.get(name, 0), here)]
+        answer = await self._moderate(
+            sid,
+            activity_id,
+            items=keys.inputs(sid) if is_input else keys.ideas(sid),
+            votes=[k for _, tally, ballots, _ in pairs for k in (tally, ballots)],
+            actor=actor_tag,
+            item=item_id,
+            field=field,
+            op="hide" if hide else "restore",
+            now=now_ms,
+            per_vote=[*per_vote, "1" if join_open else "0"],
         )
+        return repeat_as_first(answer)

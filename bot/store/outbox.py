@@ -42,21 +42,20 @@ class Claim:
 class OutboxStore:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._mark = redis.register_script(scripts.OUTBOX_MARK)
-        self._claim = redis.register_script(scripts.OUTBOX_CLAIM)
-        self._settle = redis.register_script(scripts.OUTBOX_SETTLE)
-        self._lease = redis.register_script(scripts.OUTBOX_LEASE)
-        self._remember = redis.register_script(scripts.OUTBOX_REMEMBER)
+        self._mark = scripts.OUTBOX_MARK.on(redis)
+        self._claim = scripts.OUTBOX_CLAIM.on(redis)
+        self._settle = scripts.OUTBOX_SETTLE.on(redis)
+        self._lease = scripts.OUTBOX_LEASE.on(redis)
+        self._remember = scripts.OUTBOX_REMEMBER.on(redis)
 
     async def mark(self, sid: str) -> None:
         """The card of `sid` changed: publish it (once, however many marks come first)."""
-        await self._mark(keys=[keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS], args=[sid])
+        await self._mark(marks=[sid])
 
     async def claim(self, count: int, claim_ms: int, renew: list[str] | None = None) -> list[Claim]:
         """Up to `count` due marks, each now claimed by this caller for `claim_ms`; the
         claims of `renew` (publishes still running here) run `claim_ms` more first."""
-        args = [count, claim_ms, *(renew or [])]
-        flat = await self._claim(keys=[keys.OUTBOX_DUE, keys.OUTBOX_VERSIONS], args=args)
+        flat = await self._claim(most=count, claim=claim_ms, renew=renew or [])
         return [Claim(str(m), str(v)) for m, v in zip(flat[::2], flat[1::2], strict=True)]
 
     async def settle(
@@ -70,16 +69,23 @@ class OutboxStore:
         """End a claim (see the module docstring). `after_ms`: when it is due again if it
         stays (a failure: the first delay, doubled at each failure in a row up to `most_ms`);
         `tries`: failures in a row that give up."""
-        args = [claim.mark, claim.version, outcome, max(0, int(after_ms)), max(1, tries), most_ms]
-        return str(await self._settle(keys=list(keys.OUTBOX), args=args))  # type: ignore[return-value]
+        settled = await self._settle(
+            mark=claim.mark,
+            version=claim.version,
+            outcome=outcome,
+            after=max(0, int(after_ms)),
+            tries=max(1, tries),
+            most=most_ms,
+        )
+        return str(settled)  # type: ignore[return-value]
 
     async def lease(self, mark: str, interval_ms: int) -> int:
         """At most one update per card per interval, across replicas: 0 when this caller now
         holds the card's lease, n > 0 when another publish holds it n ms more, -1 when the
         session was deleted (a session card's lease is only taken while its meta exists)."""
         session_card = "|" not in mark  # "<sid>|…" marks other cards, in another slot
-        names = [keys.publish_lease(mark), *([keys.meta(mark)] if session_card else [])]
-        return int(await self._lease(keys=names, args=[interval_ms]))
+        session_meta = [keys.meta(mark)] if session_card else []
+        return int(await self._lease(mark, session_meta=session_meta, interval=interval_ms))
 
     async def adopt_legacy(self) -> int:
         """At start-up: marks an older app version left in its set become due marks, so a
@@ -97,7 +103,7 @@ class OutboxStore:
 
     async def remember_published(self, mark: str, digest: str) -> None:
         sid = mark.split("|", 1)[0]
-        await self._remember(keys=[keys.meta(sid), keys.published(sid)], args=[mark, digest])
+        await self._remember(sid, mark=mark, digest=digest)
 
     async def pending(self) -> dict[str, tuple[str, float]]:
         """Every mark with its version and due time (epoch ms): for tests and diagnostics."""

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.store import keys
+from bot.store import keys, scripts
 
 logger = logging.getLogger(__name__)
 
@@ -51,36 +51,6 @@ PACE_LIMITS: tuple[tuple[float, int], ...] = ((1.0, 6), (2.0, 7), (30.0, 55))
 GUARD_MS = 250  # added to every window: tolerated spread between booking and arrival
 MAX_WAIT_S = 30.0  # a slot further away than this is not booked: the call fails instead
 REDIS_TIMEOUT_S = 1.0
-
-RESERVE_SLOT = """
--- KEYS[1] dk:{pace}:<conversation id>  zset: booking id -> slot (epoch ms, Redis clock)
--- ARGV[1] booking id (unique)  ARGV[2] most ms to wait
--- ARGV[3], ARGV[4], … pairs: window ms (guard included), most operations in the window
--- Returns {1, wait ms, slot ms}: booked, call in wait ms (0 = now), or
---         {0, wait ms, slot ms}: the earliest slot is further than ARGV[2]; nothing booked.
--- The earliest slot: not before now nor before the newest booking (first come, first
--- served, so later bookings never sit between earlier ones), and for each window at least
--- one window after the booking `most` places back, so no window ever holds more than most.
-redis.replicate_commands()
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local longest = 0
-for i = 3, #ARGV, 2 do longest = math.max(longest, tonumber(ARGV[i])) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', now - longest))
-local at = now
-local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-if newest[2] then at = math.max(at, tonumber(newest[2])) end
-for i = 3, #ARGV, 2 do
-  local window, most = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
-  local back = redis.call('ZREVRANGE', KEYS[1], most - 1, most - 1, 'WITHSCORES')
-  if back[2] then at = math.max(at, tonumber(back[2]) + window) end
-end
-local wait = at - now
-if wait > tonumber(ARGV[2]) then return {0, wait, at} end
-redis.call('ZADD', KEYS[1], string.format('%.0f', at), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], wait + longest + 1000)
-return {1, wait, at}
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +73,18 @@ class ConversationPacer:
         if not limits or any(w <= 0 or most < 1 for w, most in limits):
             raise ValueError("pace limits must be positive windows with at least one call")
         self._redis = redis
-        self._script = redis.register_script(RESERVE_SLOT)
+        self._script = scripts.RESERVE_SLOT.on(redis)
         self._windows = [str(v) for w, most in limits for v in (int(w * 1000) + guard_ms, most)]
         self._max_wait_ms = int(max_wait_s * 1000)
 
     async def book(self, conversation_id: str) -> Booking:
         """One script call: the earliest slot that keeps every window, booked if near enough."""
-        args = [uuid.uuid4().hex, self._max_wait_ms, *self._windows]
-        booked, wait, at = await self._script(keys=[keys.pace(conversation_id)], args=args)
+        booked, wait, at = await self._script(
+            pace=keys.pace(conversation_id),
+            booking=uuid.uuid4().hex,
+            most_wait=self._max_wait_ms,
+            windows=self._windows,
+        )
         return Booking(bool(booked), int(wait), int(at))
 
     async def reserve(self, conversation_id: str) -> float | None:

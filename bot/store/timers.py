@@ -12,9 +12,9 @@ FIRED_TTL_S = 7 * 86_400
 class TimerStore:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._claim = redis.register_script(scripts.CLAIM_TIMERS)
-        self._renew = redis.register_script(scripts.RENEW_TIMERS)
-        self._retry = redis.register_script(scripts.RETRY_TIMER)
+        self._claim = scripts.CLAIM_TIMERS.on(redis)
+        self._renew = scripts.RENEW_TIMERS.on(redis)
+        self._retry = scripts.RETRY_TIMER.on(redis)
 
     async def schedule(self, jobs: list[tuple[str, int]]) -> None:
         """ZADD NX: replicas planning the same timer make one entry."""
@@ -29,19 +29,15 @@ class TimerStore:
         """Due timers (on the Redis clock, or on `now_ms` when a test drives the clock),
         each leased to this caller on the Redis clock."""
         due = "" if now_ms is None else now_ms
-        return list(
-            await self._claim(
-                keys=[keys.TIMERS_DUE, keys.TIMERS_RUNNING], args=[due, lease_ms, batch]
-            )
-        )
+        return list(await self._claim(now=due, lease=lease_ms, batch=batch))
 
     async def renew(self, timer_ids: list[str], lease_ms: int) -> None:
         if timer_ids:
-            await self._renew(keys=[keys.TIMERS_RUNNING], args=[lease_ms, *timer_ids])
+            await self._renew(lease=lease_ms, ids=timer_ids)
 
     async def retry(self, timer_id: str, due_ms: int) -> None:
         """A failed run: the timer is due again at `due_ms` (not lost, not run twice)."""
-        await self._retry(keys=[keys.TIMERS_DUE, keys.TIMERS_RUNNING], args=[timer_id, due_ms])
+        await self._retry(timer=timer_id, at=due_ms)
 
     async def done(self, timer_id: str) -> None:
         await self._redis.zrem(keys.TIMERS_RUNNING, timer_id)

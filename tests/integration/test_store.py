@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from bot.domain.tags import own_key
 from bot.store import keys
+from bot.store.answers import Moved, Refused
 from bot.store.sessions import RosterEntry, SessionStore
 from bot.store.timers import TimerStore
 
@@ -124,17 +125,21 @@ async def test_update_is_a_compare_and_set_for_hosts_only(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store, phase="checkin")
     move = {"phase": "pitch", "step": "1"}
-    assert await store.update("s1", "x1", "someone", 1, move, bump_rev=True) == "not_host"
+    assert await store.update("s1", "x1", "someone", 1, move, bump_rev=True) == Refused("not_host")
     answers = await asyncio.gather(
         *[store.update("s1", f"n{i}", "host", 1, move, bump_rev=True) for i in range(10)]
     )
-    assert answers.count("ok:2:1") == 1 and answers.count("stale") == 9
+    assert answers.count(Moved(2, 1)) == 1 and answers.count(Refused("stale")) == 9
     assert (await store.meta("s1"))["phase"] == "pitch"
-    winner = answers.index("ok:2:1")
-    assert await store.update("s1", f"n{winner}", "host", 1, move, bump_rev=True) == "again:ok:2:1"
+    winner = answers.index(Moved(2, 1))
+    again = await store.update("s1", f"n{winner}", "host", 1, move, bump_rev=True)
+    assert again == Moved(2, 1, again=True)
     # the bot itself (a timer) needs no host tag but must match the timer version
-    assert await store.update("s1", "t1", "", 2, {"phase_ends_ms": 5}, expected_tver=0) == "stale"
-    assert await store.update("s1", "t2", "", 2, {"phase_ends_ms": 5}, expected_tver=1) == "ok:2:2"
+    stale = await store.update("s1", "t1", "", 2, {"phase_ends_ms": 5}, expected_tver=0)
+    assert stale == Refused("stale")
+    assert await store.update("s1", "t2", "", 2, {"phase_ends_ms": 5}, expected_tver=1) == Moved(
+        2, 2
+    )
 
 
 async def test_end_sets_retention_on_every_session_key(redis: Redis) -> None:
@@ -145,7 +150,7 @@ async def test_end_sets_retention_on_every_session_key(redis: Redis) -> None:
     answer = await store.update(
         "s1", "e1", "host", 1, {"step": -1}, bump_rev=True, end=True, now_ms=9, retention_s=86_400
     )
-    assert answer == "ok:2:1"
+    assert answer == Moved(2, 1)
     meta = await store.meta("s1")
     assert meta["status"] == "ended" and meta["ended_ms"] == "9" and meta["phase"] == "ended"
     for key in keys.session_keys("s1"):

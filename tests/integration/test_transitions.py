@@ -4,14 +4,16 @@ change causes recorded with it, once, however often the change is repeated."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 
 from redis.asyncio import Redis
 
 from bot.domain.timers import extended_end, remaining_ms
 from bot.store import keys
+from bot.store.answers import Moved, Refused, Retimed
 from bot.store.effects import EffectStore
-from bot.store.sessions import Retimed, SessionStore
+from bot.store.sessions import SessionStore
 from tests.integration.test_store import new_session
 
 NOW = 1_000_000
@@ -52,13 +54,14 @@ async def test_two_extensions_together_add_up(redis: Redis) -> None:
 async def test_a_refused_retime_writes_nothing_and_a_repeat_converges(redis: Redis) -> None:
     store = SessionStore(redis)
     await timed_session(store, redis)
-    assert await store.retime("s1", "r1", "host", 1, "resume", 0, NOW, 60) == "not_paused"
-    assert await store.retime("s1", "r2", "someone", 1, "pause", 0, NOW, 60) == "not_host"
-    assert await store.retime("s1", "r3", "host", 7, "pause", 0, NOW, 60) == "stale"
+    assert await store.retime("s1", "r1", "host", 1, "resume", 0, NOW, 60) == Refused("not_paused")
+    assert await store.retime("s1", "r2", "someone", 1, "pause", 0, NOW, 60) == Refused("not_host")
+    assert await store.retime("s1", "r3", "host", 7, "pause", 0, NOW, 60) == Refused("stale")
     assert await redis.hlen(keys.effects("s1")) == 0
     first = await store.retime("s1", "p1", "host", 1, "pause", 0, NOW, 60)
     again = await store.retime("s1", "p1", "host", 1, "pause", 0, NOW + 5000, 60)
-    assert first == again  # a redelivered pause: the same answer, nothing more
+    assert isinstance(first, Retimed)  # a redelivered pause: the same answer, nothing more
+    assert again == dataclasses.replace(first, again=True)
     effects = await redis.hgetall(keys.effects("s1"))
     assert sorted(effects) == ["card:1", "timers:1"]
     assert json.loads(effects["timers:1"])["ends"] == 0  # paused: no end timer planned
@@ -77,7 +80,7 @@ async def test_a_move_records_its_effects_once_however_often_it_is_repeated(
             for _ in range(5)
         ]
     )
-    assert answers.count("ok:2:1") == 1 and answers.count("again:ok:2:1") == 4
+    assert answers.count(Moved(2, 1)) == 1 and answers.count(Moved(2, 1, again=True)) == 4
     assert await redis.hgetall(keys.effects("s1")) == {
         "timers:1": '{"kind": "timers", "tver": "1", "seq": 0}'
     }

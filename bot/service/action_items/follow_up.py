@@ -59,7 +59,7 @@ async def owner_view(
     notice: Notice | None = None,
     errors: tuple[Notice, ...] = (),
 ) -> cards.OwnerView:
-    expires = await deps.action_items.follow_ups.expires_in_ms(session.sid)
+    expires = await deps.follow_ups.expires_in_ms(session.sid)
     return cards.OwnerView(
         sid=session.sid,
         rev=session.rev,
@@ -103,7 +103,7 @@ async def start(deps: Deps, sid: str, meta: dict[str, str]) -> None:
         return
     session = Session.from_meta(sid, meta)
     t = translator(session.locale)
-    store = deps.action_items.follow_ups
+    store = deps.follow_ups
     places = await store.places(sid)
     unreached: list[str] = []
     for item in items:
@@ -140,7 +140,7 @@ async def start(deps: Deps, sid: str, meta: dict[str, str]) -> None:
 
 
 async def status_card(deps: Deps, session: Session, t: Translator) -> Card:
-    follows = await deps.action_items.follow_ups.all(session.sid)
+    follows = await deps.follow_ups.all(session.sid)
     rows = tuple(
         cards.Row(
             item.text, item.owner_name, follows[item.item_id].state, follows[item.item_id].due
@@ -167,9 +167,7 @@ async def post_host_card(
         except Exception:  # noqa: BLE001 - try the next place; never undo the end
             logger.warning("follow_up_host_failed", extra={"sid": session.sid}, exc_info=True)
             continue
-        await deps.action_items.follow_ups.set_place(
-            session.sid, "host", place.conversation_id, card_id
-        )
+        await deps.follow_ups.set_place(session.sid, "host", place.conversation_id, card_id)
         if unreached:  # a message of its own, so that Teams notifies the host
             names = ", ".join(dict.fromkeys(unreached))
             try:
@@ -183,7 +181,7 @@ async def render_host_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] |
     """The publisher's render of the host's follow-up card (mark "<sid>|f")."""
     sid = mark.removesuffix(HOST_MARK)
     meta = await deps.store.meta(sid)
-    place = await deps.action_items.follow_ups.host_card(sid)
+    place = await deps.follow_ups.host_card(sid)
     if not meta or place is None:
         return None
     session = Session.from_meta(sid, meta)
@@ -193,7 +191,7 @@ async def render_host_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] |
 
 async def answered(deps: Deps, sid: str, before: int, after: FollowUp, answer: Answer) -> None:
     """What follows an answer; every step is idempotent, so a redelivery repeats it safely."""
-    await deps.action_items.follow_ups.cancel(FollowJob(sid, after.item_id, before, JobKind.DUE).id)
+    await deps.follow_ups.cancel(FollowJob(sid, after.item_id, before, JobKind.DUE).id)
     if answer is Answer.LATER:
         await schedule_reminder(deps, sid, after)
     if answer is Answer.NOT_ME:
@@ -204,7 +202,7 @@ async def answered(deps: Deps, sid: str, before: int, after: FollowUp, answer: A
 
 async def show_status(deps: Deps, actor: Actor, session: Session) -> bool:
     """`status` after the end: the actions' follow-up, in the conversation; False if none."""
-    if not await deps.action_items.follow_ups.all(session.sid):
+    if not await deps.follow_ups.all(session.sid):
         return False
     card = await status_card(deps, session, translator(session.locale))
     await deps.sender.send(actor.conv, card=card)

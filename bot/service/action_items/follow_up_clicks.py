@@ -62,7 +62,7 @@ async def _answer(deps: Deps, click: Click, answer: Answer) -> Card:
     meta = await deps.store.meta(click.sid)
     if click.actor.conv.tenant_id != meta.get("tenant_id"):
         return _message(click, "card.gone")
-    store = deps.action_items.follow_ups
+    store = deps.follow_ups
     follow = await store.get(click.sid, item_id)
     if follow is None:
         return _message(click, "followup.unknown")

@@ -29,7 +29,7 @@ async def run_job(deps: Deps, job: FollowJob) -> None:
         if meta and meta.get("status") == "ended":
             await start(deps, job.sid, meta)
         return
-    follow = await deps.action_items.follow_ups.get(job.sid, job.item_id)
+    follow = await deps.follow_ups.get(job.sid, job.item_id)
     if follow is None or not meta or follow.ver != job.ver:
         return  # answered since, or the session's data is gone
     session = Session.from_meta(job.sid, meta)
@@ -37,7 +37,7 @@ async def run_job(deps: Deps, job: FollowJob) -> None:
     item = next((i for i in await deps.action_items.all(job.sid) if i.item_id == job.item_id), None)
     if item is None:
         return
-    places = await deps.action_items.follow_ups.places(job.sid)
+    places = await deps.follow_ups.places(job.sid)
     if job.kind is JobKind.DUE:
         conv = places.get(job.item_id)
         if follow.state in CLOSED or not conv:

@@ -82,7 +82,7 @@ async def gather(deps: Deps, sid: str) -> Record:
         votes,
         tops,
         in_rounds,
-        await deps.action_items.follow_ups.all(sid),
+        await deps.follow_ups.all(sid),
         await merging.current(deps, sid),
     )
 

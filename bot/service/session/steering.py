@@ -19,6 +19,7 @@ from bot.service.deps import Deps
 from bot.service.session import effects
 from bot.service.session.effects import Effect
 from bot.service.turn import Steer, refusal_notice, succeeded
+from bot.store.answers import Moved, Refused
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ async def _write(
     bump_rev: bool = False,
     end: bool = False,
     effects: list[Effect] | None = None,
-) -> str:
+) -> Moved | Refused:
     result = await deps.store.update(
         session.sid,
         steer.activity_id,
@@ -140,7 +141,7 @@ async def _retime(
         deps.clock.now_ms(),
         session.settings.reminder_s,
     )
-    if isinstance(result, str):
+    if isinstance(result, Refused):
         return refusal_notice(result, "timer")
     await touch(deps, session.sid)
     await deps.effects.carry_out(session.sid)
