@@ -3,7 +3,7 @@ request to the other one in turn (round robin), for a whole session. The outcome
 what one process gives for the same session: the same summary, the same receipts.
 
 Timers across replicas are not repeated here: a subprocess has no fake clock, and
-tests/e2e/test_method.py already runs two app instances on one Redis with an injected clock
+tests/e2e/test_workshop_phases.py already runs two app instances on one Redis with an injected clock
 (timers fire once). This test is about state and the shared card, with real processes.
 """
 
