@@ -12,7 +12,6 @@ from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
-    AdaptiveCard,
     ChoiceSetInput,
     Container,
     DateInput,
@@ -23,7 +22,7 @@ from microsoft_teams.cards.core import Choice, QueryData
 
 from bot.domain.action_items import OWNER_MAX, TEXT_MAX, ActionItem
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import Card, action_data, finished, line, notice_block, plain
 from cards.text import said as said_
 from cards.views import Notice
 
@@ -76,7 +75,7 @@ def _item(view: ActionsView, item: ActionItem, t: Translator) -> Container:
     )
 
 
-def build(view: ActionsView, t: Translator) -> AdaptiveCard:
+def build(view: ActionsView, t: Translator) -> Card:
     body: list[Any] = [line(t("action.title", n=len(view.items)), weight="Bolder", size="Medium")]
     if view.notice:
         body.append(notice_block(view.notice, t))
@@ -158,4 +157,4 @@ def build(view: ActionsView, t: Translator) -> AdaptiveCard:
         style="positive",
         data=action_data("action.save", view.sid, view.rev, item=view.editing),
     )
-    return card(body, t, actions=[save])
+    return finished(body, t, actions=[save])

@@ -21,7 +21,7 @@ from microsoft_teams.cards import (
 
 from bot.domain.phases import Phase
 from bot.i18n import Translator
-from cards.text import action_data, card, line, local_time, plain
+from cards.text import Card, action_data, finished, line, local_time, plain
 from cards.views import SessionView
 
 
@@ -116,7 +116,7 @@ def host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
     return [resume, end]
 
 
-def adjourned(view: AdjournmentView, t: Translator, status: str = "") -> AdaptiveCard:
+def adjourned(view: AdjournmentView, t: Translator, status: str = "") -> Card:
     """Posted when adjourned; with a status line, the answer to `status` meanwhile."""
     body: list[Any] = [plain(view.topic, bold=True)]
     body += _banner(view.resume_ms, view.resume_day_only, view.resume_note, t)
@@ -124,10 +124,10 @@ def adjourned(view: AdjournmentView, t: Translator, status: str = "") -> Adaptiv
     body.append(line(t("adjourn.kept"), is_subtle=True))
     if status:
         body.append(line(status, is_subtle=True))
-    return card(body, t)
+    return finished(body, t)
 
 
-def resumed(view: AdjournmentView, t: Translator) -> AdaptiveCard:
+def resumed(view: AdjournmentView, t: Translator) -> Card:
     phase = t(f"phase.{view.phase.value}")
     body: list[Any] = [
         plain(view.topic, bold=True),
@@ -138,4 +138,4 @@ def resumed(view: AdjournmentView, t: Translator) -> AdaptiveCard:
         body.append(line(t("adjourn.resumed_left", n=minutes, time=local_time(view.ends_ms))))
     else:
         body.append(line(t("adjourn.resumed_untimed"), is_subtle=True))
-    return card(body, t)
+    return finished(body, t)

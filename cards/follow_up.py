@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from microsoft_teams.cards import ActionSet, AdaptiveCard, Container, DateInput, ExecuteAction
+from microsoft_teams.cards import ActionSet, Container, DateInput, ExecuteAction
 
 from bot.domain.follow_up import CLOSED, FollowState
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain, said
+from cards.text import Card, action_data, finished, line, notice_block, plain, said
 from cards.views import Notice
 
 MAX_ROWS = 40  # of MAX_ITEMS (50) actions; the rest as "and N more" (28 KB, mobile)
@@ -65,7 +65,7 @@ def _state_line(view: OwnerView, t: Translator) -> str:
     return _due(view.due, t)
 
 
-def owner_card(view: OwnerView, t: Translator) -> AdaptiveCard:
+def owner_card(view: OwnerView, t: Translator) -> Card:
     body: list[Any] = [
         said(t, "followup.owner_title", {"topic": view.topic}, weight="Bolder", size="Medium")
     ]
@@ -79,7 +79,7 @@ def owner_card(view: OwnerView, t: Translator) -> AdaptiveCard:
         line(_state_line(view, t), spacing="None"),
     ]
     if view.state in CLOSED:
-        return card(body, t)
+        return finished(body, t)
     body.append(
         DateInput(
             id="new_due",
@@ -100,7 +100,7 @@ def owner_card(view: OwnerView, t: Translator) -> AdaptiveCard:
         button("followup.done", "followup.done", "positive"),
         button("followup.not_me", "followup.not_me", "destructive"),
     ]
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)
 
 
 def _row_state(row: Row, t: Translator) -> tuple[str, str | None]:
@@ -116,7 +116,7 @@ def _row_state(row: Row, t: Translator) -> tuple[str, str | None]:
     return t("followup.state.open", due=_due(row.due, t)), None
 
 
-def status_card(view: StatusView, t: Translator) -> AdaptiveCard:
+def status_card(view: StatusView, t: Translator) -> Card:
     body: list[Any] = [
         said(t, "followup.host_title", {"topic": view.topic}, weight="Bolder", size="Medium")
     ]
@@ -154,4 +154,4 @@ def status_card(view: StatusView, t: Translator) -> AdaptiveCard:
         )
     if len(view.rows) > MAX_ROWS:
         body.append(line(t("followup.more", n=len(view.rows) - MAX_ROWS), is_subtle=True))
-    return card(body, t)
+    return finished(body, t)

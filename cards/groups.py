@@ -12,7 +12,6 @@ from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
-    AdaptiveCard,
     Column,
     ColumnSet,
     Container,
@@ -25,9 +24,10 @@ from microsoft_teams.cards.core import Mention, MentionedEntity, TeamsCardProper
 from bot.domain.ideas import IDEA_MAX
 from bot.i18n import Translator
 from cards.text import (
+    Card,
     action_data,
-    card,
     card_bytes,
+    finished,
     line,
     local_time,
     notice_block,
@@ -157,7 +157,7 @@ def _row(view: BoardView, item: BoardInput, t: Translator) -> Container:
     )
 
 
-def board(view: BoardView, t: Translator) -> AdaptiveCard:
+def board(view: BoardView, t: Translator) -> Card:
     body = _head(view, t) + _over(view, t)
     people, msteams = _members(view, t)
     body += people
@@ -207,19 +207,17 @@ def board(view: BoardView, t: Translator) -> AdaptiveCard:
     if len(view.inputs) > len(rows):
         body.append(line(t("list.more", n=len(view.inputs) - len(rows)), is_subtle=True))
     body += rows
-    built = card(body, t)
-    built.msteams = msteams
-    return built
+    return finished(body, t, msteams=msteams)
 
 
-def form(view: BoardView, t: Translator, draft: str = "") -> AdaptiveCard:
+def form(view: BoardView, t: Translator, draft: str = "") -> Card:
     """The group's input form for one question: its own message, answered per person."""
     body = _head(view, t)
     if view.notice:
         body.append(notice_block(view.notice, t))
     if not view.open:
         body.append(line(t("groups.closed"), is_subtle=True))
-        return card(body, t)
+        return finished(body, t)
     body += [
         line(t("groups.form_hint"), is_subtle=True),
         TextInput(
@@ -242,10 +240,10 @@ def form(view: BoardView, t: Translator, draft: str = "") -> AdaptiveCard:
             ]
         ),
     ]
-    return card(body, t)
+    return finished(body, t)
 
 
-def presentation(view: BoardView, top: tuple[str, ...], count: int, t: Translator) -> AdaptiveCard:
+def presentation(view: BoardView, top: tuple[str, ...], count: int, t: Translator) -> Card:
     """A group's results for the plenary: categories with their inputs, then the top 3."""
     body: list[Any] = [
         line(
@@ -271,4 +269,4 @@ def presentation(view: BoardView, top: tuple[str, ...], count: int, t: Translato
     if not top:
         body.append(line(t("groups.no_top"), is_subtle=True))
     body += [plain(f"{n}. {_short(text)}", spacing="Small") for n, text in enumerate(top, 1)]
-    return card(body, t)
+    return finished(body, t)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from microsoft_teams.cards import AdaptiveCard, ChoiceSetInput, ExecuteAction, TextInput
+from microsoft_teams.cards import ChoiceSetInput, ExecuteAction, TextInput
 from microsoft_teams.cards.core import Choice
 
 from bot.domain.participants import DEPARTMENT_MAX, ROLES
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import Card, action_data, finished, line, notice_block, plain
 from cards.views import JoinView
 
 
@@ -16,7 +16,7 @@ def _origin(view: JoinView) -> dict[str, str]:
     return {"card": "checkin"} if view.standalone else {}
 
 
-def build(view: JoinView, t: Translator) -> AdaptiveCard:
+def build(view: JoinView, t: Translator) -> Card:
     body = [
         line(t("join.title"), weight="Bolder", size="Medium"),
         plain(view.topic, subtle=True, spacing="None"),
@@ -64,4 +64,4 @@ def build(view: JoinView, t: Translator) -> AdaptiveCard:
                 data=action_data("card.refresh", view.sid, view.rev),
             )
         )
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)

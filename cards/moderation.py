@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from microsoft_teams.cards import ActionSet, AdaptiveCard, Column, ColumnSet, ExecuteAction
+from microsoft_teams.cards import ActionSet, Column, ColumnSet, ExecuteAction
 
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import Card, action_data, finished, line, notice_block, plain
 from cards.views import Notice
 
 PAGE = 15
@@ -74,7 +74,7 @@ def _pager(view: ModerationView, total: int, t: Translator) -> list[ExecuteActio
     return pages
 
 
-def build(view: ModerationView, t: Translator) -> AdaptiveCard:
+def build(view: ModerationView, t: Translator) -> Card:
     hidden = [i for i in view.items if i.hidden]
     shown = [i for i in view.items if not i.hidden]
     body: list = [
@@ -92,4 +92,4 @@ def build(view: ModerationView, t: Translator) -> AdaptiveCard:
     if not shown:
         body.append(line(t("moderation.nothing"), is_subtle=True))
     body += [_row(view, item, t) for item in shown[view.start : view.start + PAGE]]
-    return card(body, t, actions=_pager(view, len(shown), t))
+    return finished(body, t, actions=_pager(view, len(shown), t))

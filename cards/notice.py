@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from microsoft_teams.cards import AdaptiveCard, Fact, FactSet
+from microsoft_teams.cards import Fact, FactSet
 
 from bot.i18n import Translator
-from cards.text import card, line, said
+from cards.text import Card, finished, line, said
 
 HELP_COMMANDS: tuple[str, ...] = (
     "start",
@@ -27,12 +27,12 @@ HELP_COMMANDS: tuple[str, ...] = (
 )
 
 
-def message(t: Translator, key: str, good: bool = True, **params: object) -> AdaptiveCard:
+def message(t: Translator, key: str, good: bool = True, **params: object) -> Card:
     """Parameters may be user text (a topic, a category, a name): see cards.text.said."""
-    return card([said(t, key, params, color=None if good else "Attention")], t)
+    return finished([said(t, key, params, color=None if good else "Attention")], t)
 
 
-def help_card(t: Translator, lead_key: str | None = None) -> AdaptiveCard:
+def help_card(t: Translator, lead_key: str | None = None) -> Card:
     body = [line(t("help.title"), weight="Bolder", size="Medium")]
     if lead_key:
         body.append(line(t(lead_key)))
@@ -43,4 +43,4 @@ def help_card(t: Translator, lead_key: str | None = None) -> AdaptiveCard:
         )
     )
     body.append(line(t("help.channel_hint"), is_subtle=True))
-    return card(body, t)
+    return finished(body, t)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from microsoft_teams.cards import (
     ActionSet,
-    AdaptiveCard,
     ExecuteAction,
     Fact,
     FactSet,
@@ -14,14 +13,12 @@ from microsoft_teams.cards import (
 )
 
 from bot.i18n import Translator
-from cards.text import action_data, card, line, local_date, local_time, plain
+from cards.text import Card, action_data, finished, line, local_date, local_time, plain
 
 HISTORY_SHOWN = 15
 
 
-def export_card(
-    topic: str, md_url: str, csv_url: str, expires_ms: int, t: Translator
-) -> AdaptiveCard:
+def export_card(topic: str, md_url: str, csv_url: str, expires_ms: int, t: Translator) -> Card:
     body = [
         line(t("export.card_title"), weight="Bolder", size="Medium"),
         plain(topic, bold=True, spacing="None"),
@@ -35,7 +32,7 @@ def export_card(
         OpenUrlAction(title=t("export.markdown"), url=md_url),
         OpenUrlAction(title=t("export.csv"), url=csv_url),
     ]
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +44,11 @@ class PastSession:
     ideas: int
 
 
-def history_card(sessions: tuple[PastSession, ...], t: Translator) -> AdaptiveCard:
+def history_card(sessions: tuple[PastSession, ...], t: Translator) -> Card:
     body = [line(t("history.title", n=len(sessions)), weight="Bolder", size="Medium")]
     if not sessions:
         body.append(line(t("history.none"), is_subtle=True))
-        return card(body, t)
+        return finished(body, t)
     for past in sessions[:HISTORY_SHOWN]:
         body.append(plain(past.topic, bold=True, spacing="Medium"))
         body.append(
@@ -70,10 +67,10 @@ def history_card(sessions: tuple[PastSession, ...], t: Translator) -> AdaptiveCa
         body.append(ActionSet(actions=[show]))
     if len(sessions) > HISTORY_SHOWN:
         body.append(line(t("list.more", n=len(sessions) - HISTORY_SHOWN), is_subtle=True))
-    return card(body, t)
+    return finished(body, t)
 
 
-def delete_check(sid: str, rev: int, topic: str, t: Translator) -> AdaptiveCard:
+def delete_check(sid: str, rev: int, topic: str, t: Translator) -> Card:
     body = [
         line(t("delete.title"), weight="Bolder", size="Medium", color="Attention"),
         plain(topic, bold=True, spacing="None"),
@@ -85,4 +82,4 @@ def delete_check(sid: str, rev: int, topic: str, t: Translator) -> AdaptiveCard:
         style="destructive",
         data=action_data("session.delete", sid, rev),
     )
-    return card(body, t, actions=[confirm])
+    return finished(body, t, actions=[confirm])

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from microsoft_teams.cards import AdaptiveCard, ChoiceSetInput, ExecuteAction, Fact, FactSet
+from microsoft_teams.cards import ChoiceSetInput, ExecuteAction, Fact, FactSet
 from microsoft_teams.cards.core import Choice
 
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block
+from cards.text import Card, action_data, finished, line, notice_block
 from cards.views import Notice
 
 SHOWN = 60
@@ -25,13 +25,13 @@ class RosterView:
     notice: Notice | None = None
 
 
-def build(view: RosterView, t: Translator) -> AdaptiveCard:
+def build(view: RosterView, t: Translator) -> Card:
     body = [line(t("roster.title", n=len(view.people)), weight="Bolder", size="Medium")]
     if view.notice:
         body.append(notice_block(view.notice, t))
     if not view.people:
         body.append(line(t("roster.empty"), is_subtle=True))
-        return card(body, t)
+        return finished(body, t)
     shown = view.people[:SHOWN]
     body.append(
         FactSet(facts=[Fact(title=name, value=t(f"role.{role}")) for name, _, role in shown])
@@ -53,4 +53,4 @@ def build(view: RosterView, t: Translator) -> AdaptiveCard:
             data=action_data("cohost.add", view.sid, view.rev),
         )
     ]
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from microsoft_teams.cards import (
-    AdaptiveCard,
     ExecuteAction,
     Fact,
     FactSet,
@@ -24,7 +23,7 @@ from bot.domain.phases import JOINABLE, Phase
 from bot.domain.voting import DEFAULT_TOP_K
 from bot.i18n import Translator
 from cards import adjournment
-from cards.text import action_data, card, line, local_time, notice_block, plain
+from cards.text import Card, action_data, finished, line, local_time, notice_block, plain
 from cards.timeup import EXTEND_MINUTES
 from cards.views import SessionView
 
@@ -209,7 +208,7 @@ def _actions(view: SessionView, t: Translator) -> list[Any]:
     return actions
 
 
-def build(view: SessionView, t: Translator) -> AdaptiveCard:
+def build(view: SessionView, t: Translator) -> Card:
     body: list[Any] = [
         line(t("session.title"), size="Small", is_subtle=True),
         plain(view.topic, bold=True, size="Large", spacing="None"),
@@ -233,4 +232,4 @@ def build(view: SessionView, t: Translator) -> AdaptiveCard:
             ),
             user_ids=list(view.refresh_user_ids[:MAX_REFRESH_USERS]),
         )
-    return card(body, t, actions=_actions(view, t), refresh=refresh)
+    return finished(body, t, actions=_actions(view, t), refresh=refresh)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from microsoft_teams.cards import (
-    AdaptiveCard,
     ChoiceSetInput,
     ExecuteAction,
     NumberInput,
@@ -18,7 +17,7 @@ from microsoft_teams.cards.core import Choice
 from bot.domain.phases import MAX_MINUTES
 from bot.domain.settings import CATEGORY_MAX, LANGUAGE_CODES, MAX_GROUPS, TEXT_LIMITS
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain, said
+from cards.text import Card, action_data, finished, line, notice_block, plain, said
 from cards.views import SetupView
 
 
@@ -67,7 +66,7 @@ def _toggle(name: str, title: str, on: bool) -> ToggleInput:
     )
 
 
-def build(view: SetupView, t: Translator) -> AdaptiveCard:
+def build(view: SetupView, t: Translator) -> Card:
     s = view.settings
     body: list[Any] = [
         line(t("setup.title"), weight="Bolder", size="Medium"),
@@ -150,4 +149,4 @@ def build(view: SetupView, t: Translator) -> AdaptiveCard:
             data=action_data("setup.template", view.sid, view.rev),
         ),
     ]
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)

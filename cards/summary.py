@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from microsoft_teams.cards import (
-    AdaptiveCard,
     Fact,
     FactSet,
     HorizontalBarChart,
@@ -24,13 +23,14 @@ from bot.domain.participants import ROLES
 from bot.i18n import Translator
 from cards.text import (
     MAX_CARD_BYTES,
-    card,
+    Card,
     card_bytes,
+    dumped,
+    finished,
     line,
     local_date,
     local_time,
     plain,
-    to_json,
 )
 from cards.views import SummaryView
 
@@ -164,7 +164,7 @@ def _groups(view: SummaryView, t: Translator, budget: int) -> list[Any]:
 
 
 def _cost(block: Any) -> int:
-    return card_bytes(block.model_dump(exclude_none=True)) + 2
+    return card_bytes(dumped(block)) + 2
 
 
 def _fitting(blocks: list[Any], budget: int) -> tuple[list[Any], int]:
@@ -179,7 +179,7 @@ def _fitting(blocks: list[Any], budget: int) -> tuple[list[Any], int]:
     return kept, budget
 
 
-def build(view: SummaryView, t: Translator) -> AdaptiveCard:
+def build(view: SummaryView, t: Translator) -> Card:
     head = _head(view, t) + _ranking(view, t)
     rest_of_it = _action_items(view, t)
     rest_of_it.append(
@@ -195,13 +195,13 @@ def build(view: SummaryView, t: Translator) -> AdaptiveCard:
         line(t("summary.export_hint"), is_subtle=True, spacing="Medium"),
         line(t("summary.anonymous"), is_subtle=True, spacing="Small"),
     ]
-    free = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(head + rest_of_it + tail, t)))
+    free = MAX_CARD_BYTES - HEADROOM - card_bytes(finished(head + rest_of_it + tail, t))
     groups = _groups(view, t, min(GROUPS_BUDGET, free * 2 // 3))  # ideas get the rest
     body = head + groups + rest_of_it
-    budget = MAX_CARD_BYTES - HEADROOM - card_bytes(to_json(card(body + tail, t)))
+    budget = MAX_CARD_BYTES - HEADROOM - card_bytes(finished(body + tail, t))
     numbered = [plain(f"{n}. {text}", spacing="Small") for n, text in enumerate(rest, start=1)]
     shown, _ = _fitting(numbered, budget)
     body += shown
     if len(shown) < len(rest):
         body.append(line(t("list.more", n=len(rest) - len(shown)), is_subtle=True))
-    return card(body + tail, t)
+    return finished(body + tail, t)

@@ -12,6 +12,7 @@ from microsoft_teams.cards import AdaptiveCard, RichTextBlock, TextBlock, TextRu
 from bot.i18n import Translator
 from cards.views import Notice
 
+Card = dict[str, Any]  # Adaptive Card JSON: what every builder returns and Teams receives
 MAX_CARD_BYTES = 28 * 1024  # Teams takes ~100 KB; small cards render reliably on mobile
 SCHEMA_VERSION = "1.5"
 
@@ -94,6 +95,8 @@ def notice_block(notice: Notice, t: Translator) -> TextBlock | RichTextBlock:
 def card(
     body: list[Any], t: Translator, *, actions: list[Any] | None = None, refresh: Any = None
 ) -> AdaptiveCard:
+    """The card as a model: only cards/idea_round.py still returns one (its template reads
+    it); every other builder returns `finished`."""
     return AdaptiveCard(
         version=SCHEMA_VERSION,
         body=body,
@@ -104,8 +107,30 @@ def card(
     )
 
 
-def to_json(adaptive: AdaptiveCard) -> dict[str, Any]:
-    return adaptive.model_dump(exclude_none=True)
+def finished(
+    body: list[Any],
+    t: Translator,
+    *,
+    actions: list[Any] | None = None,
+    refresh: Any = None,
+    msteams: Any = None,
+) -> Card:
+    """A builder's card, as Teams receives it."""
+    built = card(body, t, actions=actions, refresh=refresh)
+    if msteams is not None:
+        built.msteams = msteams
+    return dumped(built)
+
+
+def dumped(block: Any) -> dict[str, Any]:
+    """A card element as JSON (a template's part filled in per click, or a size check)."""
+    return block.model_dump(exclude_none=True)
+
+
+def to_json(adaptive: AdaptiveCard | Card) -> Card:
+    """Only for cards/idea_round.py, which still builds a model, and its callers: a finished
+    `Card` passes through unchanged."""
+    return adaptive if isinstance(adaptive, dict) else dumped(adaptive)
 
 
 def card_bytes(data: dict[str, Any]) -> int:

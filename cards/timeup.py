@@ -7,10 +7,10 @@ turns it into its done state ("Moved on to …"), anyone else's into one polite 
 
 from __future__ import annotations
 
-from microsoft_teams.cards import AdaptiveCard, ExecuteAction
+from microsoft_teams.cards import ExecuteAction
 
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block
+from cards.text import Card, action_data, finished, line, notice_block
 from cards.views import Notice, TimeUpView
 
 EXTEND_MINUTES = 5
@@ -25,7 +25,7 @@ def _title(view: TimeUpView, t: Translator) -> object:
     )
 
 
-def build(view: TimeUpView, t: Translator) -> AdaptiveCard:
+def build(view: TimeUpView, t: Translator) -> Card:
     target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
     body = [_title(view, t), line(t("timer.up_ask"))]
     actions = [
@@ -43,12 +43,12 @@ def build(view: TimeUpView, t: Translator) -> AdaptiveCard:
             ),
         ),
     ]
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)
 
 
-def answered(view: TimeUpView, notice: Notice, t: Translator) -> AdaptiveCard:
+def answered(view: TimeUpView, notice: Notice, t: Translator) -> Card:
     """The card after a host's press: what was decided, and no buttons to press twice.
     `view.phase` is the phase whose time ran out (the session as the press found it)."""
     if notice.key == "host.moved":  # "Moved on to …" reads right under "Time is up"
         notice = Notice("timer.moved_on", notice.params, notice.good)
-    return card([_title(view, t), notice_block(notice, t)], t)
+    return finished([_title(view, t), notice_block(notice, t)], t)

@@ -13,7 +13,6 @@ from typing import Any
 
 from microsoft_teams.cards import (
     ActionSet,
-    AdaptiveCard,
     Choice,
     ChoiceSetInput,
     Column,
@@ -26,13 +25,13 @@ from microsoft_teams.cards import (
 from bot.i18n import Translator
 from cards.text import (
     MAX_CARD_BYTES,
+    Card,
     action_data,
-    card,
     card_bytes,
+    finished,
     line,
     notice_block,
     plain,
-    to_json,
 )
 from cards.views import Notice
 
@@ -119,7 +118,7 @@ def _merging(view: PrepView, t: Translator, shown: int) -> list[Any]:
     return body
 
 
-def build(view: PrepView, t: Translator) -> AdaptiveCard:
+def build(view: PrepView, t: Translator) -> Card:
     """The prep card under 28 KB: suggestions first (one press merges a group), so fewer
     candidate rows are shown before fewer suggestions."""
     most = min(SUGGESTED_SHOWN, len(view.suggestions))
@@ -127,12 +126,12 @@ def build(view: PrepView, t: Translator) -> AdaptiveCard:
     tries += [(ROWS_AT_LEAST, n) for n in range(most - 1, -1, -1)]
     for rows, suggested in tries:
         built = _build(view, t, rows, suggested)
-        if card_bytes(to_json(built)) <= MAX_CARD_BYTES - HEADROOM:
+        if card_bytes(built) <= MAX_CARD_BYTES - HEADROOM:
             return built
     return built
 
 
-def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> AdaptiveCard:
+def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> Card:
     merged = dict(view.merged)
     chosen = sum(1 for *_, on in view.candidates if on)
     body = [
@@ -160,10 +159,10 @@ def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> Adaptive
     if len(view.candidates) > rows:
         body.append(line(t("list.more", n=len(view.candidates) - rows), is_subtle=True))
     if view.round != 1:  # round 2 is among round 1's top ideas only
-        return card(body, t)
+        return finished(body, t)
     body += _merging(view, t, suggested)
     if view.early:  # what is in the vote is chosen in the phase just before it
-        return card(body, t)
+        return finished(body, t)
     body.append(
         TextInput(
             id="idea",
@@ -180,4 +179,4 @@ def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> Adaptive
         data=action_data("vote.add", view.sid, view.rev, round=view.round),
     )
     body.append(ActionSet(actions=[add]))
-    return card(body, t)
+    return finished(body, t)

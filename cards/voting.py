@@ -13,7 +13,6 @@ from typing import Any, Mapping
 
 from microsoft_teams.cards import (
     ActionSet,
-    AdaptiveCard,
     Column,
     ColumnSet,
     ExecuteAction,
@@ -21,7 +20,7 @@ from microsoft_teams.cards import (
 
 from bot.domain.voting import PAGE_SIZE
 from bot.i18n import Translator
-from cards.text import action_data, card, line, notice_block, plain
+from cards.text import Card, action_data, dumped, finished, line, notice_block, plain
 from cards.views import VoteItem, VoteView
 
 SHOWN_CHARS = 300  # long ideas are cut on this card; the summary and export have them whole
@@ -84,13 +83,13 @@ def _results(view: VoteView, t: Translator) -> list[Any]:
     return body
 
 
-def build(view: VoteView, t: Translator) -> AdaptiveCard:
+def build(view: VoteView, t: Translator) -> Card:
     title = t("vote.title_round", n=view.round) if view.round > 1 else t("vote.title")
     body: list[Any] = [line(title, weight="Bolder", size="Medium", color="Accent")]
     if view.notice:
         body.append(notice_block(view.notice, t))
     if not view.open:
-        return card(body + _results(view, t), t)
+        return finished(body + _results(view, t), t)
     body.append(line(t("voting.rules", n=view.allowance, m=view.cap)))
     if view.left is not None:
         body.append(line(t("vote.left", n=view.left, total=view.allowance), weight="Bolder"))
@@ -128,7 +127,7 @@ def build(view: VoteView, t: Translator) -> AdaptiveCard:
                     data=action_data("vote.page", view.sid, view.rev, round=view.round, start=end),
                 )
             )
-    return card(body, t, actions=actions)
+    return finished(body, t, actions=actions)
 
 
 # -- the shared part built once, the personal part per click (issue 13) -------------------
@@ -152,19 +151,17 @@ def template(view: VoteView, t: Translator) -> Template:
     """`view` is the open page as everybody sees it (no notice, no dots)."""
     shared = replace(view, notice=None, left=view.allowance)
     shared = replace(shared, items=tuple(replace(i, mine=0, total=None) for i in view.items))
-    dumped = build(shared, t).model_dump(exclude_none=True)
-    body = dumped["body"]
+    built = build(shared, t)
+    body = built["body"]
     rows = tuple(i for i, block in enumerate(body) if block.get("type") == "ColumnSet")
     left_at = 2  # title, rules, left: see build()
     return Template(
-        card=dumped,
+        card=built,
         left_at=left_at,
         rows_at=rows,
         row_ids=tuple(i.idea_id for i in view.items),
-        mine_line=line("-", is_subtle=True, spacing="None", color="Good").model_dump(
-            exclude_none=True
-        ),
-        total_line=line("-", is_subtle=True, spacing="None").model_dump(exclude_none=True),
+        mine_line=dumped(line("-", is_subtle=True, spacing="None", color="Good")),
+        total_line=dumped(line("-", is_subtle=True, spacing="None")),
         left_line=body[left_at],
     )
 
@@ -203,6 +200,6 @@ def personalise(
         row["columns"] = columns
         body[at] = row
     if notice is not None:
-        body.insert(1, notice_block(notice, t).model_dump(exclude_none=True))
+        body.insert(1, dumped(notice_block(notice, t)))
     out["body"] = body
     return out

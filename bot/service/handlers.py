@@ -33,7 +33,6 @@ from bot.service.voting import clicks as vote_clicks
 from bot.service.voting import rounds
 from cards import notice
 from cards import session as session_card
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -177,16 +176,16 @@ class Service:
         """The card this person sees after their click (the Action.Execute invoke answer)."""
         t = translator(language_for(actor.locale))
         if not isinstance(data, dict):
-            return to_json(notice.message(t, "card.unknown", good=False))
+            return notice.message(t, "card.unknown", good=False)
         verb, sid, rev = data.get("action"), data.get("sid"), data.get("rev")
         route = ROUTES.get(verb) if isinstance(verb, str) else None
         if route is None or not isinstance(sid, str) or type(rev) is not int:
-            return to_json(notice.message(t, "card.unknown", good=False))
+            return notice.message(t, "card.unknown", good=False)
         if route.direct is not None:
             return await route.direct(self.deps, actor, data)
         meta = await self.deps.store.meta(sid)
         if not meta or (meta.get("conv_key") != actor.conv_key and not route.anywhere):
-            return to_json(notice.message(t, "card.gone", good=False))
+            return notice.message(t, "card.gone", good=False)
         session = Session.from_meta(sid, meta)
         me = member_tag(self.deps, sid, actor)
         click = Click(actor, sid, rev, data, session, translator(session.locale), me)
@@ -202,7 +201,7 @@ class Service:
     async def _stale(self, click: Click, said: Notice) -> Card:
         """A refused press shows the session as it is now, or a line on a one-off card."""
         if click.session.phase is Phase.SETUP or click.data.get("card") == "timeup":
-            return to_json(notice.message(click.t, said.key, False, **said.params))
+            return notice.message(click.t, said.key, False, **said.params)
         return await session_clicks.view_card(self.deps, click, said)
 
     async def render_shared(self, sid: str) -> tuple[ConvRef, str, Card] | None:
@@ -217,7 +216,7 @@ class Service:
         meta = await self.deps.store.meta(sid)
         if not meta or not meta.get("card_id"):
             return None
-        card = to_json(session_card.build(view, translator(session.locale)))
+        card = session_card.build(view, translator(session.locale))
         return conv_ref(meta), meta["card_id"], card
 
 

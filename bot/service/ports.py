@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-Card = dict[str, Any]  # Adaptive Card JSON, as cards/ builds and Teams receives it
+from cards.text import Card  # Adaptive Card JSON, as cards/ builds it and Teams receives it
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +74,6 @@ class SystemClock:
 
     def now_ms(self) -> int:
         return time.time_ns() // 1_000_000 + self._skew_ms
-
-
-class StoreUnavailable(Exception):
-    """The store (Redis, or the network to it) did not answer: the person is told so plainly,
-    not that something broke. The store raises it for a lost connection or a timeout."""
 
 
 class SendError(Exception):

@@ -19,7 +19,6 @@ from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.voting import rounds
 from bot.store.keys import VOTE_ROUNDS
 from cards import action_items
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ async def _card(
         notice=notice,
         today=today(deps),
     )
-    return to_json(action_items.build(view, click.t))
+    return action_items.build(view, click.t)
 
 
 def _typed(click: Click) -> dict[str, str]:

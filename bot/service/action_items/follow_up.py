@@ -32,7 +32,6 @@ from bot.service.deps import Deps
 from bot.service.ports import Actor, Card, ConvRef
 from bot.service.views import conv_ref
 from cards import follow_up as cards
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -122,7 +121,7 @@ async def start(deps: Deps, sid: str, meta: dict[str, str]) -> None:
         try:
             chat = await deps.sender.personal(conv_ref(meta), item.owner_aad)
             view = await owner_view(deps, session, item, follow)
-            await deps.sender.send(chat, card=to_json(cards.owner_card(view, t)))
+            await deps.sender.send(chat, card=cards.owner_card(view, t))
         except Exception:  # noqa: BLE001 - 403/404: not installed for them; nothing may crash
             logger.warning("follow_up_unreached", extra={"sid": sid}, exc_info=True)
             await store.answer(
@@ -148,7 +147,7 @@ async def status_card(deps: Deps, session: Session, t: Translator) -> Card:
         for item in await deps.action_items.all(session.sid)
         if item.item_id in follows
     )
-    return to_json(cards.status_card(cards.StatusView(session.topic, rows), t))
+    return cards.status_card(cards.StatusView(session.topic, rows), t)
 
 
 async def post_host_card(

@@ -19,7 +19,6 @@ from bot.service.ports import Card
 from bot.service.turn import Click
 from cards import follow_up as cards
 from cards import notice as notice_card
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ DONE_NOTICES = {
 
 
 def _message(click: Click, key: str) -> Card:
-    return to_json(notice_card.message(click.t, key, good=False))
+    return notice_card.message(click.t, key, good=False)
 
 
 async def _card(
@@ -48,7 +47,7 @@ async def _card(
     if item is None:
         return _message(click, "followup.unknown")
     view = await owner_view(deps, click.session, item, follow, notice=notice, errors=errors)
-    return to_json(cards.owner_card(view, click.t))
+    return cards.owner_card(view, click.t)
 
 
 async def _answer(deps: Deps, click: Click, answer: Answer) -> Card:

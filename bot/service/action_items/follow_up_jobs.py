@@ -17,7 +17,6 @@ from bot.service.deps import Deps
 from bot.service.ports import Card, ConvRef
 from bot.service.views import conv_ref
 from cards import follow_up as cards
-from cards.text import to_json
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +42,7 @@ async def run_job(deps: Deps, job: FollowJob) -> None:
         if follow.state in CLOSED or not conv:
             return
         view = await owner_view(deps, session, item, follow, reminder=True)
-        card = to_json(cards.owner_card(view, t))
+        card = cards.owner_card(view, t)
         await _send_once(deps, job, personal_ref(meta, conv), card=card)
         return
     if follow.state is not FollowState.BACK:

@@ -20,7 +20,6 @@ from bot.service.ports import Card
 from bot.service.turn import Click, refusal_notice
 from bot.store.ballots import Cast
 from cards import groups as group_cards
-from cards.text import to_json
 from cards.views import BoardView, Notice
 
 
@@ -45,15 +44,15 @@ async def add_input(deps: Deps, click: Click) -> Card:
     draft = raw[:2000] if isinstance(raw, str) else ""
     view = await board_view(deps, click.session, group or 1, part=int(part))
     if not group or not await _may(deps, click, group):
-        return to_json(group_cards.form(_with(view, _refused("not_member")), click.t, draft))
+        return group_cards.form(_with(view, _refused("not_member")), click.t, draft)
     decided = decide_idea(raw, deps.rules.idea_max_len)
     if not isinstance(decided, Refusal):  # the author alone hears why; nothing is stored
         decided = screen(decided, deps.rules.screening, click.session.locale) or decided
     if isinstance(decided, Refusal):
         notice = Notice(decided.key, decided.params, good=False)
-        return to_json(group_cards.form(_with(view, notice), click.t, draft))
+        return group_cards.form(_with(view, notice), click.t, draft)
     if click.session.phase is not Phase.GROUPS or part_of(click.session) != part:
-        return to_json(group_cards.form(_with(view, _refused("wrong_phase")), click.t, draft))
+        return group_cards.form(_with(view, _refused("wrong_phase")), click.t, draft)
     result = await deps.groups.submit(
         click.sid,
         click.actor.activity_id,
@@ -65,9 +64,9 @@ async def add_input(deps: Deps, click: Click) -> Card:
         deps.clock.now_ms(),
     )
     if not result.startswith("ok:"):
-        return to_json(group_cards.form(_with(view, _refused(result)), click.t, draft))
+        return group_cards.form(_with(view, _refused(result)), click.t, draft)
     await deps.outbox.mark(board_mark(click.sid, group))
-    return to_json(group_cards.form(_with(view, Notice("groups.added")), click.t))
+    return group_cards.form(_with(view, Notice("groups.added")), click.t)
 
 
 async def categorize(deps: Deps, click: Click) -> Card:
@@ -84,7 +83,7 @@ async def categorize(deps: Deps, click: Click) -> Card:
         if result == "ok":
             await deps.outbox.mark(board_mark(click.sid, group))
     view = await board_view(deps, click.session, group or 1, part=1, notice=notice)
-    return to_json(group_cards.board(view, click.t))
+    return group_cards.board(view, click.t)
 
 
 async def vote(deps: Deps, click: Click) -> Card:
@@ -113,7 +112,7 @@ async def vote(deps: Deps, click: Click) -> Card:
         else:
             notice = _refused(cast.refusal)
     view = await board_view(deps, click.session, group or 1, part=2, voter=voter, notice=notice)
-    return to_json(group_cards.board(view, click.t))
+    return group_cards.board(view, click.t)
 
 
 async def pick(deps: Deps, click: Click) -> Card:
@@ -130,7 +129,7 @@ async def pick(deps: Deps, click: Click) -> Card:
     else:
         notice = _refused("unknown_input")
     view = await board_view(deps, click.session, group or 1, part=2, notice=notice)
-    return to_json(group_cards.board(view, click.t))
+    return group_cards.board(view, click.t)
 
 
 def _with(view: BoardView, notice: Notice) -> BoardView:

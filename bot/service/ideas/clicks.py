@@ -87,7 +87,7 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
     )
     if result.code == "gone" or result.meta is None:
         t = translator(language_for(actor.locale))
-        return to_json(notice_card.message(t, "card.gone", good=False))
+        return notice_card.message(t, "card.gone", good=False)
     session = session_of(deps, sid, result.meta)
     t = translator(session.locale)
     if session.adjourned and not result.stored:
@@ -113,7 +113,7 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
         if not result.stored:
             raise
         logger.warning("idea_answer_degraded", extra={"sid": sid}, exc_info=True)
-        return to_json(notice_card.message(t, "idea.received", good=True))
+        return notice_card.message(t, "idea.received", good=True)
 
 
 def _idea_notice(deps: Deps, session: Session, code: str, decided: str | Refusal) -> Notice:

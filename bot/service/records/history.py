@@ -19,7 +19,6 @@ from bot.service.records.summary import summary_card
 from bot.service.session import effects
 from bot.service.turn import Click, Typed
 from cards import notice, records
-from cards.text import to_json
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +38,7 @@ async def export_(deps: Deps, typed: Typed) -> None:
     md, csv = (
         base + export_path(deps.rules.anon_key, session.sid, fmt, expires) for fmt in ("md", "csv")
     )
-    card = to_json(records.export_card(session.topic, md, csv, expires * 1000, t))
+    card = records.export_card(session.topic, md, csv, expires * 1000, t)
     if actor.conv.conversation_type == "personal":
         await deps.sender.send(actor.conv, card=card)
         return
@@ -74,13 +73,13 @@ async def history(deps: Deps, typed: Typed) -> None:
                 sid, session.rev, session.topic, session.ended_ms, await deps.store.idea_count(sid)
             )
         )
-    await deps.sender.send(actor.conv, card=to_json(records.history_card(tuple(past), t)))
+    await deps.sender.send(actor.conv, card=records.history_card(tuple(past), t))
 
 
 async def delete(deps: Deps, typed: Typed) -> None:
     session = typed.hosted
     card = records.delete_check(session.sid, session.rev, session.topic, typed.t)
-    await deps.sender.send(typed.actor.conv, card=to_json(card))
+    await deps.sender.send(typed.actor.conv, card=card)
 
 
 async def show_summary(deps: Deps, click: Click) -> Card:
@@ -91,7 +90,7 @@ async def show_summary(deps: Deps, click: Click) -> Card:
 async def confirm_delete(deps: Deps, click: Click) -> Card:
     removed = await deps.store.delete_session(click.sid, click.actor.conv_key)
     logger.info("session_deleted", extra={"sid": click.sid, "keys": removed})
-    return to_json(notice.message(click.t, "delete.done", topic=click.session.topic))
+    return notice.message(click.t, "delete.done", topic=click.session.topic)
 
 
 ENDED_ONLY = frozenset({Phase.ENDED})

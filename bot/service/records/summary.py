@@ -17,7 +17,6 @@ from bot.service.voting import rounds
 from bot.store.keys import VOTE_ROUNDS
 from bot.templates import category_aliases
 from cards import summary
-from cards.text import to_json
 from cards.views import SummaryView
 
 logger = logging.getLogger(__name__)
@@ -71,7 +70,7 @@ async def summary_card(deps: Deps, sid: str, meta: dict[str, str]) -> dict[str, 
         groups=await group_results(deps, sid),
         inputs=len(await deps.groups.inputs(sid)),
     )
-    return to_json(summary.build(view, t))
+    return summary.build(view, t)
 
 
 async def group_results(

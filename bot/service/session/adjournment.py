@@ -154,7 +154,7 @@ async def status(deps: Deps, actor: Actor, session: Session) -> None:
         joined=view.joined,
         ideas=view.idea_count,
     )
-    await deps.sender.send(actor.conv, card=to_json(cards.adjourned(_view(session), t, line)))
+    await deps.sender.send(actor.conv, card=cards.adjourned(_view(session), t, line))
 
 
 # -- card clicks -----------------------------------------------------------------------------
@@ -198,7 +198,7 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
         start = click.data.get("start") if isinstance(click.data.get("start"), int) else 0
         voter = rounds.voter_tag(deps, click.sid, click.actor.aad_id)
         mine = await rounds.view(deps, live, int(round_), int(start), voter=voter, notice=notice)
-        return to_json(vote_cards.build(mine, click.t))
+        return vote_cards.build(mine, click.t)
     if verb in ("group.input", "group.categorize", "group.vote", "group.pick"):
         g = click.data.get("g")
         group = g if isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 12 else 1
@@ -209,8 +209,8 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
             voter = tag(deps.rules.anon_key, Purpose.VOTER, f"{click.sid}:g", click.actor.aad_id)
         board = await breakout.board_view(deps, live, group, part=part, voter=voter, notice=notice)
         if verb == "group.input":
-            return to_json(group_cards.form(board, click.t, draft))
-        return to_json(group_cards.board(board, click.t))
+            return group_cards.form(board, click.t, draft)
+        return group_cards.board(board, click.t)
     if verb == "join.confirm":
         return await open_join(deps, click, notice, typed=True)
     return await answer(deps, click, notice)
@@ -235,7 +235,7 @@ async def post_adjourned(deps: Deps, sid: str) -> None:
     session = Session.from_meta(sid, meta)
     if not session.adjourned:
         return  # resumed meanwhile: its own card says so
-    card = to_json(cards.adjourned(_view(session), translator(session.locale)))
+    card = cards.adjourned(_view(session), translator(session.locale))
     await deps.sender.send(conv_ref(meta), card=card)
 
 
@@ -244,6 +244,4 @@ async def post_resumed(deps: Deps, sid: str, ends_ms: int, now_ms: int) -> None:
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     view = _view(session, ends_ms=ends_ms, left_ms=max(0, ends_ms - now_ms))
-    await deps.sender.send(
-        conv_ref(meta), card=to_json(cards.resumed(view, translator(session.locale)))
-    )
+    await deps.sender.send(conv_ref(meta), card=cards.resumed(view, translator(session.locale)))

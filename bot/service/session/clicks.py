@@ -29,7 +29,6 @@ from bot.store.sessions import RosterEntry
 from cards import join, timeup
 from cards import notice as notice_card
 from cards import session as session_card
-from cards.text import to_json
 from cards.views import JoinView, Notice, TimeUpView
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 async def view_card(deps: Deps, click: Click, notice: Notice | None = None) -> Card:
     _, view = await personal_view(deps, click.sid, click.actor, notice=notice)
-    return to_json(session_card.build(view, click.t))
+    return session_card.build(view, click.t)
 
 
 async def answer(deps: Deps, click: Click, notice: Notice) -> Card:
@@ -45,8 +44,8 @@ async def answer(deps: Deps, click: Click, notice: Notice) -> Card:
     if click.data.get("card") == "timeup":
         if notice.good:  # the time-up card in its done state: "Moved on to …", no buttons
             view = TimeUpView(click.sid, click.rev, click.session.phase, None)
-            return to_json(timeup.answered(view, notice, click.t))
-        return to_json(notice_card.message(click.t, notice.key, notice.good, **notice.params))
+            return timeup.answered(view, notice, click.t)
+        return notice_card.message(click.t, notice.key, notice.good, **notice.params)
     return await view_card(deps, click, notice)
 
 
@@ -70,7 +69,7 @@ async def open_join(
         notice=notice,
         standalone=click.data.get("card") == "checkin",
     )
-    return to_json(join.build(view, click.t))
+    return join.build(view, click.t)
 
 
 async def confirm_join(deps: Deps, click: Click) -> Card:

@@ -24,7 +24,6 @@ from bot.service.turn import Steer, Typed, refused_key, succeeded
 from bot.service.views import member_tag, setup_view, shared_view
 from bot.templates import DEFAULT_TEMPLATE, localise, settings_from
 from cards import notice, setup
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -134,11 +133,11 @@ async def start(deps: Deps, typed: Typed) -> None:
         await post_session_card(deps, sid)
         return
     session = Session.from_meta(sid, await deps.store.meta(sid))
-    await deps.sender.send(actor.conv, card=to_json(setup.build(setup_view(session), t)))
+    await deps.sender.send(actor.conv, card=setup.build(setup_view(session), t))
 
 
 async def help_(deps: Deps, typed: Typed, lead: str | None = None) -> None:
-    await deps.sender.send(typed.actor.conv, card=to_json(notice.help_card(typed.t, lead)))
+    await deps.sender.send(typed.actor.conv, card=notice.help_card(typed.t, lead))
 
 
 async def unknown(deps: Deps, typed: Typed) -> None:
@@ -265,7 +264,7 @@ async def open_setup(deps: Deps, typed: Typed) -> None:
     if session.phase not in (Phase.SETUP, Phase.CHECKIN):
         await reply(deps, typed.actor, t, "setup.too_late")
         return
-    await deps.sender.send(typed.actor.conv, card=to_json(setup.build(setup_view(session), t)))
+    await deps.sender.send(typed.actor.conv, card=setup.build(setup_view(session), t))
 
 
 async def cohost(deps: Deps, typed: Typed) -> None:

@@ -14,7 +14,6 @@ from bot.service.ports import Actor, Card
 from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.views import member_tag
 from cards import roster
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ async def open_roster(deps: Deps, click: Click) -> Card:
     entries = await deps.store.roster(click.sid)
     people = sorted(((e.name, t_, e.role) for t_, e in entries.items()), key=lambda p: p[0])
     view = roster.RosterView(click.sid, click.rev, tuple(people))
-    return to_json(roster.build(view, click.t))
+    return roster.build(view, click.t)
 
 
 async def make_cohost(deps: Deps, click: Click) -> Card:
@@ -60,4 +59,4 @@ async def make_cohost(deps: Deps, click: Click) -> Card:
         notice = await add_cohost(deps, click.sid, click.actor, chosen, entry.user_id, entry.name)
     people = sorted(((e.name, t_, e.role) for t_, e in entries.items()), key=lambda p: p[0])
     view = roster.RosterView(click.sid, click.rev, tuple(people), notice)
-    return to_json(roster.build(view, click.t))
+    return roster.build(view, click.t)

@@ -23,7 +23,6 @@ from bot.templates import TEMPLATES, localise, settings_from
 from cards import join, setup
 from cards import notice as notice_card
 from cards import session as session_card
-from cards.text import to_json
 from cards.views import JoinView, Notice
 
 logger = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ CHECKIN_CARD = "checkin_card_id"  # meta field: the standalone check-in card's a
 
 
 async def open_setup(deps: Deps, click: Click) -> Card:
-    return to_json(setup.build(setup_view(click.session), click.t))
+    return setup.build(setup_view(click.session), click.t)
 
 
 async def use_template(deps: Deps, click: Click) -> Card:
@@ -43,7 +42,7 @@ async def use_template(deps: Deps, click: Click) -> Card:
         view = setup_view(
             click.session, errors={"template": Notice("setup.template_unknown", good=False)}
         )
-        return to_json(setup.build(view, click.t))
+        return setup.build(view, click.t)
     fresh = settings_from(chosen, current.language, current.topic)
     keep = {
         name: click.data[name]
@@ -57,13 +56,13 @@ async def use_template(deps: Deps, click: Click) -> Card:
         click.sid, click.actor.activity_id, click.tag, click.rev, settings_meta(settings)
     )
     if not succeeded(result):
-        return to_json(notice_card.message(click.t, refused_key(result), good=False))
+        return notice_card.message(click.t, refused_key(result), good=False)
     session = Session.from_meta(click.sid, await deps.store.meta(click.sid))
     view = setup_view(
         session,
         notice=Notice("setup.template_applied", {"name": TEMPLATES[chosen].name(session.locale)}),
     )
-    return to_json(setup.build(view, translator(session.locale)))
+    return setup.build(view, translator(session.locale))
 
 
 async def save(deps: Deps, click: Click) -> Card:
@@ -73,7 +72,7 @@ async def save(deps: Deps, click: Click) -> Card:
         view = setup_view(
             click.session, errors=errors, notice=Notice("setup.fix_errors", good=False)
         )
-        return to_json(setup.build(view, click.t))
+        return setup.build(view, click.t)
     relanguaged = decided.language != click.session.settings.language
     if relanguaged:  # the template's texts follow the language; what the host typed stays
         decided = localise(decided, decided.language)
@@ -93,14 +92,14 @@ async def save(deps: Deps, click: Click) -> Card:
     )
     t = translator(decided.language)
     if not succeeded(result):
-        return to_json(notice_card.message(t, refused_key(result), good=False))
+        return notice_card.message(t, refused_key(result), good=False)
     await deps.outbox.mark(click.sid)
     if relanguaged and not opening:
         await rerender_live(deps, click.sid)
     if opening and first_time(result):
         await post_session_card(deps, click.sid)
     logger.info("settings_saved", extra={"sid": click.sid, "opening": opening})
-    return to_json(notice_card.message(t, "setup.saved_open" if opening else "setup.saved"))
+    return notice_card.message(t, "setup.saved_open" if opening else "setup.saved")
 
 
 async def post_session_card(deps: Deps, sid: str) -> None:
@@ -108,11 +107,11 @@ async def post_session_card(deps: Deps, sid: str) -> None:
     session, view = await shared_view(deps, sid)
     meta = await deps.store.meta(sid)
     t = translator(session.locale)
-    card_id = await deps.sender.send(conv_ref(meta), card=to_json(session_card.build(view, t)))
+    card_id = await deps.sender.send(conv_ref(meta), card=session_card.build(view, t))
     await deps.store.set_card(sid, card_id)
     # Check-in has its own card, never updated, so a live count never wipes someone's form.
     checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
-    checkin_id = await deps.sender.send(conv_ref(meta), card=to_json(join.build(checkin, t)))
+    checkin_id = await deps.sender.send(conv_ref(meta), card=join.build(checkin, t))
     await deps.store.set_card(sid, checkin_id, field=CHECKIN_CARD)
 
 
@@ -133,7 +132,7 @@ async def rerender_live(deps: Deps, sid: str) -> None:
         return
     session = Session.from_meta(sid, meta)
     checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
-    card = to_json(join.build(checkin, translator(session.locale)))
+    card = join.build(checkin, translator(session.locale))
     try:
         await deps.sender.update(conv_ref(meta), meta[CHECKIN_CARD], card)
     except SendError as exc:  # the language changed regardless; the old card still works

@@ -25,7 +25,6 @@ from bot.service.ports import SystemClock
 from bot.service.session import idle, steering
 from bot.service.views import conv_ref, following
 from cards import timeup
-from cards.text import to_json
 from cards.views import TimeUpView
 
 logger = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
         await steering.go_next(deps, session, steer, session.rev)
     else:
         view = TimeUpView(job.sid, session.rev, session.phase, following(session))
-        card = to_json(timeup.build(view, t))
+        card = timeup.build(view, t)
         await send_once(deps, job.sid, timer_id, conv_ref(meta), card=card)
 
 

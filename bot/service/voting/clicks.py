@@ -26,7 +26,6 @@ from bot.store.ballots import VoteClick
 from bot.store.keys import VOTE_ROUNDS
 from cards import notice as notice_card
 from cards import vote_prep, voting
-from cards.text import to_json
 from cards.views import Notice, VoteItem, VoteView
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ async def click(deps: Deps, actor: Actor, data: dict[str, object]) -> Card:
     )
     if result.code == "gone" or result.meta is None:
         t = translator(language_for(actor.locale))
-        return to_json(notice_card.message(t, "card.gone", False))
+        return notice_card.message(t, "card.gone", False)
     session = session_of(deps, sid, result.meta)
     t = translator(session.locale)
     if session.adjourned and not result.counted:
@@ -94,7 +93,7 @@ async def click(deps: Deps, actor: Actor, data: dict[str, object]) -> Card:
         if not result.counted:
             raise
         logger.warning("vote_answer_degraded", extra={"sid": sid}, exc_info=True)
-        return to_json(notice_card.message(t, notice.key, True, **notice.params))
+        return notice_card.message(t, notice.key, True, **notice.params)
 
 
 async def _personal(
@@ -108,7 +107,7 @@ async def _personal(
 ) -> Card:
     if not (session.live and session.phase is Phase.VOTING and round_of(session) == round_):
         closed = await view(deps, session, round_, 0, voter=voter, notice=notice)
-        return to_json(voting.build(closed, t))
+        return voting.build(closed, t)
     page = (round_, result.start, result.page, result.in_play)
     key = ("vote", session.sid, session.rev, *page, t.lang)
     tpl = deps.card_templates.get(key)
@@ -201,7 +200,7 @@ async def _prep_card(
         suggestions=suggested,
         early=upcoming_round(click) is None,  # the idea round: merging only
     )
-    return to_json(vote_prep.build(view, click.t))
+    return vote_prep.build(view, click.t)
 
 
 async def prepare(deps: Deps, click: Click) -> Card:

@@ -22,7 +22,6 @@ from bot.service.views import conv_ref
 from bot.store.moderation import GROUP_ITEM
 from bot.templates import TEMPLATES
 from cards import voting
-from cards.text import to_json
 from cards.views import Notice, VoteItem, VoteView
 
 logger = logging.getLogger(__name__)
@@ -137,7 +136,7 @@ async def open_round(deps: Deps, sid: str, announce: str | None = None) -> None:
     await deps.ballots.open_round(sid, round_, in_play)
     shared = await view(deps, session, round_, 0, voter=None)
     t = translator(session.locale)
-    card = to_json(voting.build(shared, t))
+    card = voting.build(shared, t)
     card_id = await deps.sender.send(conv_ref(meta), card=card, text=announce)
     await deps.store.set_card(sid, card_id, field=f"vote_card_id:{round_}")
     logger.info("vote_opened", extra={"sid": sid, "round": round_, "ideas": shared.total_ideas})
@@ -153,7 +152,7 @@ async def render_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None
         return None
     session = Session.from_meta(sid, meta)
     shared = await view(deps, session, round_, 0, voter=None)
-    return conv_ref(meta), card_id, to_json(voting.build(shared, translator(session.locale)))
+    return conv_ref(meta), card_id, voting.build(shared, translator(session.locale))
 
 
 async def close_round(deps: Deps, sid: str, round_: int) -> None:
@@ -164,7 +163,7 @@ async def close_round(deps: Deps, sid: str, round_: int) -> None:
         return
     session = Session.from_meta(sid, meta)
     results = await view(deps, session, round_, 0, voter=None)
-    card = to_json(voting.build(results, translator(session.locale)))
+    card = voting.build(results, translator(session.locale))
     try:
         await deps.sender.update(conv_ref(meta), card_id, card)
     except SendError as exc:
