@@ -76,6 +76,11 @@ class SystemClock:
         return time.time_ns() // 1_000_000 + self._skew_ms
 
 
+class StoreUnavailable(Exception):
+    """The store (Redis, or the network to it) did not answer: the person is told so plainly,
+    not that something broke. The store raises it for a lost connection or a timeout."""
+
+
 class SendError(Exception):
     """The Bot Connector refused a call after our retries. `status` 0 = no HTTP answer."""
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.service.ports import StoreUnavailable
 from bot.store.embedded import EmbeddedRedis
 
 # redis-py 8's default asyncio pool raises MaxConnectionsError past its limit under a
@@ -17,6 +21,32 @@ from bot.store.embedded import EmbeddedRedis
 # is only a last resort (a click that got no connection has written nothing).
 MAX_CONNECTIONS = 128
 POOL_TIMEOUT_S = 20
+
+
+# Redis is down, or does not answer in time (no connection from the pool, either): what the
+# service hears as StoreUnavailable. Any other error (a script's) stays what it is.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class StorePipeline(Pipeline):
+    async def execute(self, raise_on_error: bool = True) -> list[Any]:
+        try:
+            return await super().execute(raise_on_error)
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+
+class StoreClient(Redis):
+    """The store's client: a call Redis cannot answer raises StoreUnavailable."""
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        try:
+            return await super().execute_command(*args, **options)
+        except UNAVAILABLE as exc:
+            raise StoreUnavailable(type(exc).__name__) from exc
+
+    def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> StorePipeline:
+        return StorePipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
 
 
 def client_for(url: str) -> Redis:
@@ -30,7 +60,7 @@ def client_for(url: str) -> Redis:
         retry_on_timeout=True,
         health_check_interval=15,
     )
-    return Redis(connection_pool=pool)
+    return StoreClient(connection_pool=pool)
 
 
 @contextlib.asynccontextmanager

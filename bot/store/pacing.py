@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.service.ports import StoreUnavailable
 from bot.store import keys, scripts
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class ConversationPacer:
         try:
             async with asyncio.timeout(REDIS_TIMEOUT_S):
                 booking = await self.book(conversation_id)
-        except (RedisError, OSError, TimeoutError) as exc:
+        except (StoreUnavailable, RedisError, OSError, TimeoutError) as exc:
             logger.warning("pace_unavailable", extra={"error": type(exc).__name__})
             return 0.0
         return booking.wait_ms / 1000 if booking.booked else None

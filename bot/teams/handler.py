@@ -15,7 +15,7 @@ from bot.i18n import language_for, translator
 from bot.logs import correlation_id
 from bot.metrics import OTHER, Metrics
 from bot.service.handlers import ROUTES, Service
-from bot.service.ports import Card, SendError
+from bot.service.ports import Card, SendError, StoreUnavailable
 from bot.teams.translate import actor_from, tenant_of
 from cards import notice
 from cards.text import to_json
@@ -44,7 +44,7 @@ def answered(turn_context: TurnContext, response: InvokeResponse) -> InvokeRespo
 
 def is_unavailable(exc: BaseException) -> bool:
     """Redis (or the network to it) is down: say so plainly instead of 'something broke'."""
-    return type(exc).__module__.startswith("redis") or isinstance(exc, ConnectionError)
+    return isinstance(exc, StoreUnavailable)
 
 
 def verb_of(activity: Activity) -> str:
