@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bench import procs
+from tests.harness import processes
 
 WRAPPER = Path(__file__).resolve().parent / "auth_app.py"
 
@@ -57,7 +57,7 @@ async def start(app_dir: Path, service_url: str) -> Auth:
     security = security_helpers(app_dir)
     key = security.new_key(f"bench-{uuid.uuid4().hex[:8]}")
     prefix = f"/{uuid.uuid4().hex}"
-    port = procs.free_port()
+    port = processes.free_port()
     base = f"http://127.0.0.1:{port}{prefix}"
 
     async def configuration(request: web.Request) -> web.Response:

@@ -214,18 +214,3 @@ async def fire_open(
     return BurstResult(
         len(bodies), tuple(out), started, ended, timed_out, tuple(sorted(slow, reverse=True))
     )
-
-
-async def post_one(
-    http: aiohttp.ClientSession,
-    url: str,
-    activity: dict[str, Any],
-    auth: dict[str, str] | None = None,
-) -> tuple[int, Any]:
-    """A single setup step (a message or a click), outside any measured burst."""
-    async with http.post(url, json=activity, headers=auth) as resp:
-        raw = await resp.read()
-        try:
-            return resp.status, json.loads(raw) if raw else None
-        except ValueError:
-            return resp.status, raw.decode(errors="replace")

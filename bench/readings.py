@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from bench.bursts import Burst, answer_card
-from bench.connector import LIMITS, Call, ThrottledConnector
 from bench.load import BurstResult
 from tests.fakes.cards import walk
+from tests.harness.connector import TEAMS_LIMITS, Connector, Sent
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def _refusal_text(card: dict[str, Any]) -> str:
 
 
 def burst_figures(
-    burst: Burst, result: BurstResult, final: Call | None, updates: list[Call]
+    burst: Burst, result: BurstResult, final: Sent | None, updates: list[Sent]
 ) -> dict[str, Any]:
     pairs = [(burst.activities[o.index], o) for o in result.ok]
     accepted = [o for _, o in pairs if burst.accepted(o.answer())]
@@ -88,7 +88,7 @@ def burst_figures(
         None,
     )
 
-    def since_ack(call: Call | None) -> float | None:
+    def since_ack(call: Sent | None) -> float | None:
         return round(call.at - last_ack, 3) if call and last_ack is not None else None
 
     overruns = None
@@ -118,7 +118,7 @@ def burst_figures(
     }
 
 
-def connector_figures(connector: ThrottledConnector, channel_id: str) -> dict[str, Any]:
+def connector_figures(connector: Connector, channel_id: str) -> dict[str, Any]:
     convs = {}
     for cid, f in connector.figures().items():
         label = (
@@ -129,8 +129,8 @@ def connector_figures(connector: ThrottledConnector, channel_id: str) -> dict[st
         convs[label] = {
             "operations": f.operations,
             "by_kind": f.by_kind,
-            "peaks": {f"{w:g}s": f"{f.peaks[w]}/{most}" for w, most in LIMITS},
-            "over_limit": [f"{w:g}s" for w, most in LIMITS if f.peaks[w] > most],
+            "peaks": {f"{w:g}s": f"{f.peaks[w]}/{most}" for w, most in TEAMS_LIMITS},
+            "over_limit": [f"{w:g}s" for w, most in TEAMS_LIMITS if f.peaks[w] > most],
             "429": f.refused,
         }
     return {

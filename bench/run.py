@@ -47,10 +47,11 @@ import aiohttp  # noqa: E402
 from bench import auth as bench_auth  # noqa: E402
 from bench import procs, profile, readings, report  # noqa: E402
 from bench.bursts import BUILDERS, PENDING, SETUPS, VERBS, answer_card, catalogue  # noqa: E402
-from bench.connector import ThrottledConnector, serve  # noqa: E402
 from bench.load import BurstResult, fire, fire_open  # noqa: E402
 from bench.session import Driver, warmup_activities  # noqa: E402
 from tests.fakes.activities import Conversation, Person  # noqa: E402
+from tests.harness import processes  # noqa: E402
+from tests.harness.connector import TEAMS_LIMITS, Connector  # noqa: E402
 
 DEFAULT_INTERVAL_S = 2.0  # the app's CARD_UPDATE_INTERVAL_SECONDS default
 ALLOWANCE = 3  # dots per person (the app's default): --per-person beyond it must be refused
@@ -135,11 +136,12 @@ async def run_app_session(
     key server is pushed on `keep` (the baselines check tokens against it too)."""
     interval = args.interval if args.interval is not None else DEFAULT_INTERVAL_S
     quiet_s = 2 * interval + 1.5  # two publish intervals and a tick with nothing new
-    connector = ThrottledConnector()
+    connector = Connector(limits=TEAMS_LIMITS)
     async with contextlib.AsyncExitStack() as stack:
-        runner, connector_url = await serve(connector)
+        runner = await connector.serve()
+        connector_url = connector.url
         stack.push_async_callback(runner.cleanup)
-        port = procs.free_port()
+        port = processes.free_port()
         env = {
             "DATA_DIR": str(tmp / "data"),
             "TMPDIR": str(tmp / "tmp"),
@@ -165,10 +167,10 @@ async def run_app_session(
             env |= auth.env
         figures["auth"] = bool(auth)
         nb = catalogue(app_dir)
-        app = await procs.start(
+        app = await processes.start(
             "app",
             bench_auth.app_argv(auth),
-            procs.child_env(env),
+            processes.child_env(env),
             tmp / "app.log",
             port,
             cwd=app_dir,
@@ -176,26 +178,26 @@ async def run_app_session(
         redis_pid: list[int | None] = [None]
 
         async def stop_app() -> None:
-            redis_pid[0] = redis_pid[0] or procs.redis_pid(tmp / "tmp")  # if start-up failed
-            figures["app_exit_code"] = await procs.stop(app)
-            figures["redis_left_running"] = await procs.stop_leftover_redis(redis_pid[0])
+            redis_pid[0] = redis_pid[0] or processes.redis_pid(tmp / "tmp")  # if start-up failed
+            figures["app_exit_code"] = await app.stop()
+            figures["redis_left_running"] = await processes.stop_leftover_redis(redis_pid[0])
 
         stack.push_async_callback(stop_app)
-        await procs.wait_ready(app, "/readyz", 60)
-        redis_pid[0] = procs.redis_pid(tmp / "tmp")
+        await app.wait_ready("/readyz", 60)
+        redis_pid[0] = processes.redis_pid(tmp / "tmp")
 
         place = Conversation(service_url=connector_url)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
             drive = Driver(
                 http,
-                app.base_url + "/api/messages",
-                place,
                 connector,
-                args.concurrency,
-                nb,
-                auth.bearer if auth else None,
+                place,
+                [app.url],
+                concurrency=args.concurrency,
+                nb=nb,
+                auth=auth.bearer if auth else None,
             )
-            played = await play(drive, args, quiet_s, figures, app.process.pid, tmp)
+            played = await play(drive, args, quiet_s, figures, app.pid, tmp)
         await stack.aclose()  # stop the app (and its redis) now, before the ceiling runs
     figures["connector"] = readings.connector_figures(connector, place.conversation_id)
     figures["connector"]["429_at_s"] = [  # from the burst's start: < 0 is during the setup
@@ -219,10 +221,14 @@ async def measured_burst(
     if args.open_loop:
         due = due_times(args, len(activities))
         return await fire_open(
-            drive.url, activities, due, burst_timeout_s=args.timeout, auth=drive.auth
+            drive.messages_url, activities, due, burst_timeout_s=args.timeout, auth=drive.auth
         )
     return await fire(
-        drive.url, activities, args.concurrency, burst_timeout_s=args.timeout, auth=drive.auth
+        drive.messages_url,
+        activities,
+        args.concurrency,
+        burst_timeout_s=args.timeout,
+        auth=drive.auth,
     )
 
 
@@ -246,9 +252,9 @@ async def play(
             await drive.say(host, step)
     _, card = await drive.card_offering(VERBS[args.burst])
     warm = warmup_activities(place, people, card, args.warmup)
-    await fire(drive.url, warm, args.concurrency, auth=drive.auth)
+    await fire(drive.messages_url, warm, args.concurrency, auth=drive.auth)
     burst = BUILDERS[args.burst](place, people, args.per_person, card, nb)
-    before = len(connector.calls)
+    before = len(connector.sent)
     recording = None
     if args.py_spy:
         recording = await profile.record(app_pid, args.py_spy, tmp / "py-spy.log")
@@ -280,11 +286,9 @@ async def play(
     figures["answer_card_bytes"] = len(json.dumps(sample, ensure_ascii=False).encode())
 
     await drive.say(host, "avslutt")
-    summary = await drive.wait_for(
-        lambda: drive.summary_in(place.conversation_id), 30, "the summary card"
-    )
+    summary = await drive.connector.wait_for(lambda: drive.summary_in(place.conversation_id), 30)
     figures["summary"] = readings.as_dict(burst.summary_check(summary.card or {}))
-    await drive.settle(lambda: connector.calls[-1].at, time.monotonic(), quiet_s, 30)
+    await drive.settle(lambda: connector.sent[-1].at, time.monotonic(), quiet_s, 30)
     return warm, burst.activities, sample
 
 
@@ -298,12 +302,14 @@ async def run_baseline(
     bearer: dict[str, str] | None = None,
 ) -> list[BurstResult]:
     """A baseline server as its own process: warm it up, then the same burst, N rounds."""
-    port = procs.free_port()
+    port = processes.free_port()
     argv = [argv[0], str(port), *argv[1:]]
-    proc = await procs.start(name, argv, procs.child_env(env or {}), tmp / f"{name}.log", port)
+    proc = await processes.start(
+        name, argv, processes.child_env(env or {}), tmp / f"{name}.log", port
+    )
     try:
-        await procs.wait_ready(proc, "/healthz", 30)
-        url = proc.base_url + "/api/messages"
+        await proc.wait_ready("/healthz", 30)
+        url = proc.url + "/api/messages"
         await fire(url, played.warm, args.concurrency, auth=bearer)
         return [
             await fire(
@@ -316,7 +322,7 @@ async def run_baseline(
             for _ in range(args.ceiling_rounds)
         ]
     finally:
-        await procs.stop(proc)
+        await proc.stop()
 
 
 async def baselines(

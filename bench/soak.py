@@ -54,9 +54,10 @@ from redis.asyncio import Redis  # noqa: E402
 
 from bench import procs, readings  # noqa: E402
 from bench.bursts import Catalogue, _count, _pattern, catalogue, offers  # noqa: E402
-from bench.connector import Call, ThrottledConnector, serve  # noqa: E402
 from tests.fakes.activities import Conversation, Person  # noqa: E402
 from tests.fakes.cards import texts, walk  # noqa: E402
+from tests.harness import processes  # noqa: E402
+from tests.harness.connector import TEAMS_LIMITS, Connector, Sent  # noqa: E402
 
 ROLES = ("citizen", "employee", "business", "volunteer", "student", "other")
 MAX_STEPS_TO_VOTE = 12  # groups 1 and 2, one per presenting group, then the vote
@@ -111,12 +112,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 @dataclass(frozen=True, slots=True)
 class Seen:
     seq: int  # accepted-call number, across the run
-    call: Call
+    call: Sent
 
 
 @dataclass
-class SoakConnector(ThrottledConnector):
-    """ThrottledConnector (Teams' per-conversation limits, 429 + Retry-After) that keeps
+class SoakConnector(Connector):
+    """The fake connector with Teams' per-conversation limits, 429 + Retry-After) that keeps
     only each channel's latest calls and counts the rest: the bench must not be what grows."""
 
     keep_per_channel: int = 400
@@ -128,14 +129,14 @@ class SoakConnector(ThrottledConnector):
     def _accept(self, kind: str, cid: str, aid: str, body: dict[str, Any]) -> None:
         channel = cid.split(";", 1)[0]
         kept = self.recent.setdefault(channel, deque(maxlen=self.keep_per_channel))
-        kept.append(Seen(next(self.seq), Call(self.clock(), kind, cid, aid, body)))
+        kept.append(Seen(next(self.seq), Sent(kind, cid, aid, body, self.clock())))
         self.accepted[kind] += 1
 
     def trim(self) -> None:
-        """Count the 429s sent so far and let the records go (ThrottledConnector keeps them)."""
+        """Count the 429s sent so far and let the records go (the connector keeps them)."""
         self.throttled += len(self.refused)
         self.refused.clear()
-        self.calls.clear()
+        self.sent.clear()
 
     def mark(self) -> int:
         return next(self.seq)  # a number no earlier call has: "newer than now"
@@ -530,13 +531,14 @@ def memory_figures(samples: list[Sample], load_s: float) -> dict[str, Any]:
 
 
 async def run(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> None:
-    connector = SoakConnector()
+    connector = SoakConnector(limits=TEAMS_LIMITS)
     tally = Tally()
     samples: list[Sample] = []
     async with contextlib.AsyncExitStack() as stack:
-        runner, connector_url = await serve(connector)
+        runner = await connector.serve()
+        connector_url = connector.url
         stack.push_async_callback(runner.cleanup)
-        port = procs.free_port()
+        port = processes.free_port()
         (tmp / "tmp").mkdir()
         env = {
             "DATA_DIR": str(tmp / "data"),
@@ -551,19 +553,19 @@ async def run(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> N
             if args.app_ref
             else f"working tree (on {procs.commit_of('HEAD')}, uncommitted edits included)"
         )
-        app = await procs.start(
-            "app", ["app.py"], procs.child_env(env), tmp / "app.log", port, cwd=app_dir
+        app = await processes.start(
+            "app", ["app.py"], processes.child_env(env), tmp / "app.log", port, cwd=app_dir
         )
         redis_pid: list[int | None] = [None]
 
         async def stop_app() -> None:
-            redis_pid[0] = redis_pid[0] or procs.redis_pid(tmp / "tmp")
-            figures["app_exit_code"] = await procs.stop(app)
-            figures["redis_left_running"] = await procs.stop_leftover_redis(redis_pid[0])
+            redis_pid[0] = redis_pid[0] or processes.redis_pid(tmp / "tmp")
+            figures["app_exit_code"] = await app.stop()
+            figures["redis_left_running"] = await processes.stop_leftover_redis(redis_pid[0])
 
         stack.push_async_callback(stop_app)
-        await procs.wait_ready(app, "/readyz", 60)
-        redis_pid[0] = procs.redis_pid(tmp / "tmp")
+        await app.wait_ready("/readyz", 60)
+        redis_pid[0] = processes.redis_pid(tmp / "tmp")
         sockets = sorted((tmp / "tmp").glob("*/redis.socket"))
         if not sockets:
             raise RuntimeError("the app's embedded Redis socket was not found under TMPDIR")
@@ -574,7 +576,7 @@ async def run(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> N
 
         t0 = time.monotonic()
         until = t0 + args.minutes * 60
-        pid = app.process.pid
+        pid = app.pid
         sampling = asyncio.create_task(
             sampler(pid, redis_pid[0], redis, tally, t0, args.sample_s, samples)
         )
@@ -590,7 +592,7 @@ async def run(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> N
         async with aiohttp.ClientSession(connector=limit, timeout=timeout) as http:
             soak = Soak(
                 http,
-                app.base_url + "/api/messages",
+                app.url + "/api/messages",
                 connector,
                 catalogue(app_dir),
                 tally,

@@ -18,7 +18,7 @@ from tests.e2e.conftest import Bot, app_config
 from tests.fakes.activities import TENANT, Conversation, Person
 from tests.fakes.cards import actions, all_text
 from tests.fakes.clock import FakeClock
-from tests.fakes.connector import Sent
+from tests.harness.connector import Sent
 
 HOST = Person("Hanne Vert")
 ANNE = Person("Anne Ansvarlig")

@@ -1,25 +1,34 @@
-"""Fixtures for the fault tests: a fake Bot Connector on real HTTP, and a registry that
-starts redis-servers and app processes and always stops them, whatever the test did."""
+"""Fixtures for the fault tests: a registry that starts redis-servers and app processes
+(`python app.py` replicas, tests/harness/processes.py) and always stops them, whatever the
+test did; the shared fake Bot Connector comes from tests/conftest.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 import aiohttp
 import pytest
 
 from tests.fakes.activities import Conversation
-from tests.fakes.connector import Connector
-from tests.faults.gate import Gate
-from tests.faults.procs import App, RedisServer, start_app
+from tests.faults.procs import ROOT, RedisServer
+from tests.harness import processes
+from tests.harness.connector import Connector, Gate
+
+SECRET = "fault-tests-secret-0123456789-0123456789-abcdef"
+# Each replica as in production but for quicker loops.
+REPLICA = {
+    "DIGIKOK_SECRET": SECRET,
+    "CARD_UPDATE_INTERVAL_SECONDS": "0.1",
+    "TIMER_POLL_SECONDS": "0.1",
+}
 
 
 @dataclass
 class Procs:
     work_dir: Path
-    apps: list[App] = field(default_factory=list)
+    apps: list[processes.Proc] = field(default_factory=list)
     servers: list[RedisServer] = field(default_factory=list)
 
     async def redis(self, name: str = "redis", appendonly: bool = False) -> RedisServer:
@@ -28,8 +37,10 @@ class Procs:
         await server.start()
         return server
 
-    async def app(self, name: str, redis_url: str, **extra: str) -> App:
-        app = await start_app(name, redis_url, self.work_dir, **extra)
+    async def app(self, name: str, redis_url: str, **extra: str) -> processes.Proc:
+        """A replica on that Redis; its log is app-<name>.log in the test's tmp_path."""
+        env = REPLICA | {"REDIS_URL": redis_url} | extra
+        app = await processes.start_app(name, self.work_dir, cwd=ROOT, **env)
         self.apps.append(app)
         return app
 
@@ -54,29 +65,12 @@ async def procs(tmp_path: Path) -> AsyncIterator[Procs]:
 
 
 @pytest.fixture
-async def connector(aiohttp_server: Any) -> tuple[Connector, str]:
-    fake = Connector()
-    server = await aiohttp_server(fake.app())
-    return fake, str(server.make_url("")).rstrip("/")
-
-
-@pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
 
 
 @pytest.fixture
-def place(connector: tuple[Connector, str]) -> Conversation:
-    return Conversation(service_url=connector[1])
-
-
-@pytest.fixture
-async def gated(aiohttp_server: Any) -> AsyncIterator[tuple[Connector, Gate, Conversation]]:
-    """The fake connector behind a Gate (gate.py): calls can be parked on cue."""
-    fake, gate = Connector(), Gate()
-    app = fake.app()
-    app.middlewares.append(gate.middleware)
-    server = await aiohttp_server(app)
-    yield fake, gate, Conversation(service_url=str(server.make_url("")).rstrip("/"))
-    gate.release()
+def gated(connector: Connector, place: Conversation) -> tuple[Connector, Gate, Conversation]:
+    """The fake connector and its gate: calls can be parked on cue."""
+    return connector, connector.gate, place

@@ -24,18 +24,11 @@ import aiohttp
 from bot.store.sessions import TURN_CLAIM_S
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import all_text
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.gate import Gate, posts_of, updates
-from tests.faults.teams import (
-    Teams,
-    gather_limited,
-    open_idea_round,
-    stored_ideas,
-    summary_count,
-    summary_ideas,
-)
+from tests.faults.steps import gather_limited, open_idea_round, stored_ideas
 from tests.faults.voting import VOTES_EACH, ballots, counted, open_vote_round
+from tests.harness.connector import Connector, Gate, posts_of, updates
+from tests.harness.teams import Teams, summary_count, summary_ideas
 
 logger = logging.getLogger(__name__)
 
@@ -48,11 +41,11 @@ KILL_AFTER = 30  # acknowledged submissions before A is killed
 
 async def test_acknowledged_ideas_survive_a_bot_crash(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [a.url])
@@ -69,7 +62,7 @@ async def test_acknowledged_ideas_survive_a_bot_crash(
 
     async def submit_one(text: str, activity: dict[str, Any]) -> None:
         try:
-            answer = await teams.post(activity, a.url)
+            answer = await teams.send(activity, a.url)
         except (aiohttp.ClientError, asyncio.TimeoutError):
             unanswered.append((text, activity))
             return
@@ -82,7 +75,7 @@ async def test_acknowledged_ideas_survive_a_bot_crash(
 
     await gather_limited(CONCURRENCY, *(submit_one(text, act) for text, act in burst))
     await a.stop()
-    assert a.process.returncode == -9, "A was not killed by the test"
+    assert a.returncode == -9, "A was not killed by the test"
     assert not refused, f"answers that were not receipts: {refused[:3]}"
     assert len(acknowledged) >= KILL_AFTER and unanswered, "the kill did not land mid-burst"
     assert len(acknowledged) + len(unanswered) == len(burst)
@@ -99,7 +92,7 @@ async def test_acknowledged_ideas_survive_a_bot_crash(
 
     # Teams redelivers what got no answer: the same activity, the same id.
     again = await gather_limited(
-        CONCURRENCY, *(teams.post(activity, b.url) for _, activity in unanswered)
+        CONCURRENCY, *(teams.send(activity, b.url) for _, activity in unanswered)
     )
     assert all(not isinstance(r, BaseException) and r.received for r in again), again[:3]
     assert await stored_ideas(teams, HOST, b.url) == len(burst)
@@ -127,7 +120,7 @@ async def test_the_shared_card_catches_up_after_a_crash_mid_update(
     await teams.session_shows("Nå: Idémyldring")
 
     gate.hold(updates())
-    assert (await teams.post(place.invoke(PEOPLE[0], submit, {"idea": "Gå-buss"}))).received
+    assert (await teams.send(place.invoke(PEOPLE[0], submit, {"idea": "Gå-buss"}))).received
     await fake.wait_for(lambda: gate.waiting >= 1)  # A is sending "1 idea" now
     a.kill()
     await a.stop()
@@ -154,7 +147,7 @@ async def test_the_idea_round_opens_after_a_crash_mid_turn(
 
     gate.hold(posts_of("idea.submit"))
     neste = place.message(HOST, "neste")
-    turn = asyncio.create_task(teams.post(neste, a.url))
+    turn = asyncio.create_task(teams.send(neste, a.url))
     await fake.wait_for(lambda: gate.waiting >= 1)  # the move is written, the card is not out
     a.kill()
     with contextlib.suppress(aiohttp.ClientError):
@@ -166,10 +159,10 @@ async def test_the_idea_round_opens_after_a_crash_mid_turn(
     b = await procs.app("b", redis.url)
     # Teams retries what got no answer after ~15 s; the dead turn's claim lasts less
     await asyncio.sleep(TURN_CLAIM_S + 0.5)
-    redelivered = await teams.post(neste, b.url)
+    redelivered = await teams.send(neste, b.url)
     assert redelivered.status in (200, 201), redelivered
     submit = await teams.idea_submit()  # waits for an idea card in the conversation
-    answer = await teams.post(place.invoke(PEOPLE[0], submit, {"idea": "Gå-buss"}), b.url)
+    answer = await teams.send(place.invoke(PEOPLE[0], submit, {"idea": "Gå-buss"}), b.url)
     assert answer.received, answer
 
 
@@ -190,7 +183,7 @@ def vote_plan() -> list[tuple[Person, str]]:
 
 async def test_acknowledged_votes_survive_a_bot_crash(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
@@ -198,7 +191,7 @@ async def test_acknowledged_votes_survive_a_bot_crash(
     acknowledged, B on the same Redis: every acknowledged vote is in the tally, once; nobody
     exceeds their allowance; each unanswered vote, redelivered, counts once at most, and a
     redelivery of the acknowledged ones counts nothing."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [a.url])
@@ -212,7 +205,7 @@ async def test_acknowledged_votes_survive_a_bot_crash(
 
     async def vote_one(idea: str, activity: dict[str, Any]) -> None:
         try:
-            answer = await teams.post(activity, a.url)
+            answer = await teams.send(activity, a.url)
         except (aiohttp.ClientError, asyncio.TimeoutError):
             unanswered.append((idea, activity))
             return
@@ -225,7 +218,7 @@ async def test_acknowledged_votes_survive_a_bot_crash(
 
     await gather_limited(CONCURRENCY, *(vote_one(idea, act) for idea, act in burst))
     await a.stop()
-    assert a.process.returncode == -9, "A was not killed by the test"
+    assert a.returncode == -9, "A was not killed by the test"
     assert not refused, f"answers that were not receipts: {refused[:3]}"
     assert acknowledged.total() >= VOTE_KILL_AFTER and unanswered, "the kill missed the burst"
     assert acknowledged.total() + len(unanswered) == len(burst)
@@ -245,11 +238,11 @@ async def test_acknowledged_votes_survive_a_bot_crash(
 
     b = await procs.app("b", redis.url)
     again = await gather_limited(
-        CONCURRENCY, *(teams.post(activity, b.url) for _, activity in unanswered)
+        CONCURRENCY, *(teams.send(activity, b.url) for _, activity in unanswered)
     )
     assert all(not isinstance(r, BaseException) and counted(r) for r in again), again[:3]
     # Teams may redeliver what A did answer too (an answer lost on the way): nothing changes.
-    replayed = await gather_limited(CONCURRENCY, *(teams.post(act, b.url) for _, act in burst))
+    replayed = await gather_limited(CONCURRENCY, *(teams.send(act, b.url) for _, act in burst))
     assert all(not isinstance(r, BaseException) and counted(r) for r in replayed), replayed[:3]
 
     final = await ballots(redis.url, vote.sid)

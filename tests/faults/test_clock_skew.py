@@ -19,13 +19,11 @@ from redis.asyncio import Redis
 
 from bot.store import keys
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.gate import Gate
-from tests.faults.outage import posts_showing
 from tests.faults.procs import ROOT
-from tests.faults.teams import Teams
 from tests.faults.workshop import eventually, meta, sid_of, timers_of
+from tests.harness.connector import Connector, Gate, posts_showing
+from tests.harness.teams import Teams
 
 HOOK = "DIGIKOK_TEST_CLOCK_SKEW_MS"
 SKEW_MS = 30_000

@@ -13,10 +13,10 @@ import time
 import aiohttp
 
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.teams import Teams
 from tests.faults.workshop import meta, sid_of
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
 
 HOST = Person("Hanne Vert")
 PAUSED = "Tiden står på pause. Skriv «fortsett»"
@@ -30,9 +30,9 @@ def said(teams: Teams, fragment: str) -> int:
 
 
 async def test_pause_and_extend_together_both_take_effect(
-    procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
+    procs: Procs, connector: Connector, place: Conversation, http: aiohttp.ClientSession
 ) -> None:
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)

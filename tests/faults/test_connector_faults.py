@@ -14,17 +14,11 @@ from dataclasses import replace
 import aiohttp
 
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.gate import Gate, updates
-from tests.faults.teams import (
-    Teams,
-    gather_limited,
-    open_idea_round,
-    summary_count,
-    summary_ideas,
-)
+from tests.faults.steps import gather_limited, open_idea_round
 from tests.faults.voting import ballots, counted, open_vote_round
+from tests.harness.connector import Connector, Gate, updates
+from tests.harness.teams import Teams, summary_count, summary_ideas
 
 HOST = Person("Hanne Vert")
 PEOPLE = [Person(f"Deltaker {i}") for i in range(3)]
@@ -52,16 +46,16 @@ async def test_ideas_are_acknowledged_and_the_card_lands_despite_the_connector(
     fake.failures.append(("update", 429, SLOW_DOWN))
     ideas = [f"Idé {i}" for i in range(6)]
     for i, text in enumerate(ideas):
-        answer = await teams.post(place.invoke(PEOPLE[i % 3], submit, {"idea": text}))
+        answer = await teams.send(place.invoke(PEOPLE[i % 3], submit, {"idea": text}))
         assert answer.received, answer
     await teams.session_shows(f"Ideer sendt inn: {len(ideas)}", within=45)
     assert not fake.failures, "the injected failures were not all met"
 
     # A slow connector: an update hangs there, and people are still answered at once.
     gate.hold()
-    assert (await teams.post(place.invoke(PEOPLE[0], submit, {"idea": "Idé 6"}))).received
+    assert (await teams.send(place.invoke(PEOPLE[0], submit, {"idea": "Idé 6"}))).received
     await fake.wait_for(lambda: gate.waiting >= 1)
-    assert (await teams.post(place.invoke(PEOPLE[1], submit, {"idea": "Idé 7"}))).received
+    assert (await teams.send(place.invoke(PEOPLE[1], submit, {"idea": "Idé 7"}))).received
     assert gate.waiting >= 1  # the shared-card update is still stuck at the connector
     gate.release()
     await teams.session_shows("Ideer sendt inn: 8")
@@ -92,9 +86,9 @@ async def test_one_slow_conversation_does_not_hold_up_another(
     await quick.session_shows("Nå: Idémyldring")
 
     gate.hold(updates(place.conversation_id))
-    assert (await slow.post(place.invoke(PEOPLE[0], slow_submit, {"idea": "Idé 1"}))).received
+    assert (await slow.send(place.invoke(PEOPLE[0], slow_submit, {"idea": "Idé 1"}))).received
     await fake.wait_for(lambda: gate.waiting >= 1)  # the slow card's update hangs
-    assert (await quick.post(other.invoke(PEOPLE[1], quick_submit, {"idea": "Idé 2"}))).received
+    assert (await quick.send(other.invoke(PEOPLE[1], quick_submit, {"idea": "Idé 2"}))).received
     try:
         await quick.session_shows("Ideer sendt inn: 1", within=10)
     finally:
@@ -103,12 +97,12 @@ async def test_one_slow_conversation_does_not_hold_up_another(
 
 
 async def test_the_newest_card_update_lands_last(
-    procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
+    procs: Procs, connector: Connector, place: Conversation, http: aiohttp.ClientSession
 ) -> None:
     """Two replicas: A's update of the card is throttled (429, Retry-After: 3) and waits;
     meanwhile B publishes the newer state; then A's retry lands with the card it rendered
     before. Teams has no conditional update, so the older card must never be the last word."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
@@ -118,9 +112,9 @@ async def test_the_newest_card_update_lands_last(
 
     landed = len(fake.of("update"))
     fake.failures.append(("update", 429, {"Retry-After": "3"}))
-    assert (await teams.post(place.invoke(PEOPLE[0], submit, {"idea": "Idé 1"}))).received
+    assert (await teams.send(place.invoke(PEOPLE[0], submit, {"idea": "Idé 1"}))).received
     await fake.wait_for(lambda: not fake.failures)  # one replica waits out the 429 now
-    assert (await teams.post(place.invoke(PEOPLE[1], submit, {"idea": "Idé 2"}))).received
+    assert (await teams.send(place.invoke(PEOPLE[1], submit, {"idea": "Idé 2"}))).received
     await teams.session_shows("Ideer sendt inn: 2")  # the newer state, from the other one
     with contextlib.suppress(AssertionError):  # the throttled call comes back (if it does)
         await fake.wait_for(lambda: len(fake.of("update")) >= landed + 2, within=10)
@@ -128,11 +122,11 @@ async def test_the_newest_card_update_lands_last(
 
 
 async def test_votes_are_acknowledged_while_the_connector_throttles(
-    procs: Procs, connector: tuple[Connector, str], place: Conversation, http: aiohttp.ClientSession
+    procs: Procs, connector: Connector, place: Conversation, http: aiohttp.ClientSession
 ) -> None:
     """With 429s and 500s on card updates, every vote gets its receipt in the invoke answer
     and the shared card's dot count lands on the final total."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
@@ -143,7 +137,7 @@ async def test_votes_are_acknowledged_while_the_connector_throttles(
     fake.failures.extend([("update", 429, SLOW_DOWN), ("update", 500, {})] * 3)
     voters = [Person(f"Velger {i}") for i in range(6)]
     casts = [place.invoke(v, vote.plus(idea)) for v in voters for idea in ideas]
-    answers = await gather_limited(6, *(teams.post(c) for c in casts))
+    answers = await gather_limited(6, *(teams.send(c) for c in casts))
     assert all(not isinstance(a, BaseException) and counted(a) for a in answers), answers[:3]
     await teams.session_shows(f"stemmer avgitt: {len(casts)}", within=45)
     assert not fake.failures, "the injected failures were not all met"

@@ -15,10 +15,11 @@ import aiohttp
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import all_text
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.teams import Teams, stored_ideas, summary_count, summary_ideas
+from tests.faults.steps import stored_ideas
 from tests.faults.voting import ballots, counted, open_vote_round
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams, summary_count, summary_ideas
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -30,28 +31,28 @@ def texts_with(teams: Teams, fragment: str) -> int:
 
 async def test_a_redelivered_activity_is_processed_once(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
 
     # A text command, redelivered after the first turn finished.
     start = place.message(HOST, "start Bedre skolevei")
-    first = await teams.post(start)
+    first = await teams.send(start)
     sends = len(teams.sent_here())
     assert sends >= 2  # the session card and the check-in card
-    second = await teams.post(start)
+    second = await teams.send(start)
     assert second == first
     assert len(teams.sent_here()) == sends, "a redelivered start sent messages again"
     assert not texts_with(teams, "Det pågår allerede en Digikok her")
 
     # A text command, redelivered while the first turn still runs.
     neste = place.message(HOST, "neste")
-    one, two = await asyncio.gather(teams.post(neste), teams.post(neste))
+    one, two = await asyncio.gather(teams.send(neste), teams.send(neste))
     assert one == two
     assert texts_with(teams, "Ny fase: Forventninger.") == 1
     assert not texts_with(teams, "Ny fase: Idémyldring.")  # it did not move twice
@@ -62,13 +63,13 @@ async def test_a_redelivered_activity_is_processed_once(
 
     # An idea submit, redelivered after the first answer ...
     gaa = place.invoke(KARI, submit, {"idea": "Gå-buss"})
-    first_idea = await teams.post(gaa)
+    first_idea = await teams.send(gaa)
     assert first_idea.received
-    again = await teams.post(gaa)
+    again = await teams.send(gaa)
     assert again == first_idea, "the second answer differs from the first"
     # ... and while the first is still running.
     felt = place.invoke(KARI, submit, {"idea": "Flere fotgjengerfelt"})
-    one, two = await asyncio.gather(teams.post(felt), teams.post(felt))
+    one, two = await asyncio.gather(teams.send(felt), teams.send(felt))
     assert one.received and one == two
     assert "Dine ideer (2)" in one.text
     assert await stored_ideas(teams, HOST) == 2
@@ -76,7 +77,7 @@ async def test_a_redelivered_activity_is_processed_once(
 
     # The end, redelivered concurrently: one summary in the conversation.
     avslutt = place.message(HOST, "avslutt")
-    await asyncio.gather(teams.post(avslutt), teams.post(avslutt))
+    await asyncio.gather(teams.send(avslutt), teams.send(avslutt))
     summary = await teams.summary()
     assert len(teams.summaries()) == 1
     assert len([s for s in fake.of("send") if "Oppsummering av" in all_text(s.card or {})]) == 2
@@ -86,14 +87,14 @@ async def test_a_redelivered_activity_is_processed_once(
 
 async def test_the_same_message_id_in_two_conversations_is_two_messages(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
     """Teams message ids are unique within a conversation only: a channel message's id is
     its timestamp in ms (the thread root "…;messageid=1700000000000" is one). Two channels
     with a message in the same millisecond are not a redelivery."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     app = await procs.app("a", redis.url)
     other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
@@ -101,22 +102,22 @@ async def test_the_same_message_id_in_two_conversations_is_two_messages(
 
     same_id = "1764583200123"
     first = place.message(HOST, "start Bedre skolevei") | {"id": same_id}
-    await here.post(first)
+    await here.send(first)
     await here.session_shows("Bedre skolevei")
     second = other.message(KARI, "start Trygg skolegård") | {"id": same_id}
-    await there.post(second)
+    await there.send(second)
     await there.session_shows("Trygg skolegård", within=5.0)
 
 
 async def test_a_redelivered_vote_counts_once(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
     """The same vote invoke twice, after and during the first turn: identical answers, one
     dot in the tally and one dot off the allowance each time."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
@@ -124,16 +125,16 @@ async def test_a_redelivered_vote_counts_once(
 
     # Redelivered after the first answer ...
     gaa = place.invoke(KARI, vote.plus("Gå-buss"))
-    first = await teams.post(gaa)
+    first = await teams.send(gaa)
     assert counted(first) and "Du har 2 igjen" in first.text, first
-    assert await teams.post(gaa) == first
+    assert await teams.send(gaa) == first
     # ... and while the first is still running.
     felt = place.invoke(KARI, vote.plus("Fotgjengerfelt"))
-    one, two = await asyncio.gather(teams.post(felt), teams.post(felt))
+    one, two = await asyncio.gather(teams.send(felt), teams.send(felt))
     assert counted(one) and one == two
     assert "Du har 1 igjen" in one.text, one.text
     # A new press (a new activity) is a new vote: the allowance was only spent twice.
-    third = await teams.post(place.invoke(KARI, vote.plus("Gå-buss")))
+    third = await teams.send(place.invoke(KARI, vote.plus("Gå-buss")))
     assert counted(third) and "Du har 0 igjen" in third.text, third.text
 
     held = await ballots(redis.url, vote.sid)

@@ -17,11 +17,11 @@ import aiohttp
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import all_text
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.gate import Gate, card_of
-from tests.faults.teams import Teams, open_idea_round
+from tests.faults.steps import open_idea_round
 from tests.faults.workshop import SUMMARY, eventually, meta, settled, sid_of
+from tests.harness.connector import Connector, Gate, card_of
+from tests.harness.teams import Teams
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -36,7 +36,7 @@ async def test_the_summary_is_posted_after_a_crash_at_the_end(
     a = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [a.url])
     submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
-    assert (await teams.post(place.invoke(KARI, submit, {"idea": "Gå-buss"}), a.url)).received
+    assert (await teams.send(place.invoke(KARI, submit, {"idea": "Gå-buss"}), a.url)).received
     sid = sid_of(teams)
 
     held: list[dict[str, Any]] = []  # what A was posting when it died
@@ -47,13 +47,11 @@ async def test_the_summary_is_posted_after_a_crash_at_the_end(
         return method == "POST"
 
     gate.hold(first_post)  # A's first post from now on (its card updates go through)
-    turn = asyncio.create_task(teams.post(place.message(HOST, "avslutt"), a.url))
+    turn = asyncio.create_task(teams.send(place.message(HOST, "avslutt"), a.url))
     await fake.wait_for(lambda: gate.waiting >= 1)
     assert SUMMARY in all_text(card_of(held[0])), held[0]
     a.kill()
-    # Reaped by asyncio's watcher before anything signals it again: App.stop's SIGTERM on a
-    # zombie makes Popen reap it first, and asyncio then reports 255 instead of -9.
-    assert await asyncio.wait_for(a.process.wait(), 10) == -9, "A was not killed by the test"
+    assert await a.gone(10) and a.returncode == -9, "A was not killed by the test"
     with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
         await turn
     gate.release()

@@ -20,11 +20,9 @@ import pytest
 from bot.store import scripts
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, all_text
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
 from tests.faults.lost_reply import LostReplyProxy, script_sha
 from tests.faults.procs import RedisServer
-from tests.faults.teams import Teams
 from tests.faults.workshop import (
     ACTIONS_PHASE,
     ANNOUNCED,
@@ -41,6 +39,8 @@ from tests.faults.workshop import (
     summaries_anywhere,
     timers_of,
 )
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
 
 AGENDA = [
     "Forventninger",
@@ -97,11 +97,11 @@ async def end_timer_planned(redis_url: str, sid: str) -> bool:
 async def test_every_transition_survives_a_lost_script_reply(
     procs: Procs,
     proxied: tuple[RedisServer, LostReplyProxy],
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, _ = connector
+    fake = connector
     server, proxy = proxied
     fake.names[BJORN.aad] = BJORN.name
     app = await procs.app("a", proxy.url)
@@ -131,7 +131,7 @@ async def test_every_transition_survives_a_lost_script_reply(
             await eventually(lambda: end_timer_planned(server.url, sid), what="the new timer")
         if after["phase"] == "ideas":
             submit = await teams.idea_submit()
-            assert (await teams.post(place.invoke(ANNE, submit, {"idea": "Gå-buss"}))).received
+            assert (await teams.send(place.invoke(ANNE, submit, {"idea": "Gå-buss"}))).received
         if before["phase"] == "ideas":  # the idea card is closed: no form, no button
             card_id = before["idea_card_id"]
 

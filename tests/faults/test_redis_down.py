@@ -11,18 +11,11 @@ import aiohttp
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.teams import (
-    UNAVAILABLE,
-    Teams,
-    no_leak,
-    open_idea_round,
-    submit_until_received,
-    summary_count,
-    summary_ideas,
-)
+from tests.faults.steps import open_idea_round, submit_until_received
 from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
+from tests.harness.connector import Connector
+from tests.harness.teams import UNAVAILABLE, Teams, no_leak, summary_count, summary_ideas
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -36,35 +29,35 @@ async def status_of(http: aiohttp.ClientSession, url: str) -> int:
 
 async def test_redis_down_gives_a_clear_answer_and_the_session_continues(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis(appendonly=True)
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
     submit = await open_idea_round(teams, HOST, "Bedre skolevei")
     before = ["Gå-buss", "Flere fotgjengerfelt", "Sykkelparkering"]
     for text in before:
-        assert (await teams.post(place.invoke(KARI, submit, {"idea": text}))).received
+        assert (await teams.send(place.invoke(KARI, submit, {"idea": text}))).received
 
-    normal = await teams.post(place.message(HOST, "status"))  # the SDK answers 201 to messages
+    normal = await teams.send(place.message(HOST, "status"))  # the SDK answers 201 to messages
 
     await redis.stop()
 
     # A click: the answer card says so, in the invoke response, with HTTP 200.
-    lost = await teams.post(place.invoke(OLE, submit, {"idea": "Idé under brudd"}))
+    lost = await teams.send(place.invoke(OLE, submit, {"idea": "Idé under brudd"}))
     assert lost.status == 200, lost
     assert UNAVAILABLE in lost.text, lost.text
     no_leak(lost.text)
     # A message: the same HTTP status as any message, and the answer is a message.
-    said = await teams.post(place.message(HOST, "status"))
+    said = await teams.send(place.message(HOST, "status"))
     assert said.status == normal.status == 201, (said, normal)
     reply = await teams.wait_text(UNAVAILABLE)
     no_leak(reply)
     # Another button (the check-in form), same clear answer.
-    join = await teams.post(place.invoke(OLE, actions(teams.session_card())["join.open"]))
+    join = await teams.send(place.invoke(OLE, actions(teams.session_card())["join.open"]))
     assert join.status == 200 and UNAVAILABLE in join.text, join
     assert await status_of(http, f"{app.url}/readyz") == 503
     assert await status_of(http, f"{app.url}/healthz") == 200
@@ -89,22 +82,22 @@ async def test_redis_down_gives_a_clear_answer_and_the_session_continues(
 
 async def test_a_vote_during_a_redis_outage_gets_a_clear_answer(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
     """A dot vote while Redis is down answers "Digikok er midlertidig utilgjengelig" in the
     invoke card and writes nothing; after the restart the same person's vote counts once
     and their allowance is intact."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis(appendonly=True)
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
     vote = await open_vote_round(teams, HOST, [KARI], ["Gå-buss", "Fotgjengerfelt"])
-    assert counted(await teams.post(place.invoke(KARI, vote.plus("Gå-buss"))))
+    assert counted(await teams.send(place.invoke(KARI, vote.plus("Gå-buss"))))
 
     await redis.stop()
-    lost = await teams.post(place.invoke(OLE, vote.plus("Fotgjengerfelt")))
+    lost = await teams.send(place.invoke(OLE, vote.plus("Fotgjengerfelt")))
     assert lost.status == 200, lost
     assert UNAVAILABLE in lost.text, lost.text
     no_leak(lost.text)

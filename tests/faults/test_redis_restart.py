@@ -15,16 +15,11 @@ from collections import Counter
 import aiohttp
 
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.teams import (
-    Teams,
-    open_idea_round,
-    submit_until_received,
-    summary_count,
-    summary_ideas,
-)
+from tests.faults.steps import open_idea_round, submit_until_received
 from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams, summary_count, summary_ideas
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +30,11 @@ FSYNC_WINDOW_S = 1.0
 
 async def test_app_reconnects_after_redis_restart_and_ideas_survive(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis(appendonly=True)
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
@@ -47,11 +42,11 @@ async def test_app_reconnects_after_redis_restart_and_ideas_survive(
 
     old = [f"Gammel idé {i}" for i in range(10)]
     for i, text in enumerate(old):
-        assert (await teams.post(place.invoke(PEOPLE[i % 5], submit, {"idea": text}))).received
+        assert (await teams.send(place.invoke(PEOPLE[i % 5], submit, {"idea": text}))).received
     await asyncio.sleep(FSYNC_WINDOW_S + 1.0)  # now past the AOF fsync window
     recent = [f"Fersk idé {i}" for i in range(5)]
     for i, text in enumerate(recent):
-        assert (await teams.post(place.invoke(PEOPLE[i], submit, {"idea": text}))).received
+        assert (await teams.send(place.invoke(PEOPLE[i], submit, {"idea": text}))).received
 
     await redis.kill()
     await redis.start()  # same config, same dir, same AOF, same socket path
@@ -63,7 +58,7 @@ async def test_app_reconnects_after_redis_restart_and_ideas_survive(
         assert resp.status == 200
     after = [f"Etter omstart {i}" for i in range(5)]
     for i, text in enumerate(after):
-        assert (await teams.post(place.invoke(PEOPLE[i], submit, {"idea": text}))).received
+        assert (await teams.send(place.invoke(PEOPLE[i], submit, {"idea": text}))).received
     # The publisher came back too: the shared card shows every idea.
     total = len(old) + len(recent) + 1 + len(after)
     await teams.session_shows(f"Ideer sendt inn: {total}")
@@ -80,13 +75,13 @@ async def test_app_reconnects_after_redis_restart_and_ideas_survive(
 
 async def test_acknowledged_votes_survive_a_redis_restart(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
     """Votes acknowledged before a Redis SIGKILL are in the tally after the restart (same
     AOF); the next votes succeed and the totals are exact."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis(appendonly=True)
     app = await procs.app("a", redis.url)
     teams = Teams(http, fake, place, [app.url])
@@ -96,7 +91,7 @@ async def test_acknowledged_votes_survive_a_redis_restart(
     voters = [Person(f"Velger {i}") for i in range(6)]
     for voter in voters:  # two dots each before the kill, the last just before it
         for idea in ideas[:2]:
-            assert counted(await teams.post(place.invoke(voter, vote.plus(idea))))
+            assert counted(await teams.send(place.invoke(voter, vote.plus(idea))))
     await redis.kill()
     await redis.start()
     assert app.running
@@ -109,6 +104,6 @@ async def test_acknowledged_votes_survive_a_redis_restart(
     answer = await vote_until_counted(teams, voters[0], vote.plus(ideas[2]))  # the first after
     assert "Du har 0 igjen" in answer.text, answer.text  # the allowance survived too
     for voter in voters[1:]:
-        assert counted(await teams.post(place.invoke(voter, vote.plus(ideas[2]))))
+        assert counted(await teams.send(place.invoke(voter, vote.plus(ideas[2]))))
     assert (await ballots(redis.url, vote.sid)).tally == {vote.ideas[i]: 6 for i in ideas}
     await teams.session_shows(f"stemmer avgitt: {len(voters) * 3}")

@@ -3,7 +3,7 @@ request to the other one in turn (round robin), for a whole session. The outcome
 what one process gives for the same session: the same summary, the same receipts.
 
 Timers across replicas are not repeated here: a subprocess has no fake clock, and
-tests/e2e/test_method.py already runs two app instances on one Redis with an injected clock
+tests/e2e/test_workshop_phases.py already runs two app instances on one Redis with an injected clock
 (timers fire once). This test is about state and the shared card, with real processes.
 """
 
@@ -17,10 +17,11 @@ import aiohttp
 
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, texts
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.teams import Teams, gather_limited, summary_ideas
+from tests.faults.steps import gather_limited
 from tests.faults.voting import VOTES_EACH, ballots, open_vote_round
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams, summary_ideas
 
 HOST = Person("Hanne Vert")
 ROLES = ("citizen", "citizen", "employee", "employee", "business", "volunteer", "student", "other")
@@ -57,7 +58,7 @@ async def run_session(teams: Teams, topic: str) -> Outcome:
     async def ideas_of(i: int, person: Person) -> str:
         text = ""
         for j in range(IDEAS_EACH):
-            answer = await teams.post(teams.place.invoke(person, submit, {"idea": f"Idé {i}-{j}"}))
+            answer = await teams.send(teams.place.invoke(person, submit, {"idea": f"Idé {i}-{j}"}))
             assert answer.received, answer
             text = answer.text
         return _steady(text)
@@ -76,11 +77,11 @@ async def run_session(teams: Teams, topic: str) -> Outcome:
 
 async def test_two_replicas_round_robin_equal_one_process(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
@@ -122,7 +123,7 @@ async def run_vote(teams: Teams, redis_url: str) -> VoteOutcome:
         a, b, c = (VOTE_IDEAS[(i + k) % len(VOTE_IDEAS)] for k in range(3))
         said = []
         for idea, delta in ((a, 1), (a, 1), (b, 1), (c, 1), (b, -1), (c, 1)):
-            answer = await teams.post(teams.place.invoke(person, vote.button(idea, delta)))
+            answer = await teams.send(teams.place.invoke(person, vote.button(idea, delta)))
             said.append(answer.text)
         return said
 
@@ -143,13 +144,13 @@ async def run_vote(teams: Teams, redis_url: str) -> VoteOutcome:
 
 async def test_votes_across_two_replicas_give_exact_totals(
     procs: Procs,
-    connector: tuple[Connector, str],
+    connector: Connector,
     place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
     """The same votes, in one process and round robin over two: the same answers, totals
     and ranking; nobody past the allowance or the cap per idea."""
-    fake, _ = connector
+    fake = connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)

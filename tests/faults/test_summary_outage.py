@@ -9,16 +9,10 @@ host is never told that something failed.
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator
-
 import aiohttp
-import pytest
 
 from tests.fakes.activities import Conversation, Person
-from tests.fakes.connector import Connector
 from tests.faults.conftest import Procs
-from tests.faults.outage import Outage, posts_showing
-from tests.faults.teams import Teams
 from tests.faults.workshop import (
     SUMMARY,
     SUMMARY_FAILED,
@@ -33,6 +27,8 @@ from tests.faults.workshop import (
     summaries_anywhere,
     to_actions,
 )
+from tests.harness.connector import Connector, posts_showing
+from tests.harness.teams import Teams
 
 HOST = Person("Hanne Vert")
 ANNE = Person("Anne Ansvarlig")
@@ -43,22 +39,13 @@ OUTAGE_S = 60.0  # the issue's minute; the only test of the suite that waits thi
 WITHIN_S = OUTAGE_S + 120
 
 
-@pytest.fixture
-async def refusing(aiohttp_server: Any) -> AsyncIterator[tuple[Connector, Outage, Conversation]]:
-    """The fake connector behind an Outage (outage.py)."""
-    fake, outage = Connector(), Outage()
-    app = fake.app()
-    app.middlewares.append(outage.middleware)
-    server = await aiohttp_server(app)
-    yield fake, outage, Conversation(service_url=str(server.make_url("")).rstrip("/"))
-
-
 async def test_the_summary_and_follow_ups_survive_a_minute_of_503(
     procs: Procs,
-    refusing: tuple[Connector, Outage, Conversation],
+    connector: Connector,
+    place: Conversation,
     http: aiohttp.ClientSession,
 ) -> None:
-    fake, outage, place = refusing
+    fake, outage = connector, connector.outage
     fake.names[BJORN.aad] = BJORN.name
     redis = await procs.redis()
     app = await procs.app("a", redis.url)

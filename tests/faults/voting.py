@@ -12,7 +12,8 @@ from redis.asyncio import Redis
 from bot.store import keys
 from tests.fakes.activities import Person
 from tests.fakes.cards import all_text, walk
-from tests.faults.teams import UNAVAILABLE, USER_RETRIES, Answer, Teams, no_leak, open_idea_round
+from tests.faults.steps import USER_RETRIES, open_idea_round
+from tests.harness.teams import UNAVAILABLE, Answer, Teams, no_leak
 
 VOTE_TITLE = "Prioritering: gi stemmene dine"
 COUNTED = "Stemmen er registrert"
@@ -55,7 +56,7 @@ async def open_vote_round(
     """A session with `ideas` (sent in this order), moved on to the vote."""
     submit = await open_idea_round(teams, host, "Bedre skolevei", url)
     for n, text in enumerate(ideas):
-        answer = await teams.post(
+        answer = await teams.send(
             teams.place.invoke(authors[n % len(authors)], submit, {"idea": text}), url
         )
         assert answer.received, answer
@@ -91,7 +92,7 @@ async def vote_until_counted(teams: Teams, person: Person, data: dict[str, Any])
     """Presses needed for a receipt (each press a new activity, as in Teams): while Redis is
     coming back, the answer is the clear "temporarily unavailable" card."""
     for _ in range(USER_RETRIES):
-        answer = await teams.post(teams.place.invoke(person, data))
+        answer = await teams.send(teams.place.invoke(person, data))
         if counted(answer):
             return answer
         assert answer.status == 200 and UNAVAILABLE in answer.text, answer

@@ -13,8 +13,8 @@ from redis.asyncio import Redis
 from bot.store import keys
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
-from tests.fakes.connector import Connector, Sent
-from tests.faults.teams import Teams
+from tests.harness.connector import Connector, Sent
+from tests.harness.teams import Teams
 
 SUMMARY = "Oppsummering av Digikok"
 FOLLOW_UP = "Tiltak fra Digikoken"  # the owner's personal card
@@ -70,16 +70,9 @@ def last_status(teams: Teams) -> str:
     return found[-1] if found else ""
 
 
-async def host_view(teams: Teams, host: Person) -> dict[str, Any]:
-    """What a host's Teams fetches through the session card's refresh."""
-    refresh = teams.session_card()["refresh"]
-    fetch = teams.place.invoke(host, refresh["action"]["data"], None, "automatic")
-    return (await teams.post(fetch)).card
-
-
 async def save_actions(teams: Teams, host: Person, owners: list[tuple[str, Person]]) -> None:
     """In the actions phase: one action per (text, owner), owners named by AAD id."""
-    card = await teams.click(host, actions(await host_view(teams, host))["action.open"])
+    card = await teams.click(host, actions(await teams.host_view(host))["action.open"])
     for text, owner in owners:
         inputs = {"text": text, "owner": owner.aad, "due": due_in(14)}
         card = await teams.click(host, actions(card)["action.save"], inputs)

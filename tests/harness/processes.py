@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,7 +147,7 @@ def spawn(
     return Proc(name, popen, log, port, metrics_port, own_group)
 
 
-def start(
+async def start(
     name: str, argv: list[str], env: dict[str, str], log: Path, port: int, cwd: Path = ROOT
 ) -> Proc:
     """`python <argv>` (app.py, or a baseline server) with exactly this environment."""
@@ -172,7 +171,7 @@ async def start_app(
         **extra,
     }
     log = work_dir / f"app-{name}.log"
-    app = spawn(name, [sys.executable, "app.py"], child_env(env), log, port, cwd)
+    app = await start(name, ["app.py"], child_env(env), log, port, cwd)
     app.metrics_port = metrics_port
     try:
         await app.wait_ready("/readyz", within_s)
@@ -219,12 +218,3 @@ async def stop_leftover_redis(pid: int | None, within_s: float = 10.0) -> bool:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     return True
-
-
-def answers_200(url: str) -> bool:
-    """One blocking GET (for sync callers): True on 200."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False

@@ -74,6 +74,7 @@ class Teams:
     # the summary) are carried out by the EffectRunner (issue 14), as a person would.
     redis: Redis | None = None
     client: TestClient | None = None  # the app in this process, for its other routes
+    bearer: str | None = None  # a token every activity carries (the bench with --auth)
     _turn: Iterator[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -92,7 +93,9 @@ class Teams:
 
     def at(self, place: Conversation) -> Teams:
         """The same Teams and app, in another place."""
-        return Teams(self.http, self.connector, place, self.urls, self.redis, self.client)
+        return Teams(
+            self.http, self.connector, place, self.urls, self.redis, self.client, self.bearer
+        )
 
     def next_url(self) -> str:
         return next(self._turn)
@@ -109,6 +112,7 @@ class Teams:
     ) -> Answer:
         """Any bytes to /api/messages, answered whatever the status."""
         headers = {"Content-Type": content_type}
+        bearer = bearer if bearer is not None else self.bearer
         if bearer is not None:
             headers["Authorization"] = f"Bearer {bearer}"
         async with self.http.post(

@@ -16,6 +16,7 @@ import asyncio
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -122,7 +123,7 @@ def bot_url(workdir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     tmp.mkdir()
     env = {"HOST": "127.0.0.1", "PORT": str(port), "DATA_DIR": str(workdir / "data")}
     env = processes.child_env(env | {"TMPDIR": str(tmp)})
-    bot = processes.start("bot", ["app.py"], env, workdir / "bot.log", port)
+    bot = processes.spawn("bot", [sys.executable, "app.py"], env, workdir / "bot.log", port)
     request.node.stash[LOGS].append(bot.log)
     try:
         asyncio.run(bot.wait_ready("/readyz", START_SECONDS))
