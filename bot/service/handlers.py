@@ -47,6 +47,7 @@ DirectHandler = Callable[[Deps, Actor, dict[str, Any]], Awaitable[Card]]
 class Command:
     handler: TypedHandler
     guard: Guard = Guard.ANYONE  # what must hold first; commands.admit answers if not
+    ended: str = "status.none"  # the answer when the guard wants a live session and it ended
 
 
 COMMANDS: Mapping[Verb, Command] = MappingProxyType(
@@ -61,7 +62,7 @@ COMMANDS: Mapping[Verb, Command] = MappingProxyType(
         Verb.EXTEND: Command(commands.extend, Guard.HOST),
         Verb.PAUSE: Command(commands.pause, Guard.HOST),
         Verb.RESUME: Command(commands.resume, Guard.HOST_ANYTIME),
-        Verb.ADJOURN: Command(adjournment.adjourn_command, Guard.HOST_ANYTIME),
+        Verb.ADJOURN: Command(adjournment.adjourn_command, Guard.HOST_ANYTIME, "adjourn.ended"),
         Verb.COHOST: Command(commands.cohost, Guard.HOST),
         Verb.LANGUAGE: Command(commands.language, Guard.HOST),
         # any member may end a session whose hosts are all away; else it is a host's
@@ -161,7 +162,7 @@ class Service:
             return  # Teams redelivered a message it got no answer to in time
         command = parse_command(text)
         entry = COMMANDS[command.verb]
-        typed = await commands.admit(self.deps, actor, command.arg, entry.guard)
+        typed = await commands.admit(self.deps, actor, command.arg, entry.guard, entry.ended)
         if typed is not None:
             await entry.handler(self.deps, typed)
         if actor.activity_id:

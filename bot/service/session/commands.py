@@ -46,10 +46,13 @@ class Guard(Enum):
     HOST_RECORDS = "host_records"  # the conversation's latest session, even ended, by a host
 
 
-async def admit(deps: Deps, actor: Actor, arg: str, guard: Guard) -> Typed | None:
+async def admit(
+    deps: Deps, actor: Actor, arg: str, guard: Guard, ended: str = "status.none"
+) -> Typed | None:
     """The one place "current session" and "host only" are decided for text commands; a
     refusal is answered here. Inside a live session everything is said in the session's
-    language; elsewhere in the sender's Teams language."""
+    language; elsewhere in the sender's Teams language. `ended`: the answer when the
+    conversation's session has ended and the guard wants a live one."""
     session = await current(deps, actor)
     live = session is not None and session.live
     t = translator(session.locale if session and live else language_for(actor.locale))
@@ -58,7 +61,7 @@ async def admit(deps: Deps, actor: Actor, arg: str, guard: Guard) -> Typed | Non
         return Typed(actor, arg, session, t, me)
     if session is None or not (live or guard is Guard.HOST_RECORDS):
         none = "records.none" if guard is Guard.HOST_RECORDS else "status.none"
-        await reply(deps, actor, t, none)
+        await reply(deps, actor, t, ended if session else none)
         return None
     t = translator(session.locale)
     if not await deps.store.is_host(session.sid, me):
