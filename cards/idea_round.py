@@ -24,7 +24,7 @@ from microsoft_teams.cards import (
 
 from bot.i18n import Translator
 from cards.session import MAX_REFRESH_USERS
-from cards.text import action_data, card, line, local_time, notice_block, plain
+from cards.text import Card, action_data, finished, line, local_time, notice_block, plain
 from cards.views import IdeaView
 
 MY_IDEAS_SHOWN = 10
@@ -76,7 +76,7 @@ def _refresh(view: IdeaView, user_ids: tuple[str, ...], version: int) -> Refresh
 
 def build(
     view: IdeaView, t: Translator, refresh_for: tuple[str, ...] = (), version: int = 0
-) -> AdaptiveCard:
+) -> Card:
     """`refresh_for`: Teams user ids whose view is fetched per person (open round only)."""
     body: list[Any] = [
         line(t("ideas.title"), weight="Bolder", size="Medium", color="Accent"),
@@ -107,7 +107,7 @@ def build(
         body.append(Container(items=items, style="emphasis"))
     if not view.open:
         body.append(line(t("ideas.closed"), is_subtle=True))
-        return card(body, t)
+        return finished(body, t)
     body.append(line(t("ideas.anonymous"), is_subtle=True))
     if view.ends_ms:
         body.append(
@@ -138,7 +138,7 @@ def build(
     )
     body.append(ActionSet(actions=[send, look]))
     refresh = _refresh(view, refresh_for, version) if refresh_for else None
-    return card(body, t, refresh=refresh)
+    return finished(body, t, refresh=refresh)
 
 
 # -- the shared part built once, the author's own part per click (issue 13) --------------
@@ -162,7 +162,7 @@ def template(view: IdeaView, t: Translator) -> Template:
     shared = replace(
         view, notice=None, my_ideas=(), my_hidden=(), my_merged=(), my_ids=(), draft=""
     )
-    dumped = build(shared, t).model_dump(exclude_none=True)
+    dumped = build(shared, t)
     at = 3 if view.prompt else 2
     inputs = [i for i, b in enumerate(dumped["body"]) if b.get("type") == "Input.Text"]
     protos = {

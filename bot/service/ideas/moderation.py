@@ -25,7 +25,6 @@ from bot.service.voting.rounds import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
 from cards import idea_round, moderation
 from cards.moderation import ModerationView, ModItem
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ async def _card(deps: Deps, click: Click, notice: Notice | None = None) -> Card:
     view = ModerationView(
         click.sid, click.session.rev, await items(deps, click.sid), _start(click), notice
     )
-    return to_json(moderation.build(view, click.t))
+    return moderation.build(view, click.t)
 
 
 async def open_card(deps: Deps, click: Click) -> Card:
@@ -123,7 +122,7 @@ async def refresh_idea_card(deps: Deps, sid: str) -> None:
     version = len(await deps.moderation.hidden(sid))
     card = idea_round.build(view, translator(session.locale), tuple(dict.fromkeys(people)), version)
     try:
-        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], to_json(card))
+        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
     except SendError as exc:  # hidden regardless; "My ideas" shows the author their list
         logger.warning("idea_card_refresh_failed", extra={"sid": sid, "status": exc.status})
 

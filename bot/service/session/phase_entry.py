@@ -19,7 +19,6 @@ from bot.service.ports import SendError
 from bot.service.views import conv_ref, idea_view
 from bot.service.voting import rounds
 from cards import idea_round
-from cards.text import to_json
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ async def close_idea_card(deps: Deps, sid: str) -> None:
         return
     session = Session.from_meta(sid, meta)
     view = idea_view(deps, session, [], None)
-    card = to_json(idea_round.build(view, translator(session.locale)))
+    card = idea_round.build(view, translator(session.locale))
     try:
         await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
     except SendError as exc:  # the round moved on regardless; a stale form refuses politely
@@ -65,7 +64,7 @@ async def post_idea_card(deps: Deps, session: Session, meta: dict[str, str], tex
     by the publisher (a shared-card update would wipe what people are typing). Each
     person's receipt replaces it for them alone."""
     view = idea_view(deps, session, [], None)
-    card = to_json(idea_round.build(view, translator(session.locale)))
+    card = idea_round.build(view, translator(session.locale))
     card_id = await deps.sender.send(conv_ref(meta), card=card, text=text)
     await deps.store.set_card(session.sid, card_id, field="idea_card_id")
 
