@@ -8,7 +8,6 @@ from redis.asyncio import Redis
 
 from bot.domain.action_items import MAX_ITEMS, ActionItem
 from bot.store import keys, scripts
-from bot.store.answers import repeat_as_first
 
 
 class ActionItemStore:
@@ -33,10 +32,9 @@ class ActionItemStore:
                 ensure_ascii=False,
             )
         )
-        answer = await self._save(
+        return await self._save.first(
             sid, activity_id, actor=actor_tag, item=item_id, record=record, most=MAX_ITEMS
         )
-        return repeat_as_first(answer)
 
     async def all(self, sid: str) -> list[ActionItem]:
         raw = await self._redis.hgetall(keys.action_items(sid))

@@ -7,6 +7,7 @@ A write answers 'ok:…' the first time, 'again:ok:…' to a redelivery of the s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 def repeat_as_first(answer: str) -> str:
@@ -19,14 +20,8 @@ class Refused:
     """The script wrote nothing: `reason` is its code ('stale', 'not_host', 'gone', …)."""
 
     reason: str
-
-    @property
-    def ok(self) -> bool:
-        return False
-
-    @property
-    def again(self) -> bool:
-        return False
+    ok: ClassVar[bool] = False
+    again: ClassVar[bool] = False  # a refusal is never recorded, so never repeated
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +32,7 @@ class Moved:
     rev: int
     tver: int
     again: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return True
+    ok: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +44,7 @@ class Retimed:
     ends_ms: int
     paused_left_ms: int
     again: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return True
+    ok: ClassVar[bool] = True
 
 
 def moved(raw: object) -> Moved | Refused:

@@ -42,7 +42,7 @@ class BallotStore:
     ) -> str:
         """A checked-in voter (member tag in the roster) who uses every dot is "ready".
         'ok:<left>' or a refusal code: `Cast.of` reads it."""
-        answer = await self._cast(
+        return await self._cast.first(
             sid,
             activity_id,
             tally=keys.tally(sid, round_),
@@ -59,7 +59,6 @@ class BallotStore:
             must_be="",
             ready_at=allowance,
         )
-        return repeat_as_first(answer)
 
     async def click(
         self,

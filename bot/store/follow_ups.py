@@ -9,7 +9,6 @@ from redis.asyncio import Redis
 
 from bot.domain.follow_up import Answer, FollowState, FollowUp
 from bot.store import keys, scripts
-from bot.store.answers import repeat_as_first
 
 
 def _record(item: FollowUp) -> str:
@@ -60,10 +59,9 @@ class FollowUpStore:
         """'ok:<new ver>' or a refusal code. `answer` None: the bot records that the 1:1
         was refused (state unreached), through the same owner and version checks."""
         op = answer.value if answer is not None else "unreached"
-        given = await self._answer(
+        return await self._answer.first(
             sid, activity_id, item=item_id, aad=aad_id, answer=op, due=new_due, ver=ver
         )
-        return repeat_as_first(given)
 
     async def get(self, sid: str, item_id: str) -> FollowUp | None:
         raw = await self._redis.hget(keys.follow_ups(sid), item_id)

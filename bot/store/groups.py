@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
-from bot.store.answers import repeat_as_first
 from bot.store.moderation import GROUP_ITEM
 
 MAX_INPUTS = 2000
@@ -78,7 +77,7 @@ class GroupStore:
         record = json.dumps(
             {"g": group, "part": part, "text": text, "cat": "", "at": now_ms}, ensure_ascii=False
         )
-        answer = await self._submit(
+        return await self._submit.first(
             sid,
             activity_id,
             gtally=keys.group_tally(sid, group),
@@ -89,15 +88,13 @@ class GroupStore:
             most=MAX_INPUTS,
             part=part,
         )
-        return repeat_as_first(answer)
 
     async def categorize(
         self, sid: str, activity_id: str, member_tag: str, group: int, input_id: str, category: str
     ) -> str:
-        answer = await self._categorize(
+        return await self._categorize.first(
             sid, activity_id, member=member_tag, group=group, input=input_id, category=category
         )
-        return repeat_as_first(answer)
 
     async def vote(
         self,
@@ -113,7 +110,7 @@ class GroupStore:
     ) -> str:
         """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase.
         A member of this group with a dot placed counts as having voted ('#ready')."""
-        answer = await self._cast(
+        return await self._cast.first(
             sid,
             activity_id,
             tally=keys.group_tally(sid, group),
@@ -130,7 +127,6 @@ class GroupStore:
             must_be=str(group),
             ready_at=1,
         )
-        return repeat_as_first(answer)
 
     async def inputs(
         self, sid: str, group: int | None = None, *, with_hidden: bool = False

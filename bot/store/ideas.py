@@ -149,7 +149,7 @@ class IdeaStore:
         own_key: str = "",
     ) -> str:
         """`own_key`: the key of the author's own-idea slots (bot/domain/tags.py own_key)."""
-        answer = await self._submit(
+        return await self._submit.first(
             sid,
             activity_id,
             author=author_tag,
@@ -159,7 +159,6 @@ class IdeaStore:
             member=member_tag,
             own=own_key,
         )
-        return repeat_as_first(answer)
 
     async def idea_click(
         self,
@@ -224,7 +223,6 @@ class IdeaStore:
     ) -> str:
         """A host's own idea for the coming vote: stored like any idea, with no author."""
         record = _record(text, now_ms, by="host")
-        answer = await self._add_host_idea(
+        return await self._add_host_idea.first(
             sid, activity_id, actor=host_tag, record=record, most=most
         )
-        return repeat_as_first(answer)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
-from bot.store.answers import repeat_as_first
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +52,7 @@ class MergeStore:
         self, sid: str, activity_id: str, actor_tag: str, rev: int, op: str, *args: str
     ) -> str:
         candidate, *ids = args
-        answer = await self._merge(
+        return await self._merge.first(
             sid,
             activity_id,
             tally=keys.tally(sid, 1),
@@ -63,7 +62,6 @@ class MergeStore:
             candidate=candidate,
             ids=ids,
         )
-        return repeat_as_first(answer)
 
     async def merge(
         self,
@@ -96,7 +94,6 @@ class MergeStore:
     async def toggle_out(
         self, sid: str, activity_id: str, actor_tag: str, rev: int, round_: int, item: str
     ) -> str:
-        answer = await self._toggle(
+        return await self._toggle.first(
             sid, activity_id, actor=actor_tag, rev=str(rev), round=str(round_), item=item
         )
-        return repeat_as_first(answer)

@@ -12,7 +12,6 @@ import json
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
-from bot.store.answers import repeat_as_first
 
 GROUP_ITEM = "g"
 
@@ -52,7 +51,7 @@ class ModerationStore:
         if is_input:  # its group's own top-3 vote knows it by its input id
             pairs.append(("g", keys.group_tally(sid, group), keys.group_ballots(sid, group), field))
         per_vote = [v for name, _, _, here in pairs for v in (ready_at.get(name, 0), here)]
-        answer = await self._moderate(
+        return await self._moderate.first(
             sid,
             activity_id,
             items=keys.inputs(sid) if is_input else keys.ideas(sid),
@@ -64,4 +63,3 @@ class ModerationStore:
             now=now_ms,
             per_vote=[*per_vote, "1" if join_open else "0"],
         )
-        return repeat_as_first(answer)

@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
 from bot.store import keys
+from bot.store.answers import repeat_as_first
 
 LUA = Path(__file__).parent / "lua"
 _INCLUDE = re.compile(r"^-- include: (\w+)$", re.MULTILINE)
@@ -137,3 +138,8 @@ class Bound:
     async def __call__(self, sid: str = "", aid: str = "", /, **kw: Any) -> Any:
         names, args = self.keys_args(sid, aid, kw)
         return await self.registered(keys=names, args=args)
+
+    async def first(self, sid: str, aid: str, /, **kw: Any) -> str:
+        """A session write's answer as its first delivery got it (a redelivery's 'again:'
+        dropped: the click's receipt, again)."""
+        return repeat_as_first(str(await self(sid, aid, **kw)))

@@ -1,8 +1,9 @@
 """Lua scripts: every read-modify-write that must be exact under concurrency (STYLE 2.7).
 
 Each lives in bot/store/lua/<name>.lua (what it does, its answers) and is declared here
-once, with the names of its KEYS and ARGV in order (bot/store/scripting.py: a call passes
-them by name; `meta`, `seen`, `hosts`, … and `ttl` it derives).
+once: Script(file name, the names of its KEYS, the names of its ARGV), in order. A call
+passes them by name (bot/store/scripting.py; `meta`, `seen`, `hosts`, … and `ttl` it
+derives).
 
 Each session write records its answer under seen:<activity id>, so a redelivered activity
 gets the same answer, prefixed 'again:', and writes nothing more (callers skip side effects
@@ -15,45 +16,39 @@ from bot.store.scripting import Script
 
 JOIN = Script(
     "join",
-    keys=("meta", "seen", "roster", "roles", "by_author", "ballots"),
-    argv=("ttl", "member", "record", "joinable", "role", "author", "voter", "votes"),
+    ("meta", "seen", "roster", "roles", "by_author", "ballots"),
+    ("ttl", "member", "record", "joinable", "role", "author", "voter", "votes"),
 )
-MY_IDEAS = Script(
-    "my_ideas", keys=("meta", "seen", "ideas", "by_author"), argv=("ttl", "author", "own")
-)
+MY_IDEAS = Script("my_ideas", ("meta", "seen", "ideas", "by_author"), ("ttl", "author", "own"))
 _IDEA_KEYS = ("meta", "seen", "ideas", "by_author", "roster")
 SUBMIT_IDEA = Script(
-    "submit_idea",
-    keys=_IDEA_KEYS,
-    argv=("ttl", "author", "record", "rev", "most", "member", "own"),
+    "submit_idea", _IDEA_KEYS, ("ttl", "author", "record", "rev", "most", "member", "own")
 )
 IDEA_CLICK = Script(
     "idea_click",
-    keys=(*_IDEA_KEYS, "hidden", "roles"),
-    argv=("ttl", "author", "record", "rev", "most", "member", "conv_key", "send", "own"),
+    (*_IDEA_KEYS, "hidden", "roles"),
+    ("ttl", "author", "record", "rev", "most", "member", "conv_key", "send", "own"),
 )
 OWN_IDEA = Script(
     "own_idea",
-    keys=(*_IDEA_KEYS, "hidden"),
-    argv=("ttl", "author", "text", "rev", "unused", "member", "own", "idea"),
+    (*_IDEA_KEYS, "hidden"),
+    ("ttl", "author", "text", "rev", "unused", "member", "own", "idea"),
 )
 ADD_HOST_IDEA = Script(
-    "add_host_idea",
-    keys=("meta", "seen", "hosts", "ideas"),
-    argv=("ttl", "actor", "record", "most"),
+    "add_host_idea", ("meta", "seen", "hosts", "ideas"), ("ttl", "actor", "record", "most")
 )
 MODERATE = Script(
     "moderate",
-    keys=("meta", "seen", "hosts", "hidden", "items", "*votes"),
-    argv=("ttl", "actor", "item", "field", "op", "now", "*per_vote"),
+    ("meta", "seen", "hosts", "hidden", "items", "*votes"),
+    ("ttl", "actor", "item", "field", "op", "now", "*per_vote"),
 )
 MERGE = Script(
     "merge",
-    keys=("meta", "seen", "hosts", "merges", "tally", "ideas", "inputs", "hidden"),
-    argv=("ttl", "actor", "rev", "op", "candidate", "*ids"),
+    ("meta", "seen", "hosts", "merges", "tally", "ideas", "inputs", "hidden"),
+    ("ttl", "actor", "rev", "op", "candidate", "*ids"),
 )
 TOGGLE_OUT = Script(
-    "toggle_out", keys=("meta", "seen", "hosts"), argv=("ttl", "actor", "rev", "round", "item")
+    "toggle_out", ("meta", "seen", "hosts"), ("ttl", "actor", "rev", "round", "item")
 )
 
 # -- hosts move the session ---------------------------------------------------------------
@@ -61,89 +56,71 @@ TOGGLE_OUT = Script(
 _HOST_KEYS = ("meta", "seen", "hosts", "effects")
 HOST_UPDATE = Script(
     "host_update",
-    keys=(*_HOST_KEYS, "*session"),
-    argv=("ttl", "actor", "rev", "tver", "bump", "end", "retention", "now", "recorded", "*fields"),
+    (*_HOST_KEYS, "*session"),
+    ("ttl", "actor", "rev", "tver", "bump", "end", "retention", "now", "recorded", "*fields"),
 )
-RETIME = Script(
-    "retime",
-    keys=_HOST_KEYS,
-    argv=("ttl", "actor", "rev", "op", "minutes", "now", "reminder"),
-)
+RETIME = Script("retime", _HOST_KEYS, ("ttl", "actor", "rev", "op", "minutes", "now", "reminder"))
 ADJOURN = Script(
-    "adjourn",
-    keys=_HOST_KEYS,
-    argv=("ttl", "actor", "rev", "now", "resume", "day_only", "note"),
+    "adjourn", _HOST_KEYS, ("ttl", "actor", "rev", "now", "resume", "day_only", "note")
 )
 RESUME_ADJOURNED = Script(
-    "resume_adjourned",
-    keys=_HOST_KEYS,
-    argv=("ttl", "actor", "now", "least_left", "reminder"),
+    "resume_adjourned", _HOST_KEYS, ("ttl", "actor", "now", "least_left", "reminder")
 )
-ADD_HOST = Script(
-    "add_host", keys=("meta", "seen", "hosts"), argv=("ttl", "actor", "new_tag", "new_uid")
-)
-POINT_CONVERSATION = Script("point_conversation", keys=("conv",), argv=("new", "replaces"))
+ADD_HOST = Script("add_host", ("meta", "seen", "hosts"), ("ttl", "actor", "new_tag", "new_uid"))
+POINT_CONVERSATION = Script("point_conversation", ("conv",), ("new", "replaces"))
 
 # -- votes, groups, actions ---------------------------------------------------------------
 
 CAST_VOTE = Script(
     "cast_vote",
-    keys=("meta", "seen", "tally", "ballots", "counted"),
-    argv=(
+    ("meta", "seen", "tally", "ballots", "counted"),
+    (
         *("ttl", "voter", "idea", "rev", "allowance", "cap", "delta"),
         *("phase", "member", "must_be", "ready_at"),
     ),
 )
 VOTE_CLICK = Script(
     "vote_click",
-    keys=("meta", "seen", "tally", "ballots", "roster", "roles"),
-    argv=("ttl", "voter", "idea", "rev", "delta", "member", "conv_key", "start", "size", "round"),
+    ("meta", "seen", "tally", "ballots", "roster", "roles"),
+    ("ttl", "voter", "idea", "rev", "delta", "member", "conv_key", "start", "size", "round"),
 )
 SUBMIT_INPUT = Script(
     "submit_input",
-    keys=("meta", "seen", "groups", "hosts", "inputs", "gtally"),
-    argv=("ttl", "member", "group", "rev", "record", "most", "part"),
+    ("meta", "seen", "groups", "hosts", "inputs", "gtally"),
+    ("ttl", "member", "group", "rev", "record", "most", "part"),
 )
 CATEGORIZE = Script(
     "categorize",
-    keys=("meta", "seen", "groups", "hosts", "inputs"),
-    argv=("ttl", "member", "group", "input", "category"),
+    ("meta", "seen", "groups", "hosts", "inputs"),
+    ("ttl", "member", "group", "input", "category"),
 )
-GROUP_PICK = Script("group_pick", keys=("meta", "gplace"), argv=("group", "input", "top"))
+GROUP_PICK = Script("group_pick", ("meta", "gplace"), ("group", "input", "top"))
 SAVE_ACTION_ITEM = Script(
     "save_action_item",
-    keys=("meta", "seen", "hosts", "actions"),
-    argv=("ttl", "actor", "item", "record", "most"),
+    ("meta", "seen", "hosts", "actions"),
+    ("ttl", "actor", "item", "record", "most"),
 )
-OPEN_FOLLOW_UP = Script("open_follow_up", keys=("meta", "follow"), argv=("item", "record"))
+OPEN_FOLLOW_UP = Script("open_follow_up", ("meta", "follow"), ("item", "record"))
 ANSWER_FOLLOW_UP = Script(
-    "answer_follow_up",
-    keys=("follow", "seen"),
-    argv=("ttl", "item", "aad", "answer", "due", "ver"),
+    "answer_follow_up", ("follow", "seen"), ("ttl", "item", "aad", "answer", "due", "ver")
 )
 
 # -- queues: timers, the publisher's outbox, effects (all on the Redis clock) -------------
 
-CLAIM_TIMERS = Script(
-    "claim_timers", keys=("timers_due", "timers_running"), argv=("now", "lease", "batch")
-)
-RENEW_TIMERS = Script("renew_timers", keys=("timers_running",), argv=("lease", "*ids"))
-RETRY_TIMER = Script("retry_timer", keys=("timers_due", "timers_running"), argv=("timer", "at"))
-OUTBOX_MARK = Script("outbox_mark", keys=("outbox_due", "outbox_ver"), argv=("*marks",))
-OUTBOX_CLAIM = Script(
-    "outbox_claim", keys=("outbox_due", "outbox_ver"), argv=("most", "claim", "*renew")
-)
+CLAIM_TIMERS = Script("claim_timers", ("timers_due", "timers_running"), ("now", "lease", "batch"))
+RENEW_TIMERS = Script("renew_timers", ("timers_running",), ("lease", "*ids"))
+RETRY_TIMER = Script("retry_timer", ("timers_due", "timers_running"), ("timer", "at"))
+OUTBOX_MARK = Script("outbox_mark", ("outbox_due", "outbox_ver"), ("*marks",))
+OUTBOX_CLAIM = Script("outbox_claim", ("outbox_due", "outbox_ver"), ("most", "claim", "*renew"))
 OUTBOX_SETTLE = Script(
     "outbox_settle",
-    keys=("outbox_due", "outbox_ver", "outbox_fails"),
-    argv=("mark", "version", "outcome", "after", "tries", "most"),
+    ("outbox_due", "outbox_ver", "outbox_fails"),
+    ("mark", "version", "outcome", "after", "tries", "most"),
 )
-OUTBOX_LEASE = Script("outbox_lease", keys=("pub", "*session_meta"), argv=("interval",))
-OUTBOX_REMEMBER = Script("outbox_remember", keys=("meta", "published"), argv=("mark", "digest"))
-EFFECTS_CLAIM = Script("effects_claim", keys=("effects_due",), argv=("most", "lease", "*renew"))
-EFFECT_SETTLE = Script("effect_settle", keys=("effects",), argv=("effect", "ran", "keep"))
-EFFECTS_RELEASE = Script(
-    "effects_release", keys=("effects_due", "effects"), argv=("session", "after")
-)
-EFFECTS_CLAIM_ONE = Script("effects_claim_one", keys=("effects_due",), argv=("session", "lease"))
-RESERVE_SLOT = Script("reserve_slot", keys=("pace",), argv=("booking", "most_wait", "*windows"))
+OUTBOX_LEASE = Script("outbox_lease", ("pub", "*session_meta"), ("interval",))
+OUTBOX_REMEMBER = Script("outbox_remember", ("meta", "published"), ("mark", "digest"))
+EFFECTS_CLAIM = Script("effects_claim", ("effects_due",), ("most", "lease", "*renew"))
+EFFECT_SETTLE = Script("effect_settle", ("effects",), ("effect", "ran", "keep"))
+EFFECTS_RELEASE = Script("effects_release", ("effects_due", "effects"), ("session", "after"))
+EFFECTS_CLAIM_ONE = Script("effects_claim_one", ("effects_due",), ("session", "lease"))
+RESERVE_SLOT = Script("reserve_slot", ("pace",), ("booking", "most_wait", "*windows"))

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from bot.domain.session import Session
 from bot.store import keys, scripts
-from bot.store.answers import Moved, Refused, Retimed, moved, repeat_as_first, retimed
+from bot.store.answers import Moved, Refused, Retimed, moved, retimed
 from bot.store.conversations import TURN_CLAIM_S, ConversationStore
 from bot.store.ideas import IdeaClick, IdeaStore, StoredIdea
 
@@ -187,7 +187,7 @@ class SessionStore(SessionRepo, IdeaStore, ConversationStore):
         vote: tuple[int, str, int] | None = None,  # running round, voter tag, votes per person
     ) -> str:
         round_, voter, allowance = vote or (1, "", 0)
-        answer = await self._join(
+        return await self._join.first(
             sid,
             activity_id,
             ballots=keys.ballots(sid, round_),
@@ -199,7 +199,6 @@ class SessionStore(SessionRepo, IdeaStore, ConversationStore):
             voter=voter,
             votes=allowance,
         )
-        return repeat_as_first(answer)
 
     async def update(
         self,
