@@ -20,6 +20,8 @@ import time
 import traceback
 from typing import Awaitable, Callable, Iterator
 
+import orjson
+
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="-")
 
 # Attributes every LogRecord has; anything else came in through `extra`.
@@ -118,7 +120,10 @@ class JsonFormatter(logging.Formatter):
             line["exc"] = exception_without_message(record.exc_info[1])
         if record.stack_info:
             line["stack"] = record.stack_info
-        return json.dumps(line, ensure_ascii=False)
+        try:  # a click's log line: orjson costs a tenth of json.dumps
+            return orjson.dumps(line).decode()
+        except TypeError:  # an int beyond 64 bits
+            return json.dumps(line, ensure_ascii=False)
 
 
 def raise_if_cancelled(exc: BaseException | None = None) -> None:
@@ -171,6 +176,10 @@ class Backoff:
 
 
 def setup_logging(level: str) -> None:
+    # Our lines name no source file, line, thread or process: skip gathering them (the
+    # logging HOWTO's "Optimization"), a third of a log call on the click path.
+    logging._srcfile = None  # noqa: SLF001 - the documented switch
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()

@@ -10,13 +10,13 @@ Prometheus metrics are not served here: bot/metrics_server.py runs them on their
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
 from typing import AsyncIterator
 
 import aiohttp
+import orjson
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
@@ -174,12 +174,11 @@ async def messages(request: web.Request) -> web.StreamResponse:
         body = await request.read()
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "request body too large")
-    try:
-        activity = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return _problem(400, "body is not valid JSON")
-    except RecursionError:  # 256 KB of "[[[[…" parses no deeper than the interpreter allows
-        return _problem(400, "body is nested too deeply")
+    try:  # orjson: a third of the stdlib's cost for a click's 2 KB; invalid UTF-8 is refused
+        activity = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:  # 256 KB of "[[[[…" parses 1024 levels deep at most
+        deep = "depth" in str(exc)
+        return _problem(400, "body is nested too deeply" if deep else "body is not valid JSON")
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         return _problem(400, "body is not a Bot Framework activity")
     auth = request.headers.get("Authorization")

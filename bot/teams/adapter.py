@@ -14,12 +14,13 @@ What the SDK still refuses is answered plainly: a body its Activity model cannot
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
 import orjson
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from msrest.exceptions import DeserializationError
@@ -124,23 +125,48 @@ class TeamsEndpoint:
         self._handler = handler
 
     async def process(self, body: dict[str, Any], auth_header: str) -> web.StreamResponse:
+        clicked = card_action(body)
+        if clicked is not None:
+            return await self._card_action(clicked, auth_header)
         try:
-            activity = card_action(body) or Activity().deserialize(body)
+            activity = Activity().deserialize(body)
         except (DeserializationError, TypeError, ValueError, AttributeError):
             logger.info("activity_unreadable")
             raise web.HTTPBadRequest(reason="body is not a Bot Framework activity") from None
         if not activity.type:
             raise web.HTTPBadRequest(reason="body is not a Bot Framework activity")
-        try:
+        with _token_refusals():
             invoke = await self._adapter.process_activity(
                 auth_header, activity, self._handler.on_turn
             )
-        except PermissionError:
-            raise web.HTTPUnauthorized(reason="token refused") from None
-        except KeysUnavailable:  # logged where it happened; Teams may send the activity again
-            raise web.HTTPServiceUnavailable(reason="token signing keys unavailable") from None
-        if invoke is None:
-            return web.Response(status=201)
-        if invoke.body is None:
-            return web.Response(status=invoke.status or 200)
-        return json_body(invoke.body, invoke.status or 200)
+        return _answer(invoke)
+
+    async def _card_action(self, activity: Activity, auth_header: str) -> web.StreamResponse:
+        """A click (the burst of issue 13): the token checked by the SDK's own
+        `authenticate_request`, exactly as `process_activity` does, then straight to the
+        handler. The rest of the SDK's turn (a connector client, a user-token client, a
+        TurnContext and its pipeline) serves sending, which an invoke answer never does."""
+        auth = self._adapter.bot_framework_authentication
+        with _token_refusals():
+            checked = await auth.authenticate_request(activity, auth_header)
+        activity.caller_id = checked.caller_id
+        return json_body(await self._handler.card_action(activity))
+
+
+@contextmanager
+def _token_refusals() -> Iterator[None]:
+    try:
+        yield
+    except PermissionError:
+        raise web.HTTPUnauthorized(reason="token refused") from None
+    except KeysUnavailable:  # logged where it happened; Teams may send the activity again
+        raise web.HTTPServiceUnavailable(reason="token signing keys unavailable") from None
+
+
+def _answer(invoke: InvokeResponse | None) -> web.StreamResponse:
+    """What the SDK's turn left to answer: nothing (201), a status, or a JSON body."""
+    if invoke is None:
+        return web.Response(status=201)
+    if invoke.body is None:
+        return web.Response(status=invoke.status or 200)
+    return json_body(invoke.body, invoke.status or 200)

@@ -7,6 +7,7 @@ by its verb, and only a verb of the route table is a label value of its own.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
@@ -68,10 +69,10 @@ class DigikokHandler(ActivityHandler):
         self._metrics.activity(activity.type, activity.name, verb_of(activity))
         await super().on_turn(turn_context)
 
-    def _admitted(self, turn_context: TurnContext) -> bool:
-        if not self._allowed or tenant_of(turn_context.activity) in self._allowed:
+    def _admitted(self, activity: Activity) -> bool:
+        if not self._allowed or tenant_of(activity) in self._allowed:
             return True
-        logger.warning("tenant_refused", extra={"type": turn_context.activity.type})
+        logger.warning("tenant_refused", extra={"type": activity.type})
         return False
 
     def _error_key(self, exc: BaseException, ref: str) -> str:
@@ -87,7 +88,7 @@ class DigikokHandler(ActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         actor = actor_from(turn_context.activity)
-        if actor is None or not self._admitted(turn_context):
+        if actor is None or not self._admitted(turn_context.activity):
             return
         try:
             await self._service.on_message(actor, turn_context.activity.text)
@@ -101,22 +102,30 @@ class DigikokHandler(ActivityHandler):
                 logger.warning("error_reply_failed", extra={"ref": ref})
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
-        activity = turn_context.activity
-        if activity.name != CARD_ACTION:
+        if turn_context.activity.name != CARD_ACTION:
             return await super().on_invoke_activity(turn_context)
+        return answered(turn_context, card_answer(await self._card(turn_context.activity)))
+
+    async def card_action(self, activity: Activity) -> dict[str, Any]:
+        """A card action's invoke answer without the SDK's turn (bot/teams/adapter.py): the
+        answer is all a card action gives back, and nothing in it sends through a connector.
+        Counted like every activity the SDK's turn would have seen."""
+        self._metrics.activity(activity.type, activity.name, verb_of(activity))
+        return card_answer(await self._card(activity)).body
+
+    async def _card(self, activity: Activity) -> Card:
+        """The card this person sees after their click; a failure is a clear line."""
         actor = actor_from(activity)
         t = translator(language_for(activity.locale))
-        if actor is None or not self._admitted(turn_context):
-            refused = to_json(notice.message(t, "card.unknown", good=False))
-            return answered(turn_context, card_answer(refused))
+        if actor is None or not self._admitted(activity):
+            return to_json(notice.message(t, "card.unknown", good=False))
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
         try:
-            card = await self._service.on_card_action(actor, action.get("data"))
+            return await self._service.on_card_action(actor, action.get("data"))
         except Exception as exc:  # noqa: BLE001
             ref = correlation_id.get()
-            card = to_json(notice.message(t, self._error_key(exc, ref), good=False, ref=ref))
-        return answered(turn_context, card_answer(card))
+            return to_json(notice.message(t, self._error_key(exc, ref), good=False, ref=ref))
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -125,7 +134,7 @@ class DigikokHandler(ActivityHandler):
         if not bot or not any(m is not None and m.id == bot.id for m in members_added):
             return
         actor = actor_from(turn_context.activity)
-        if actor is None or not self._admitted(turn_context):
+        if actor is None or not self._admitted(turn_context.activity):
             return
         try:
             await self._service.on_installed(actor)
