@@ -70,6 +70,7 @@ async def test_a_hurried_host_stays_inside_teams_limits(paced: Bot) -> None:
         if any("Ny fase: Tiltak" in t for t in teams.connector.texts()):
             break
     await teams.say(HOST, "avslutt")
+
     def summaries() -> list[Sent]:
         return [s for s in teams.connector.of("send") if "Oppsummering" in all_text(s.card or {})]
 

@@ -211,6 +211,23 @@ async def make_bot(
     return await in_process.start(aiohttp_client, connector, redis_url, data_dir, nag=True, **env)
 
 
+def with_app_id(metadata_url: str) -> dict[str, str]:
+    """The settings of an app with our app id that reads its keys from metadata_url."""
+    return {
+        "MicrosoftAppId": APP_ID,
+        "MicrosoftAppPassword": APP_PASSWORD,
+        "BOT_OPENID_METADATA_URL": metadata_url,
+    }
+
+
+@pytest.fixture
+async def plain_bot(
+    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
+) -> Teams:
+    """The app without an app id (anonymous, as with a local emulator)."""
+    return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
+
+
 @pytest.fixture
 async def secure_bot(
     aiohttp_client: Any,
@@ -222,15 +239,7 @@ async def secure_bot(
     offline_tokens: OfflineCredentials,
 ) -> Teams:
     """The app with an app id: every request needs a token signed by `signing.trusted`."""
-    return await make_bot(
-        aiohttp_client,
-        redis_url,
-        tmp_path,
-        connector,
-        MicrosoftAppId=APP_ID,
-        MicrosoftAppPassword=APP_PASSWORD,
-        BOT_OPENID_METADATA_URL=openid.url,
-    )
+    return await make_bot(aiohttp_client, redis_url, tmp_path, connector, **with_app_id(openid.url))
 
 
 # -- what reached Redis, what was logged ---------------------------------------------------

@@ -28,7 +28,6 @@ from tests.harness.connector import Connector
 from tests.harness.teams import Teams
 from tests.security.conftest import (
     APP_ID,
-    APP_PASSWORD,
     OUTBOUND_TOKEN,
     OfflineCredentials,
     OpenId,
@@ -39,6 +38,7 @@ from tests.security.conftest import (
     redis_commands,
     state_commands,
     token,
+    with_app_id,
 )
 
 HOST = Person("Hanne Vert")
@@ -266,15 +266,8 @@ async def test_unreachable_keys_answer_503_and_read_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Nobody can judge the token: not a refusal (401) and not a crash (500), but 503."""
-    secure = await make_bot(
-        aiohttp_client,
-        redis_url,
-        tmp_path,
-        connector,
-        MicrosoftAppId=APP_ID,
-        MicrosoftAppPassword=APP_PASSWORD,
-        BOT_OPENID_METADATA_URL=f"http://127.0.0.1:{unused_tcp_port}/nothing/here",
-    )
+    nowhere = f"http://127.0.0.1:{unused_tcp_port}/nothing/here"
+    secure = await make_bot(aiohttp_client, redis_url, tmp_path, connector, **with_app_id(nowhere))
     place = secure.place
     for _ in range(2):  # the second fails fast, without another attempt
         async with redis_commands(redis_url) as seen:

@@ -5,25 +5,13 @@ a `membersAdded` list holding null.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-from redis.asyncio import Redis
 
 from tests.fakes.activities import Person
-from tests.harness.connector import Connector
 from tests.harness.teams import Teams
-from tests.security.conftest import errors_in, make_bot
+from tests.security.conftest import errors_in
 
 HOST = Person("Hanne Vert")
-
-
-@pytest.fixture
-async def plain_bot(
-    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
-) -> Teams:
-    return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
 
 
 async def test_settings_of_a_running_session_have_a_save_label(

@@ -3,27 +3,15 @@ a clear answer (a refusal, or 403), never "noe gikk galt" or a 500."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
-from redis.asyncio import Redis
 
 from tests.e2e.test_follow_up import HOST, to_actions
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
-from tests.harness.connector import Connector
 from tests.harness.teams import Teams
-from tests.security.conftest import errors_in, make_bot
+from tests.security.conftest import errors_in
 
 KARI = Person("Kari Innbygger")
-
-
-@pytest.fixture
-async def plain_bot(
-    aiohttp_client: Any, redis: Redis, redis_url: str, tmp_path: Path, connector: Connector
-) -> Teams:
-    return await make_bot(aiohttp_client, redis_url, tmp_path, connector)
 
 
 @pytest.mark.parametrize(
