@@ -1,7 +1,7 @@
 """Fewer messages in the main thread (issue 16): a phase that posts its own card anyway (the
-idea card, the vote card) is announced on that same message, text above the card, so the
-thread gets one new message (which notifies) where it got two; group work's announcement
-says what grouping found in the same message."""
+idea card, the vote card, the first group's presentation) is announced on that same
+message, text above the card, so the thread gets one new message (which notifies) where it
+got two; group work's announcement says what grouping found in the same message."""
 
 from __future__ import annotations
 
@@ -52,10 +52,29 @@ async def test_a_full_session_posts_fewer_messages_in_the_main_thread(bot: Bot) 
     (groups,) = [s.text for s in bot.sent_here() if "Ny fase: Gruppearbeid 1." in s.text]
     assert "Obs, små grupper" in groups
     assert not [s for s in bot.sent_here() if s.text.startswith("Obs, små grupper")]
-    # every other phase still gets its own line (group work happens in the groups' threads)
-    for phase in ("Forventninger", "Gruppearbeid 1", "Presentasjoner", "Tiltak"):
-        assert len(announced_with_card(bot, f"Ny fase: {phase}")) >= 1, phase
-    # the whole session in the main thread: 17 messages before issue 16's merges, 14 now
-    assert len(bot.sent_here()) == 14, [
+    # presentations: told on the first group's results; the next groups' come without it
+    (presenting,) = [s for s in bot.sent_here() if "Ny fase: Presentasjoner." in s.text]
+    assert "Gruppe 1 av 3 presenterer" in all_text(presenting.card or {})
+    later = [s for s in bot.sent_here() if "presenterer" in all_text(s.card or {})][1:]
+    assert len(later) == 2 and not any(s.text for s in later)
+    # the others get their own line, each once
+    for phase in ("Forventninger", "Gruppearbeid 2", "Tiltak"):
+        assert announced_with_card(bot, f"Ny fase: {phase}.") == [""], phase
+    # the whole session in the main thread: 17 messages before issue 16's merges, 13 now
+    assert len(bot.sent_here()) == 13, [
         s.text or all_text(s.card or {})[:40] for s in bot.sent_here()
     ]
+
+
+async def test_with_nobody_to_group_each_phase_is_still_told_once(bot: Bot) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    for _ in range(3):  # expectations, ideas, group work
+        await bot.say(HOST, "neste")
+    await bot.session_shows("Spørsmål 1")
+    (groups,) = [s for s in bot.sent_here() if "Ny fase: Gruppearbeid 1." in s.text]
+    assert "det er ingen å dele i grupper" in groups.text and groups.card is None
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")  # presentations: no group has results to show
+    await bot.session_shows("Nå: Presentasjoner")
+    (told,) = [s for s in bot.sent_here() if "Ny fase: Presentasjoner." in s.text]
+    assert told.card is None

@@ -272,12 +272,15 @@ async def pick(deps: Deps, sid: str, group: int, input_id: str) -> bool:
     return True
 
 
-async def present(deps: Deps, sid: str, group: int) -> None:
-    """One group's results in the main thread, for its presentation."""
+async def present(deps: Deps, sid: str, group: int, announce: str = "") -> None:
+    """One group's results in the main thread, for its presentation; the first one carries
+    the phase's `announce` as its message text (issue 16: one message, not two)."""
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
     count, _ = await deps.groups.placement(sid)
     if not 1 <= group <= count:
+        if announce:  # no groups to present: the phase is still told
+            await deps.sender.send(conv_ref(meta), text=announce)
         return
     t = translator(session.locale)
     sorting = await board_view(deps, session, group, part=1)
@@ -285,7 +288,7 @@ async def present(deps: Deps, sid: str, group: int) -> None:
     texts = {i.input_id: i.text for i in picking.inputs}
     top = tuple(texts[i] for i in picking.top if i in texts)
     card = group_cards.presentation(sorting, top, count, t)
-    await deps.sender.send(conv_ref(meta), card=card)
+    await deps.sender.send(conv_ref(meta), card=card, text=announce or None)
 
 
 async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:

@@ -2,8 +2,9 @@
 the phase's own cards are posted (the idea card for the idea round).
 
 Telling is a new message, because an update notifies nobody in Teams. A phase that posts
-its own card in the main thread anyway (the idea card, the vote card) is told on that same
-message, the announcement's text over the card (issue 16: one message where there were two).
+its own card in the main thread anyway (the idea card, the vote card, the first group's
+presentation) is told on that same message, the announcement's text over the card; group
+work's announcement says what grouping found (issue 16: one message where there were two).
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ async def enter_phase(deps: Deps, sid: str, move: Move) -> None:
         await rounds.open_round(deps, sid, announce=text)
     elif move.phase is Phase.GROUPS:  # with what grouping found; the boards go to the groups
         await breakout.start_part(deps, sid, announce=text)
+    elif move.phase is Phase.PRESENTATIONS:  # on the first group's results
+        await breakout.present(deps, sid, 1, announce=text)
     else:
         await deps.sender.send(conv_ref(meta), text=text)
-    if move.phase is Phase.PRESENTATIONS:
-        await breakout.present(deps, sid, 1)
     await deps.outbox.mark(sid)  # again: what the phase's cards added (groups, their threads)
