@@ -12,6 +12,11 @@ such as announcements). A refusal writes nothing at all.
 
 from bot.store.scripting import Script
 
+_BY_HOST = ("meta", "seen", "hosts")  # a host's write: the session, its answer, who hosts
+_HOST_KEYS = (*_BY_HOST, "effects")  # … that moves the session (its effects recorded)
+_IDEA_KEYS = ("meta", "seen", "ideas", "by_author", "roster")
+_GROUP_KEYS = ("meta", "seen", "groups", "hosts", "inputs")
+
 # -- a session's people and ideas ---------------------------------------------------------
 
 JOIN = Script(
@@ -20,7 +25,6 @@ JOIN = Script(
     ("ttl", "member", "record", "joinable", "role", "author", "voter", "votes"),
 )
 MY_IDEAS = Script("my_ideas", ("meta", "seen", "ideas", "by_author"), ("ttl", "author", "own"))
-_IDEA_KEYS = ("meta", "seen", "ideas", "by_author", "roster")
 SUBMIT_IDEA = Script(
     "submit_idea", _IDEA_KEYS, ("ttl", "author", "record", "rev", "most", "member", "own")
 )
@@ -34,26 +38,21 @@ OWN_IDEA = Script(
     (*_IDEA_KEYS, "hidden"),
     ("ttl", "author", "text", "rev", "unused", "member", "own", "idea"),
 )
-ADD_HOST_IDEA = Script(
-    "add_host_idea", ("meta", "seen", "hosts", "ideas"), ("ttl", "actor", "record", "most")
-)
+ADD_HOST_IDEA = Script("add_host_idea", (*_BY_HOST, "ideas"), ("ttl", "actor", "record", "most"))
 MODERATE = Script(
     "moderate",
-    ("meta", "seen", "hosts", "hidden", "items", "*votes"),
+    (*_BY_HOST, "hidden", "items", "*votes"),
     ("ttl", "actor", "item", "field", "op", "now", "*per_vote"),
 )
 MERGE = Script(
     "merge",
-    ("meta", "seen", "hosts", "merges", "tally", "ideas", "inputs", "hidden"),
+    (*_BY_HOST, "merges", "tally", "ideas", "inputs", "hidden"),
     ("ttl", "actor", "rev", "op", "candidate", "*ids"),
 )
-TOGGLE_OUT = Script(
-    "toggle_out", ("meta", "seen", "hosts"), ("ttl", "actor", "rev", "round", "item")
-)
+TOGGLE_OUT = Script("toggle_out", _BY_HOST, ("ttl", "actor", "rev", "round", "item"))
 
 # -- hosts move the session ---------------------------------------------------------------
 
-_HOST_KEYS = ("meta", "seen", "hosts", "effects")
 HOST_UPDATE = Script(
     "host_update",
     (*_HOST_KEYS, "*session"),
@@ -66,7 +65,7 @@ ADJOURN = Script(
 RESUME_ADJOURNED = Script(
     "resume_adjourned", _HOST_KEYS, ("ttl", "actor", "now", "least_left", "reminder")
 )
-ADD_HOST = Script("add_host", ("meta", "seen", "hosts"), ("ttl", "actor", "new_tag", "new_uid"))
+ADD_HOST = Script("add_host", _BY_HOST, ("ttl", "actor", "new_tag", "new_uid"))
 POINT_CONVERSATION = Script("point_conversation", ("conv",), ("new", "replaces"))
 
 # -- votes, groups, actions ---------------------------------------------------------------
@@ -86,18 +85,18 @@ VOTE_CLICK = Script(
 )
 SUBMIT_INPUT = Script(
     "submit_input",
-    ("meta", "seen", "groups", "hosts", "inputs", "gtally"),
+    (*_GROUP_KEYS, "gtally"),
     ("ttl", "member", "group", "rev", "record", "most", "part"),
 )
 CATEGORIZE = Script(
     "categorize",
-    ("meta", "seen", "groups", "hosts", "inputs"),
+    _GROUP_KEYS,
     ("ttl", "member", "group", "input", "category"),
 )
 GROUP_PICK = Script("group_pick", ("meta", "gplace"), ("group", "input", "top"))
 SAVE_ACTION_ITEM = Script(
     "save_action_item",
-    ("meta", "seen", "hosts", "actions"),
+    (*_BY_HOST, "actions"),
     ("ttl", "actor", "item", "record", "most"),
 )
 OPEN_FOLLOW_UP = Script("open_follow_up", ("meta", "follow"), ("item", "record"))
