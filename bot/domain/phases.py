@@ -28,33 +28,54 @@ class Phase(StrEnum):
     ENDED = "ended"
 
 
+class Open(StrEnum):
+    """What may be done in a phase: the card actions' phase sets (handlers.ROUTES) and the
+    phases the service passes to the scripts are read from RULES by these."""
+
+    JOIN = "join"  # check in (late joiners are welcome)
+    IDEA = "idea"  # send, edit or withdraw an idea
+    GROUP_INPUT = "group_input"  # add, sort and pick a group's inputs
+    VOTE = "vote"  # place and move dots
+    SETUP = "setup"  # the host's setup card
+    STEER = "steer"  # the host's controls on a running session: phases, timer, co-hosts, prep
+    END = "end"  # end the session
+    CAPTURE = "capture"  # the host writes down actions
+    RECORDS = "records"  # what an ended session leaves: its summary
+
+
 @dataclass(frozen=True, slots=True)
 class PhaseRule:
     default_minutes: int  # 0 = untimed: runs until the host moves on
     skippable: bool
-    participants_may: frozenset[str]  # what a participant may do in it (hosts may do all)
+    open: frozenset[Open]  # what may be done in it
 
 
-_ALWAYS = frozenset({"join"})
+_RUNNING = frozenset({Open.JOIN, Open.STEER, Open.END})
 
 RULES: Mapping[Phase, PhaseRule] = MappingProxyType(
     {
-        Phase.SETUP: PhaseRule(0, False, frozenset()),
-        Phase.CHECKIN: PhaseRule(0, False, _ALWAYS),
-        Phase.PITCH: PhaseRule(10, True, _ALWAYS),
-        Phase.IDEAS: PhaseRule(10, True, _ALWAYS | {"idea"}),
-        Phase.GROUPS: PhaseRule(15, True, _ALWAYS | {"group_input"}),
-        Phase.PRESENTATIONS: PhaseRule(10, True, _ALWAYS),
-        Phase.VOTING: PhaseRule(5, True, _ALWAYS | {"vote"}),
-        Phase.ACTIONS: PhaseRule(0, False, frozenset()),
-        Phase.ENDED: PhaseRule(0, False, frozenset()),
+        Phase.SETUP: PhaseRule(0, False, frozenset({Open.SETUP, Open.END})),
+        Phase.CHECKIN: PhaseRule(0, False, _RUNNING | {Open.SETUP}),
+        Phase.PITCH: PhaseRule(10, True, _RUNNING),
+        Phase.IDEAS: PhaseRule(10, True, _RUNNING | {Open.IDEA}),
+        Phase.GROUPS: PhaseRule(15, True, _RUNNING | {Open.GROUP_INPUT}),
+        Phase.PRESENTATIONS: PhaseRule(10, True, _RUNNING),
+        Phase.VOTING: PhaseRule(5, True, _RUNNING | {Open.VOTE}),
+        Phase.ACTIONS: PhaseRule(0, False, frozenset({Open.STEER, Open.END, Open.CAPTURE})),
+        Phase.ENDED: PhaseRule(0, False, frozenset({Open.RECORDS})),
     }
 )
 
-# Phases in which a participant may still check in (late joiners are welcome).
-JOINABLE: frozenset[Phase] = frozenset(p for p, r in RULES.items() if "join" in r.participants_may)
-LIVE: frozenset[Phase] = frozenset(Phase) - {Phase.ENDED}
-RUNNING: frozenset[Phase] = LIVE - {Phase.SETUP}
+
+def open_in(what: Open) -> frozenset[Phase]:
+    """The phases in which `what` may be done."""
+    return frozenset(p for p, r in RULES.items() if what in r.open)
+
+
+ANY_PHASE: frozenset[Phase] = frozenset(Phase)  # a card that checks its phase itself
+JOINABLE: frozenset[Phase] = open_in(Open.JOIN)
+LIVE: frozenset[Phase] = open_in(Open.END)
+RUNNING: frozenset[Phase] = open_in(Open.STEER)
 MAX_MINUTES = 240
 
 

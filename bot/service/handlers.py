@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Mapping
 
 from bot.domain.commands import Verb, parse_command
-from bot.domain.phases import JOINABLE, LIVE, RUNNING, Phase
+from bot.domain.phases import ANY_PHASE, Open, Phase, open_in
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
 from bot.service.action_items import capture, follow_up, follow_up_clicks
@@ -76,7 +76,9 @@ COMMANDS: Mapping[Verb, Command] = MappingProxyType(
     }
 )
 
-SETTING_UP: frozenset[Phase] = frozenset({Phase.SETUP, Phase.CHECKIN})
+# Where each route's button works, read from the phase rules (bot/domain/phases.RULES).
+JOIN, STEER, END = open_in(Open.JOIN), open_in(Open.STEER), open_in(Open.END)
+SETUP, CAPTURE, RECORDS = open_in(Open.SETUP), open_in(Open.CAPTURE), open_in(Open.RECORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,62 +92,58 @@ class Route:
 
 ROUTES: Mapping[str, Route] = MappingProxyType(
     {
-        "card.refresh": Route(session_clicks.refresh, frozenset(Phase)),
-        "join.open": Route(session_clicks.open_join, JOINABLE),
-        "join.confirm": Route(session_clicks.confirm_join, JOINABLE),
+        "card.refresh": Route(session_clicks.refresh, ANY_PHASE),
+        "join.open": Route(session_clicks.open_join, JOIN),
+        "join.confirm": Route(session_clicks.confirm_join, JOIN),
         # answers on the idea card; IDEA_CLICK checks session, conversation and rev itself
-        "idea.submit": Route(
-            idea_clicks.submit_idea, frozenset(Phase), direct=idea_clicks.idea_click
-        ),
+        "idea.submit": Route(idea_clicks.submit_idea, ANY_PHASE, direct=idea_clicks.idea_click),
         # the author's own ideas as they are now (a host may have hidden one): a look only
-        "idea.look": Route(
-            idea_clicks.submit_idea, frozenset(Phase), direct=idea_clicks.idea_click
-        ),
-        "idea.edit": Route(idea_clicks.edit_idea, frozenset(Phase)),  # answers on the idea card
-        "idea.withdraw": Route(idea_clicks.withdraw_idea, frozenset(Phase)),
-        "phase.next": Route(session_clicks.go_next, RUNNING, host_only=True),
-        "phase.back": Route(session_clicks.go_back, RUNNING, host_only=True),
-        "phase.skip": Route(session_clicks.go_skip, RUNNING, host_only=True),
-        "timer.extend": Route(session_clicks.extend, RUNNING, host_only=True),
-        "timer.pause": Route(session_clicks.pause, RUNNING, host_only=True),
-        "timer.resume": Route(session_clicks.resume, RUNNING, host_only=True),
-        "session.end": Route(session_clicks.end, LIVE, host_only=True),
-        "session.adjourn": Route(adjournment.adjourn_click, RUNNING, host_only=True),
-        "session.resume": Route(adjournment.resume_click, RUNNING, host_only=True),
-        "setup.open": Route(setup.open_setup, SETTING_UP, host_only=True),
-        "setup.template": Route(setup.use_template, SETTING_UP, host_only=True),
-        "setup.save": Route(setup.save, SETTING_UP, host_only=True),
-        "cohost.open": Route(hosts.open_roster, RUNNING, host_only=True),
-        "cohost.add": Route(hosts.make_cohost, RUNNING, host_only=True),
-        "action.open": Route(capture.open_card, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.prefill": Route(capture.prefill, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.edit": Route(capture.edit, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.save": Route(capture.save, frozenset({Phase.ACTIONS}), host_only=True),
-        "action.remove": Route(capture.remove, frozenset({Phase.ACTIONS}), host_only=True),
-        "history.summary": Route(history.show_summary, history.ENDED_ONLY),
-        "session.delete": Route(history.confirm_delete, frozenset(Phase), host_only=True),
-        "group.input": Route(group_clicks.add_input, frozenset(Phase)),  # answers on its card
-        "group.categorize": Route(group_clicks.categorize, frozenset(Phase)),
-        "group.vote": Route(group_clicks.vote, frozenset(Phase)),
-        "group.pick": Route(group_clicks.pick, frozenset(Phase)),
-        "vote.prepare": Route(vote_clicks.prepare, RUNNING, host_only=True),
-        "vote.toggle": Route(vote_clicks.toggle, RUNNING, host_only=True),
-        "vote.add": Route(vote_clicks.add, RUNNING, host_only=True),
-        "merge.group": Route(merge_clicks.merge_group, RUNNING, host_only=True),
-        "merge.hand": Route(merge_clicks.merge_by_hand, RUNNING, host_only=True),
-        "merge.undo": Route(merge_clicks.undo, RUNNING, host_only=True),
-        "merge.out": Route(merge_clicks.take_out, RUNNING, host_only=True),
-        "merge.ignore": Route(merge_clicks.ignore, RUNNING, host_only=True),
+        "idea.look": Route(idea_clicks.submit_idea, ANY_PHASE, direct=idea_clicks.idea_click),
+        "idea.edit": Route(idea_clicks.edit_idea, ANY_PHASE),  # answers on the idea card
+        "idea.withdraw": Route(idea_clicks.withdraw_idea, ANY_PHASE),
+        "phase.next": Route(session_clicks.go_next, STEER, host_only=True),
+        "phase.back": Route(session_clicks.go_back, STEER, host_only=True),
+        "phase.skip": Route(session_clicks.go_skip, STEER, host_only=True),
+        "timer.extend": Route(session_clicks.extend, STEER, host_only=True),
+        "timer.pause": Route(session_clicks.pause, STEER, host_only=True),
+        "timer.resume": Route(session_clicks.resume, STEER, host_only=True),
+        "session.end": Route(session_clicks.end, END, host_only=True),
+        "session.adjourn": Route(adjournment.adjourn_click, STEER, host_only=True),
+        "session.resume": Route(adjournment.resume_click, STEER, host_only=True),
+        "setup.open": Route(setup.open_setup, SETUP, host_only=True),
+        "setup.template": Route(setup.use_template, SETUP, host_only=True),
+        "setup.save": Route(setup.save, SETUP, host_only=True),
+        "cohost.open": Route(hosts.open_roster, STEER, host_only=True),
+        "cohost.add": Route(hosts.make_cohost, STEER, host_only=True),
+        "action.open": Route(capture.open_card, CAPTURE, host_only=True),
+        "action.prefill": Route(capture.prefill, CAPTURE, host_only=True),
+        "action.edit": Route(capture.edit, CAPTURE, host_only=True),
+        "action.save": Route(capture.save, CAPTURE, host_only=True),
+        "action.remove": Route(capture.remove, CAPTURE, host_only=True),
+        "history.summary": Route(history.show_summary, RECORDS),
+        "session.delete": Route(history.confirm_delete, ANY_PHASE, host_only=True),
+        "group.input": Route(group_clicks.add_input, ANY_PHASE),  # answers on its card
+        "group.categorize": Route(group_clicks.categorize, ANY_PHASE),
+        "group.vote": Route(group_clicks.vote, ANY_PHASE),
+        "group.pick": Route(group_clicks.pick, ANY_PHASE),
+        "vote.prepare": Route(vote_clicks.prepare, STEER, host_only=True),
+        "vote.toggle": Route(vote_clicks.toggle, STEER, host_only=True),
+        "vote.add": Route(vote_clicks.add, STEER, host_only=True),
+        "merge.group": Route(merge_clicks.merge_group, STEER, host_only=True),
+        "merge.hand": Route(merge_clicks.merge_by_hand, STEER, host_only=True),
+        "merge.undo": Route(merge_clicks.undo, STEER, host_only=True),
+        "merge.out": Route(merge_clicks.take_out, STEER, host_only=True),
+        "merge.ignore": Route(merge_clicks.ignore, STEER, host_only=True),
         # answer on the vote card; VOTE_CLICK checks session, conversation and rev itself
-        "vote.cast": Route(vote_clicks.routed, frozenset(Phase), direct=vote_clicks.click),
-        "vote.page": Route(vote_clicks.routed, frozenset(Phase), direct=vote_clicks.click),
-        "moderate.open": Route(moderation.open_card, RUNNING, host_only=True),
-        "moderate.hide": Route(moderation.hide, RUNNING, host_only=True),
-        "moderate.restore": Route(moderation.restore, RUNNING, host_only=True),
+        "vote.cast": Route(vote_clicks.routed, ANY_PHASE, direct=vote_clicks.click),
+        "vote.page": Route(vote_clicks.routed, ANY_PHASE, direct=vote_clicks.click),
+        "moderate.open": Route(moderation.open_card, STEER, host_only=True),
+        "moderate.hide": Route(moderation.hide, STEER, host_only=True),
+        "moderate.restore": Route(moderation.restore, STEER, host_only=True),
         # the owner's 1:1 after the end; the owner is checked against from.aadObjectId
-        "followup.done": Route(follow_up_clicks.done, frozenset(Phase), anywhere=True),
-        "followup.later": Route(follow_up_clicks.later, frozenset(Phase), anywhere=True),
-        "followup.not_me": Route(follow_up_clicks.not_me, frozenset(Phase), anywhere=True),
+        "followup.done": Route(follow_up_clicks.done, ANY_PHASE, anywhere=True),
+        "followup.later": Route(follow_up_clicks.later, ANY_PHASE, anywhere=True),
+        "followup.not_me": Route(follow_up_clicks.not_me, ANY_PHASE, anywhere=True),
     }
 )
 

@@ -9,16 +9,19 @@ from bot.domain.commands import Verb, parse_command
 from bot.domain.ideas import IDEA_MAX, decide_idea, decide_topic
 from bot.domain.participants import CheckIn, Role, decide_check_in
 from bot.domain.phases import (
+    ANY_PHASE,
     DEFAULT_AGENDA,
     ENDING,
     JOINABLE,
     AgendaItem,
+    Open,
     Phase,
     back_step,
     check_agenda,
     decode_agenda,
     encode_agenda,
     next_step,
+    open_in,
     skip_step,
 )
 from bot.domain.refusal import Refusal
@@ -52,6 +55,33 @@ def test_back_and_skip_respect_the_method() -> None:
 def test_who_may_join_when() -> None:
     assert JOINABLE >= {Phase.CHECKIN, Phase.PITCH, Phase.IDEAS, Phase.GROUPS}
     assert Phase.ACTIONS not in JOINABLE
+
+
+def test_the_phase_rules_say_what_is_open_where() -> None:
+    assert open_in(Open.STEER) == frozenset(Phase) - {Phase.SETUP, Phase.ENDED}
+    assert open_in(Open.END) == frozenset(Phase) - {Phase.ENDED}
+    assert open_in(Open.SETUP) == {Phase.SETUP, Phase.CHECKIN}
+    assert open_in(Open.IDEA) == {Phase.IDEAS} and open_in(Open.VOTE) == {Phase.VOTING}
+    assert open_in(Open.CAPTURE) == {Phase.ACTIONS} and open_in(Open.RECORDS) == {Phase.ENDED}
+
+
+def test_every_button_works_in_phases_the_rules_name() -> None:
+    """ROUTES writes no phase set of its own: each is one of RULES' (or any phase, for a
+    card that checks its phase in its script)."""
+    from bot.service.handlers import ROUTES
+
+    named = {ANY_PHASE} | {open_in(what) for what in Open}
+    assert {verb for verb, route in ROUTES.items() if route.phases not in named} == set()
+
+
+def test_every_text_command_has_a_guard() -> None:
+    from bot.service.handlers import COMMANDS
+    from bot.service.session.commands import Guard
+
+    assert set(COMMANDS) == set(Verb)
+    hosts_only = {v for v, c in COMMANDS.items() if c.guard is not Guard.ANYONE}
+    assert {Verb.NEXT, Verb.ADJOURN, Verb.EXPORT, Verb.DELETE, Verb.MOVE} <= hosts_only
+    assert not hosts_only & {Verb.START, Verb.HELP, Verb.STATUS, Verb.HISTORY, Verb.UNKNOWN}
 
 
 def test_agenda_checks() -> None:

@@ -10,7 +10,6 @@ import logging
 from urllib.parse import urlsplit
 
 from bot.domain.links import export_path
-from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import language_for, translator
 from bot.service.deps import Deps
@@ -91,6 +90,3 @@ async def confirm_delete(deps: Deps, click: Click) -> Card:
     removed = await deps.store.delete_session(click.sid, click.actor.conv_key)
     logger.info("session_deleted", extra={"sid": click.sid, "keys": removed})
     return notice.message(click.t, "delete.done", topic=click.session.topic)
-
-
-ENDED_ONLY = frozenset({Phase.ENDED})

@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Awaitable, Callable, Mapping
 
 from bot.domain.ideas import decide_topic
-from bot.domain.phases import Phase
+from bot.domain.phases import Open, Phase, open_in
 from bot.domain.refusal import Refusal
 from bot.domain.session import ACTIVE, Session, settings_meta
 from bot.domain.settings import LANGUAGE_CODES
@@ -264,7 +264,7 @@ async def end(deps: Deps, typed: Typed) -> None:
 
 async def open_setup(deps: Deps, typed: Typed) -> None:
     session, t = typed.hosted, typed.t
-    if session.phase not in (Phase.SETUP, Phase.CHECKIN):
+    if session.phase not in open_in(Open.SETUP):
         await reply(deps, typed.actor, t, "setup.too_late")
         return
     await deps.sender.send(typed.actor.conv, card=setup.build(setup_view(session), t))
