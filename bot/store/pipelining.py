@@ -19,7 +19,8 @@ one-turn path would.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
@@ -30,97 +31,108 @@ from bot.store.connection import UNAVAILABLE
 
 MAX_BATCH = 64  # commands in one write; a larger burst is sent as several writes
 
-Command = tuple[Any, ...]
 Call = tuple[AsyncScript, Sequence[str], Sequence[Any]]
+
+
+@dataclass(slots=True)
+class _Entry:
+    call: Call
+    reply: asyncio.Future[Any]
+    mark: bool = False
+    forgotten: bool = field(default=False)  # NOSCRIPT: Redis restarted; it did not run
+
+    def command(self) -> tuple[Any, ...]:
+        script, keys, args = self.call
+        return ("EVALSHA", script.sha, len(keys), *keys, *args)
 
 
 class AutoPipeline:
     def __init__(self, redis: Redis) -> None:
         self._pool = redis.connection_pool
-        self._calls: list[tuple[Command, asyncio.Future[Any]]] = []
-        self._marks: dict[Command, asyncio.Future[Any]] = {}
-        self._scheduled = False
+        self._calls: list[_Entry] = []
+        self._marks: dict[tuple[Any, ...], _Entry] = {}
         self._sending: set[asyncio.Task[None]] = set()
 
     async def run(self, call: Call, mark: Call | None = None) -> Any:
         """The script's reply, once it and its mark (sent after it, in the same write) are
-        done. A script Redis no longer knows (it restarted) is loaded and run once more: a
-        NOSCRIPT reply means it did not run."""
-        reply = self._queue(call, self._calls_future())
-        marked = self._queue_mark(mark) if mark is not None else None
-        try:
-            return await _answer(reply, call)
-        finally:  # shared by the batch's clicks: one caller's cancellation is not theirs
-            if marked is not None and mark is not None:
-                await _answer(asyncio.shield(marked), mark)
-
-    def _calls_future(self) -> asyncio.Future[Any]:
+        done."""
         loop = asyncio.get_running_loop()
-        if not self._scheduled:
-            self._scheduled = True
+        if not self._calls and not self._marks:
             loop.call_soon(self._flush)
-        return loop.create_future()
+        entry = _Entry(call, loop.create_future())
+        self._calls.append(entry)
+        marked = self._mark(mark, loop) if mark is not None else None
+        try:
+            return await entry.reply
+        finally:  # shared by the batch's clicks: one caller's cancellation is not theirs
+            if marked is not None:
+                await asyncio.shield(marked)
 
-    def _queue(self, call: Call, reply: asyncio.Future[Any]) -> asyncio.Future[Any]:
-        script, keys, args = call
-        self._calls.append((("EVALSHA", script.sha, len(keys), *keys, *args), reply))
-        return reply
-
-    def _queue_mark(self, mark: Call) -> asyncio.Future[Any]:
-        script, keys, args = mark
-        command = ("EVALSHA", script.sha, len(keys), *keys, *args)
-        if command not in self._marks:
-            self._marks[command] = asyncio.get_running_loop().create_future()
-        return self._marks[command]
+    def _mark(self, mark: Call, loop: asyncio.AbstractEventLoop) -> asyncio.Future[Any]:
+        entry = _Entry(mark, loop.create_future(), mark=True)
+        return self._marks.setdefault(entry.command(), entry).reply
 
     def _flush(self) -> None:
-        self._scheduled = False
-        batch = self._calls + list(self._marks.items())
+        batch = self._calls + list(self._marks.values())
         self._calls, self._marks = [], {}
         for start in range(0, len(batch), MAX_BATCH):
             task = asyncio.ensure_future(self._send(batch[start : start + MAX_BATCH]))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
 
-    async def _send(self, batch: list[tuple[Command, asyncio.Future[Any]]]) -> None:
+    async def _send(self, batch: list[_Entry]) -> None:
         try:
             conn = await self._pool.get_connection()
         except BaseException as exc:  # noqa: BLE001 - every caller of the batch hears of it
             _fail(batch, exc)
             return
         try:
-            await conn.send_packed_command(conn.pack_commands([cmd for cmd, _ in batch]))
-            for _, reply in batch:
+            await conn.send_packed_command(conn.pack_commands([e.command() for e in batch]))
+            for entry in batch:
                 try:
-                    answer: Any = await conn.read_response()
+                    _settle(entry, await conn.read_response())
                 except ResponseError as exc:
-                    answer = exc
-                if reply.done():
-                    continue
-                if not isinstance(answer, ResponseError):
-                    reply.set_result(answer)
-                elif str(answer).startswith("NOSCRIPT"):
-                    reply.set_exception(NoScriptError(str(answer)))
-                else:
-                    reply.set_exception(answer)
+                    _settle(entry, exc)
         except BaseException as exc:  # noqa: BLE001 - the socket's state is unknown now
             await conn.disconnect()
             _fail(batch, exc)
         finally:
             await self._pool.release(conn)
+        if any(e.forgotten for e in batch):
+            await _again(batch)
 
 
-async def _answer(reply: Awaitable[Any], call: Call) -> Any:
-    try:
-        return await reply
-    except NoScriptError:
-        script, keys, args = call
-        return await script(keys=list(keys), args=list(args))  # loads it, then runs it
+def _settle(entry: _Entry, answer: Any) -> None:
+    if entry.reply.done():
+        return
+    if not isinstance(answer, ResponseError):
+        entry.reply.set_result(answer)
+    elif isinstance(answer, NoScriptError):
+        entry.forgotten = True
+    else:
+        entry.reply.set_exception(answer)
 
 
-def _fail(batch: list[tuple[Command, asyncio.Future[Any]]], exc: BaseException) -> None:
+async def _again(batch: list[_Entry]) -> None:
+    """Redis restarted and forgot our scripts: load and run each that did not run, in the
+    batch's order; then every mark again, so that each still follows its change."""
+    scripts_again = any(e.forgotten and not e.mark for e in batch)
+    for entry in batch:
+        if not (entry.forgotten or (entry.mark and scripts_again)):
+            continue
+        script, keys, args = entry.call
+        try:
+            answer = await script(keys=list(keys), args=list(args))  # loads it, then runs it
+        except BaseException as exc:  # noqa: BLE001 - its caller hears of it
+            _fail([entry], exc)
+            continue
+        if not entry.reply.done():
+            entry.reply.set_result(answer)
+
+
+def _fail(batch: list[_Entry], exc: BaseException) -> None:
     if isinstance(exc, UNAVAILABLE):  # as the store's client says it (bot/store/connection.py)
         exc = StoreUnavailable(type(exc).__name__)
-    for _, reply in batch:
-        if not reply.done():
-            reply.set_exception(exc)
+    for entry in batch:
+        if not entry.reply.done():
+            entry.reply.set_exception(exc)
