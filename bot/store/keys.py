@@ -2,21 +2,11 @@
 
 Session keys (all expire RETENTION_DAYS after the session ends, not while it is adjourned;
 `delete` removes them):
-  dk:{sid}:meta        hash    status (active|adjourned|ended), phase, step (agenda index),
+  dk:{sid}:meta        hash    the session: status (active|adjourned|ended), phase, step,
                                rev (bumps on phase moves), tver (bumps on timer changes),
-                               created_ms, phase_started_ms, phase_ends_ms, paused_left_ms,
-                               ended_ms,
-                               host_name, host_uid, cohost_uids ("29:a,29:b"), conv_key,
-                               service_url, conversation_id, conversation_type, tenant_id,
-                               bot_id, bot_name, card_id (activity id of the session card),
-                               idea_seq (last idea number), ready_ideas (checked-in people
-                               with an idea sent); the settings: template, topic,
-                               need, pitchers, idea_prompt, q1, q2, categories (JSON),
-                               groups, votes_n, votes_m, locale, auto_advance, reminder_s,
-                               agenda ("checkin:0:0,pitch:10:0,…"); while adjourned
-                               (status adjourned, bot/domain/adjournment.py): adjourned_ms,
-                               adjourned_left_ms, resume_ms, resume_day_only, resume_note;
-                               resumed_ms after a resume
+                               times, who hosts and where (Teams ids), card ids, counters,
+                               the settings, the adjournment: every field is listed, once,
+                               in bot/store/meta.py
   dk:{sid}:hosts       set     member tags of the host and co-hosts
   dk:{sid}:roster      hash    member tag -> JSON {role, dept, name, uid, aad}
                                (the roster names people on purpose; ideas never point here)
@@ -53,6 +43,8 @@ Session keys (all expire RETENTION_DAYS after the session ends, not while it is 
   dk:{sid}:fplace      hash    where follow-up cards went: "host" -> the host's 1:1 id,
                                "host_card" -> its status card's activity id, "<item id>" ->
                                the owner's 1:1 id; same TTL as follow
+  dk:{sid}:fx          hash    effect id -> JSON: what a state change still has to do (timers,
+                               cards, the summary, follow-ups), recorded by its script
   dk:{sid}:seen:<aid>  string  first answer to activity <aid>; TTL SEEN_TTL_S (Teams redelivers)
   dk:{sid}:pub         string  publisher lease: the shared card was updated < interval ago
   dk:{sid}:sent        hash    outbox mark ("<sid>", "<sid>|g2", …) -> digest of the card
@@ -70,6 +62,7 @@ Conversation and global keys:
   dk:{outbox}:ver      hash    mark -> version, bumped by every mark; a publish removes the
                                mark only if the version is still the one it claimed
   dk:{outbox}:fails    hash    mark -> its publishes failed in a row (bounded retries)
+  dk:{fx}:due          zset    session id -> when its effects are due (epoch ms, Redis clock)
   dk:outbox:stale      set     marks of an older version of the app: each replica adopts
                                them at start-up (SPOP, so each once) into dk:{outbox}:due
   dk:turn:<conv>:<aid> string  a message being handled ("busy", 5 s) or handled ("done")

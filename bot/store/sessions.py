@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from bot.domain.session import Session
 from bot.store import keys, scripts
+from bot.store import meta as schema
 from bot.store.answers import Moved, Refused, Retimed, moved, retimed
 from bot.store.conversations import TURN_CLAIM_S, ConversationStore
 from bot.store.ideas import IdeaClick, IdeaStore, StoredIdea
@@ -89,7 +90,7 @@ class SessionRepo:
 
     async def save_settings(self, sid: str, fields: Mapping[str, str]) -> None:
         """Setup edits before check-in ends: one HSET of complete, validated fields."""
-        await self._redis.hset(keys.meta(sid), mapping=dict(fields))
+        await self._redis.hset(keys.meta(sid), mapping=schema.checked(fields))
 
     async def snapshot(self, sid: str, member_tag: str) -> Snapshot:
         """Everything one person's view of the session card needs, in one round trip."""
@@ -162,7 +163,7 @@ class SessionStore(SessionRepo, IdeaStore, ConversationStore):
         session); a lost race deletes the orphan. Two keys, two slots: no cross-slot script.
         """
         pipe = self._redis.pipeline(transaction=True)
-        pipe.hset(keys.meta(sid), mapping={k: str(v) for k, v in meta.items()})
+        pipe.hset(keys.meta(sid), mapping=schema.checked(meta))
         pipe.sadd(keys.hosts(sid), host_tag)
         for key in (keys.meta(sid), keys.hosts(sid)):
             pipe.expire(key, pending_ttl_s)
@@ -234,7 +235,7 @@ class SessionStore(SessionRepo, IdeaStore, ConversationStore):
                 retention=retention_s,
                 now=now_ms,
                 recorded=json.dumps([list(e) for e in effects]) if effects else "",
-                fields=[str(x) for kv in fields.items() for x in kv],
+                fields=[x for kv in schema.checked(fields).items() for x in kv],
             )
         )
         return await self._kicked(sid, answer) if effects else answer
