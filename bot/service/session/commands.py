@@ -31,10 +31,7 @@ logger = logging.getLogger(__name__)
 
 async def current(deps: Deps, actor: Actor) -> Session | None:
     sid = await deps.store.current_sid(actor.conv_key)
-    if not sid:
-        return None
-    meta = await deps.store.meta(sid)
-    return Session.from_meta(sid, meta) if meta else None
+    return await deps.store.get(sid) if sid else None
 
 
 class Guard(Enum):
