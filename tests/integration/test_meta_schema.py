@@ -4,6 +4,7 @@ a write of a field that is not is refused before it reaches Redis."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.domain.session import settings_meta
+from bot.service.ports import ConvRef
 from bot.store import meta as schema
 from bot.store.scripting import LUA, load
 from bot.store.sessions import SessionStore
@@ -70,8 +72,10 @@ def test_the_scripts_use_only_fields_of_the_schema() -> None:
 
 def test_the_python_reads_only_fields_of_the_schema() -> None:
     read = python_reads()
-    assert {"status", "locale", "conversation_id", "cohost_uids"} <= read
+    assert {"status", "locale", "cohost_uids"} <= read
     assert sorted(f for f in read if not schema.known(f)) == []
+    # views.conv_ref reads the conversation's fields by ConvRef's names
+    assert all(schema.known(f.name) for f in dataclasses.fields(ConvRef))
 
 
 def test_the_settings_are_fields_of_the_schema() -> None:
