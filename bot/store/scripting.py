@@ -95,7 +95,8 @@ def _fixed(names: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
 
 class Bound:
     """A Script on one Redis client. The plan of each call is worked out here, once: a call
-    only looks its names up (a click's script costs a few µs of Python, bench/README.md)."""
+    only looks its names up: about 1.3 µs more per click than lists built by hand (VOTE_CLICK
+    2.3 µs against 1.1, IDEA_CLICK 2.7 against 1.3, measured for issue 17)."""
 
     def __init__(self, script: Script, redis: Redis, seen_ttl_s: int) -> None:
         self.script = script
