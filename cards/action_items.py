@@ -15,15 +15,13 @@ from microsoft_teams.cards import (
     ChoiceSetInput,
     Container,
     DateInput,
-    ExecuteAction,
     TextInput,
 )
 from microsoft_teams.cards.core import Choice, QueryData
 
 from bot.domain.action_items import OWNER_MAX, TEXT_MAX, ActionItem
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block, plain
-from cards.text import said as said_
+from cards.text import Card, execute, finished, line, notice_block, plain, with_error
 from cards.views import Notice
 
 PEOPLE_DATASET = "graph.microsoft.com/users"
@@ -43,26 +41,11 @@ class ActionsView:
     today: str = ""
 
 
-def _error(view: ActionsView, name: str, t: Translator) -> list[Any]:
-    said = view.errors.get(name)
-    if said is None:
-        return []
-    return [said_(t, said.key, said.params, color="Attention", size="Small", spacing="None")]
-
-
 def _item(view: ActionsView, item: ActionItem, t: Translator) -> Container:
     due = t("action.due", date=item.due) if item.due else t("action.no_due")
     buttons = [
-        ExecuteAction(
-            title=t("action.edit"),
-            verb="action.edit",
-            data=action_data("action.edit", view.sid, view.rev, item=item.item_id),
-        ),
-        ExecuteAction(
-            title=t("action.remove"),
-            verb="action.remove",
-            data=action_data("action.remove", view.sid, view.rev, item=item.item_id),
-        ),
+        execute(t("action.edit"), "action.edit", view.sid, view.rev, item=item.item_id),
+        execute(t("action.remove"), "action.remove", view.sid, view.rev, item=item.item_id),
     ]
     return Container(
         separator=True,
@@ -104,25 +87,24 @@ def build(view: ActionsView, t: Translator) -> Card:
         body.append(
             ActionSet(
                 actions=[
-                    ExecuteAction(
-                        title=t("action.use_idea"),
-                        verb="action.prefill",
-                        data=action_data("action.prefill", view.sid, view.rev, item=view.editing),
+                    execute(
+                        t("action.use_idea"),
+                        "action.prefill",
+                        view.sid,
+                        view.rev,
+                        item=view.editing,
                     )
                 ]
             )
         )
-    body.append(
+    fields = [
         TextInput(
             id="text",
             label=t("action.text"),
             is_multiline=True,
             max_length=TEXT_MAX,
             value=view.draft.get("text") or None,
-        )
-    )
-    body += _error(view, "text", t)
-    body.append(
+        ),
         ChoiceSetInput(
             id="owner",
             label=t("action.owner"),
@@ -130,31 +112,23 @@ def build(view: ActionsView, t: Translator) -> Card:
             choices_data=QueryData(dataset=PEOPLE_DATASET),
             choices=[],
             fallback=line(t("action.no_picker"), is_subtle=True),
-        )
-    )
-    body += _error(view, "owner", t)
-    body.append(
+        ),
         TextInput(
             id="owner_text",
             label=t("action.owner_text"),
             max_length=OWNER_MAX,
             value=view.draft.get("owner_text") or None,
-        )
-    )
-    body += _error(view, "owner_text", t)
-    body.append(
+        ),
         DateInput(
             id="due",
             label=t("action.due_label"),
             value=view.draft.get("due") or None,
             min=view.today or None,
-        )
-    )
-    body += _error(view, "due", t)
-    save = ExecuteAction(
-        title=t("action.save"),
-        verb="action.save",
-        style="positive",
-        data=action_data("action.save", view.sid, view.rev, item=view.editing),
+        ),
+    ]
+    for field_ in fields:
+        body += with_error(field_, view.errors, t)
+    save = execute(
+        t("action.save"), "action.save", view.sid, view.rev, item=view.editing, style="positive"
     )
     return finished(body, t, actions=[save])

@@ -21,7 +21,7 @@ from microsoft_teams.cards import (
 
 from bot.domain.phases import Phase
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, local_time, plain
+from cards.text import Card, execute, finished, line, local_time, plain
 from cards.views import SessionView
 
 
@@ -87,31 +87,18 @@ def adjourn_action(view: SessionView, t: Translator) -> ShowCardAction:
             DateInput(id="adjourn_date", label=t("adjourn.date_label")),
             TimeInput(id="adjourn_time", label=t("adjourn.time_label")),
         ],
-        actions=[
-            ExecuteAction(
-                title=t("adjourn.confirm"),
-                verb=verb,
-                data=action_data(verb, view.sid, view.rev),
-            )
-        ],
+        actions=[execute(t("adjourn.confirm"), verb, view.sid, view.rev)],
     )
     return ShowCardAction(title=t("adjourn.button"), mode="secondary", card=form)
 
 
 def host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
     """While adjourned a host may resume or end; nothing else moves the session."""
-    resume = ExecuteAction(
-        title=t("adjourn.resume_button"),
-        verb="session.resume",
-        style="positive",
-        data=action_data("session.resume", view.sid, view.rev),
+    resume = execute(
+        t("adjourn.resume_button"), "session.resume", view.sid, view.rev, style="positive"
     )
-    end = ExecuteAction(
-        title=t("host.end"),
-        verb="session.end",
-        mode="secondary",
-        style="destructive",
-        data=action_data("session.end", view.sid, view.rev),
+    end = execute(
+        t("host.end"), "session.end", view.sid, view.rev, mode="secondary", style="destructive"
     )
     return [resume, end]
 

@@ -14,7 +14,7 @@ from microsoft_teams.cards import ActionSet, Container, DateInput, ExecuteAction
 
 from bot.domain.follow_up import CLOSED, FollowState
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block, plain, said
+from cards.text import Card, execute, finished, line, notice_block, plain, said
 from cards.views import Notice
 
 MAX_ROWS = 40  # of MAX_ITEMS (50) actions; the rest as "and N more" (28 KB, mobile)
@@ -92,8 +92,9 @@ def owner_card(view: OwnerView, t: Translator) -> Card:
     body += [said(t, e.key, e.params, color="Attention", size="Small") for e in view.errors]
 
     def button(verb: str, title: str, style: str | None = None) -> ExecuteAction:
-        data = action_data(verb, view.sid, view.rev, item=view.item_id, ver=view.ver)
-        return ExecuteAction(title=t(title), verb=verb, style=style, data=data)
+        return execute(
+            t(title), verb, view.sid, view.rev, style=style, item=view.item_id, ver=view.ver
+        )
 
     body.append(ActionSet(actions=[button("followup.later", "followup.later")]))
     actions = [

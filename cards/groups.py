@@ -15,7 +15,6 @@ from microsoft_teams.cards import (
     Column,
     ColumnSet,
     Container,
-    ExecuteAction,
     TextBlock,
     TextInput,
 )
@@ -25,8 +24,8 @@ from bot.domain.ideas import IDEA_MAX
 from bot.i18n import Translator
 from cards.text import (
     Card,
-    action_data,
     card_bytes,
+    execute,
     finished,
     line,
     local_time,
@@ -115,28 +114,21 @@ def _row(view: BoardView, item: BoardInput, t: Translator) -> Container:
         return Container(items=info, separator=True)
     if view.part == 1:
         buttons = [
-            ExecuteAction(
-                title=name,
-                verb="group.categorize",
-                data=action_data(
-                    "group.categorize",
-                    view.sid,
-                    view.rev,
-                    g=view.group,
-                    input=item.input_id,
-                    category=name,
-                ),
+            execute(
+                name,
+                "group.categorize",
+                view.sid,
+                view.rev,
+                g=view.group,
+                input=item.input_id,
+                category=name,
             )
             for name in view.categories
         ]
         return Container(items=[*info, ActionSet(actions=buttons)], separator=True)
     votes = [
-        ExecuteAction(
-            title=title,
-            verb="group.vote",
-            data=action_data(
-                "group.vote", view.sid, view.rev, g=view.group, input=item.input_id, delta=delta
-            ),
+        execute(
+            title, "group.vote", view.sid, view.rev, g=view.group, input=item.input_id, delta=delta
         )
         for title, delta in (("+", 1), ("−", -1))
     ]
@@ -183,10 +175,13 @@ def board(view: BoardView, t: Translator) -> Card:
             texts = {i.input_id: i.text for i in view.inputs}
             body.append(line(t("groups.tied", n=len(view.tied)), is_subtle=True))
             picks = [
-                ExecuteAction(
-                    title=t("groups.pick", text=texts[i][:40]),
-                    verb="group.pick",
-                    data=action_data("group.pick", view.sid, view.rev, g=view.group, input=i),
+                execute(
+                    t("groups.pick", text=texts[i][:40]),
+                    "group.pick",
+                    view.sid,
+                    view.rev,
+                    g=view.group,
+                    input=i,
                 )
                 for i in view.tied
                 if i in texts
@@ -229,13 +224,14 @@ def form(view: BoardView, t: Translator, draft: str = "") -> Card:
         ),
         ActionSet(
             actions=[
-                ExecuteAction(
-                    title=t("groups.send"),
-                    verb="group.input",
+                execute(
+                    t("groups.send"),
+                    "group.input",
+                    view.sid,
+                    view.rev,
+                    g=view.group,
+                    part=view.part,
                     style="positive",
-                    data=action_data(
-                        "group.input", view.sid, view.rev, g=view.group, part=view.part
-                    ),
                 )
             ]
         ),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from microsoft_teams.cards import ChoiceSetInput, ExecuteAction, TextInput
+from microsoft_teams.cards import ChoiceSetInput, TextInput
 from microsoft_teams.cards.core import Choice
 
 from bot.domain.participants import DEPARTMENT_MAX, ROLES
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block, plain
+from cards.text import Card, execute, finished, line, notice_block, plain
 from cards.views import JoinView
 
 
@@ -43,25 +43,17 @@ def build(view: JoinView, t: Translator) -> Card:
         ),
     ]
     actions = [
-        ExecuteAction(
-            title=t("join.confirm"),
-            verb="join.confirm",
+        execute(
+            t("join.confirm"),
+            "join.confirm",
+            view.sid,
+            view.rev,
             style="positive",
-            data=action_data(
-                "join.confirm",
-                view.sid,
-                view.rev,
-                **({"card": "checkin"} if view.standalone else {}),
-            ),
+            **({"card": "checkin"} if view.standalone else {}),
         ),
     ]
     if not view.standalone:  # opened from the session card: offer the way back to it
         actions.append(
-            ExecuteAction(
-                title=t("join.cancel"),
-                verb="card.refresh",
-                associated_inputs="none",
-                data=action_data("card.refresh", view.sid, view.rev),
-            )
+            execute(t("join.cancel"), "card.refresh", view.sid, view.rev, associated_inputs="none")
         )
     return finished(body, t, actions=actions)

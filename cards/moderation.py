@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from microsoft_teams.cards import ActionSet, Column, ColumnSet, ExecuteAction
 
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block, plain
+from cards.text import Card, execute, finished, line, notice_block, plain
 from cards.views import Notice
 
 PAGE = 15
@@ -35,10 +35,13 @@ class ModerationView:
 
 def _row(view: ModerationView, item: ModItem, t: Translator) -> ColumnSet:
     verb = "moderate.restore" if item.hidden else "moderate.hide"
-    button = ExecuteAction(
-        title=t("moderation.restore" if item.hidden else "moderation.hide"),
-        verb=verb,
-        data=action_data(verb, view.sid, view.rev, item=item.item_id, start=view.start),
+    button = execute(
+        t("moderation.restore" if item.hidden else "moderation.hide"),
+        verb,
+        view.sid,
+        view.rev,
+        item=item.item_id,
+        start=view.start,
     )
     text = item.text if len(item.text) <= SHOWN_CHARS else item.text[:SHOWN_CHARS] + "…"
     where = t("moderation.from_group", g=item.group) if item.group else t("moderation.from_ideas")
@@ -60,11 +63,7 @@ def _row(view: ModerationView, item: ModItem, t: Translator) -> ColumnSet:
 
 def _pager(view: ModerationView, total: int, t: Translator) -> list[ExecuteAction]:
     def go(start: int, key: str) -> ExecuteAction:
-        return ExecuteAction(
-            title=t(key, n=PAGE),
-            verb="moderate.open",
-            data=action_data("moderate.open", view.sid, view.rev, start=start),
-        )
+        return execute(t(key, n=PAGE), "moderate.open", view.sid, view.rev, start=start)
 
     pages = []
     if view.start > 0:

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from microsoft_teams.cards import (
     ActionSet,
-    ExecuteAction,
     Fact,
     FactSet,
     OpenUrlAction,
 )
 
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, local_date, local_time, plain
+from cards.text import Card, execute, finished, line, local_date, local_time, plain
 
 HISTORY_SHOWN = 15
 
@@ -59,11 +58,7 @@ def history_card(sessions: tuple[PastSession, ...], t: Translator) -> Card:
                 ]
             )
         )
-        show = ExecuteAction(
-            title=t("history.show"),
-            verb="history.summary",
-            data=action_data("history.summary", past.sid, past.rev),
-        )
+        show = execute(t("history.show"), "history.summary", past.sid, past.rev)
         body.append(ActionSet(actions=[show]))
     if len(sessions) > HISTORY_SHOWN:
         body.append(line(t("list.more", n=len(sessions) - HISTORY_SHOWN), is_subtle=True))
@@ -76,10 +71,5 @@ def delete_check(sid: str, rev: int, topic: str, t: Translator) -> Card:
         plain(topic, bold=True, spacing="None"),
         line(t("delete.explain")),
     ]
-    confirm = ExecuteAction(
-        title=t("delete.confirm"),
-        verb="session.delete",
-        style="destructive",
-        data=action_data("session.delete", sid, rev),
-    )
+    confirm = execute(t("delete.confirm"), "session.delete", sid, rev, style="destructive")
     return finished(body, t, actions=[confirm])

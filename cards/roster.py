@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from microsoft_teams.cards import ChoiceSetInput, ExecuteAction, Fact, FactSet
+from microsoft_teams.cards import ChoiceSetInput, Fact, FactSet
 from microsoft_teams.cards.core import Choice
 
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block
+from cards.text import Card, execute, finished, line, notice_block
 from cards.views import Notice
 
 SHOWN = 60
@@ -46,11 +46,5 @@ def build(view: RosterView, t: Translator) -> Card:
             choices=[Choice(title=name, value=tag_) for name, tag_, _ in shown],
         )
     )
-    actions = [
-        ExecuteAction(
-            title=t("cohost.make"),
-            verb="cohost.add",
-            data=action_data("cohost.add", view.sid, view.rev),
-        )
-    ]
+    actions = [execute(t("cohost.make"), "cohost.add", view.sid, view.rev)]
     return finished(body, t, actions=actions)

@@ -23,7 +23,7 @@ from bot.domain.phases import JOINABLE, Phase
 from bot.domain.voting import DEFAULT_TOP_K
 from bot.i18n import Translator
 from cards import adjournment
-from cards.text import Card, action_data, finished, line, local_time, notice_block, plain
+from cards.text import Card, execute, finished, line, local_time, notice_block, plain
 from cards.timeup import EXTEND_MINUTES
 from cards.views import SessionView
 
@@ -148,11 +148,8 @@ def _phase(view: SessionView, t: Translator) -> list[Any]:
 
 def _host_actions(view: SessionView, t: Translator) -> list[Any]:
     def act(verb: str, title: str, secondary: bool = True, **extra: Any) -> ExecuteAction:
-        return ExecuteAction(
-            title=title,
-            verb=verb,
-            mode="secondary" if secondary else None,
-            data=action_data(verb, view.sid, view.rev, **extra),
+        return execute(
+            title, verb, view.sid, view.rev, mode="secondary" if secondary else None, **extra
         )
 
     target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
@@ -198,11 +195,7 @@ def _actions(view: SessionView, t: Translator) -> list[Any]:
     # during check-in; later the standalone check-in card is still there for them.
     if view.phase in JOINABLE and not (view.is_host and view.phase is not Phase.CHECKIN):
         key = "checkin.change" if view.my_role else "checkin.join"
-        actions.append(
-            ExecuteAction(
-                title=t(key), verb="join.open", data=action_data("join.open", view.sid, view.rev)
-            )
-        )
+        actions.append(execute(t(key), "join.open", view.sid, view.rev))
     if view.is_host:
         actions += _host_actions(view, t)
     return actions
@@ -227,9 +220,7 @@ def build(view: SessionView, t: Translator) -> Card:
     refresh = None
     if (view.active or view.adjourned) and view.refresh_user_ids:
         refresh = RefreshDefinition(
-            action=ExecuteAction(
-                verb="card.refresh", data=action_data("card.refresh", view.sid, view.rev)
-            ),
+            action=execute(None, "card.refresh", view.sid, view.rev),
             user_ids=list(view.refresh_user_ids[:MAX_REFRESH_USERS]),
         )
     return finished(body, t, actions=_actions(view, t), refresh=refresh)

@@ -7,7 +7,6 @@ from typing import Any
 
 from microsoft_teams.cards import (
     ChoiceSetInput,
-    ExecuteAction,
     NumberInput,
     TextInput,
     ToggleInput,
@@ -17,15 +16,17 @@ from microsoft_teams.cards.core import Choice
 from bot.domain.phases import MAX_MINUTES
 from bot.domain.settings import CATEGORY_MAX, LANGUAGE_CODES, MAX_GROUPS, TEXT_LIMITS
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block, plain, said
+from cards.text import (
+    Card,
+    error_under,
+    execute,
+    finished,
+    line,
+    notice_block,
+    plain,
+    with_error,
+)
 from cards.views import SetupView
-
-
-def _error(view: SetupView, name: str, t: Translator) -> list[Any]:
-    notice = view.errors.get(name)
-    if notice is None:
-        return []
-    return [said(t, notice.key, notice.params, color="Attention", spacing="None", size="Small")]
 
 
 def _text(
@@ -46,14 +47,25 @@ def _text(
         is_required=required or None,
         error_message=t("setup.required") if required else None,
     )
-    return [field, *_error(view, name, t)]
+    return with_error(field, view.errors, t)
 
 
 def _number(
     view: SetupView, t: Translator, name: str, label: str, value: int, low: int, high: int
 ) -> list[Any]:
     field = NumberInput(id=name, label=label, value=value, min=low, max=high)
-    return [field, *_error(view, name, t)]
+    return with_error(field, view.errors, t)
+
+
+def _choice(name: str, t: Translator, value: str, choices: list[tuple[str, str]]) -> Any:
+    """A compact pick of one: (title, value) each."""
+    return ChoiceSetInput(
+        id=name,
+        label=t(f"setup.field.{name}"),
+        value=value,
+        style="compact",
+        choices=[Choice(title=title, value=v) for title, v in choices],
+    )
 
 
 def _toggle(name: str, title: str, on: bool) -> ToggleInput:
@@ -75,15 +87,7 @@ def build(view: SetupView, t: Translator) -> Card:
     if view.notice:
         body.append(notice_block(view.notice, t))
     chosen = next((c for c in view.templates if c.id == s.template), None)
-    body.append(
-        ChoiceSetInput(
-            id="template",
-            label=t("setup.field.template"),
-            value=s.template,
-            style="compact",
-            choices=[Choice(title=c.name, value=c.id) for c in view.templates],
-        )
-    )
+    body.append(_choice("template", t, s.template, [(c.name, c.id) for c in view.templates]))
     if chosen:
         body.append(plain(chosen.description, subtle=True, spacing="None"))
     body.append(line(t("setup.template_hint"), is_subtle=True, size="Small"))
@@ -93,14 +97,12 @@ def build(view: SetupView, t: Translator) -> Card:
     body += _text(view, t, "idea_prompt", s.idea_prompt)
     body += _text(view, t, "q1", s.q1, multiline=True)
     body += _text(view, t, "q2", s.q2, multiline=True)
-    body.append(
-        TextInput(
-            id="categories",
-            label=t("setup.field.categories", length=CATEGORY_MAX),
-            value=", ".join(s.categories),
-        )
+    categories = TextInput(
+        id="categories",
+        label=t("setup.field.categories", length=CATEGORY_MAX),
+        value=", ".join(s.categories),
     )
-    body += _error(view, "categories", t)
+    body += with_error(categories, view.errors, t)
     body += _number(view, t, "groups", t("setup.field.groups"), s.groups, 1, MAX_GROUPS)
     body += _number(
         view, t, "votes_per_person", t("setup.field.votes_per_person"), s.votes_per_person, 1, 20
@@ -108,16 +110,8 @@ def build(view: SetupView, t: Translator) -> Card:
     body += _number(
         view, t, "votes_per_idea", t("setup.field.votes_per_idea"), s.votes_per_idea, 1, 20
     )
-    body.append(
-        ChoiceSetInput(
-            id="language",
-            label=t("setup.field.language"),
-            value=s.language,
-            style="compact",
-            choices=[Choice(title=t(f"language.{code}"), value=code) for code in LANGUAGE_CODES],
-        )
-    )
-    body += _error(view, "language", t)
+    languages = [(t(f"language.{code}"), code) for code in LANGUAGE_CODES]
+    body += with_error(_choice("language", t, s.language, languages), view.errors, t)
     for name in ("auto_advance", "show_live", "suggest_move_on"):
         body.append(_toggle(name, t(f"setup.field.{name}"), bool(getattr(s, name))))
     body.append(line(t("setup.timeboxes"), weight="Bolder", spacing="Medium"))
@@ -134,19 +128,10 @@ def build(view: SetupView, t: Translator) -> Card:
             0,
             MAX_MINUTES,
         )
-    body += _error(view, "agenda", t)
+    body += error_under(view.errors, "agenda", t)
     save = "setup.save_open" if view.starting else "setup.save"
     actions = [
-        ExecuteAction(
-            title=t(save),
-            verb="setup.save",
-            style="positive",
-            data=action_data("setup.save", view.sid, view.rev),
-        ),
-        ExecuteAction(
-            title=t("setup.use_template"),
-            verb="setup.template",
-            data=action_data("setup.template", view.sid, view.rev),
-        ),
+        execute(t(save), "setup.save", view.sid, view.rev, style="positive"),
+        execute(t("setup.use_template"), "setup.template", view.sid, view.rev),
     ]
     return finished(body, t, actions=actions)

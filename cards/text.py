@@ -7,7 +7,7 @@ import re
 import time
 from typing import Any, Mapping
 
-from microsoft_teams.cards import AdaptiveCard, RichTextBlock, TextBlock, TextRun
+from microsoft_teams.cards import AdaptiveCard, ExecuteAction, RichTextBlock, TextBlock, TextRun
 
 from bot.i18n import Translator
 from cards.views import Notice
@@ -86,6 +86,19 @@ def local_date(ms: int) -> str:
     return "{{DATE(" + iso + ", SHORT)}}"
 
 
+def error_under(errors: Mapping[str, Notice], name: str, t: Translator) -> list[Any]:
+    """What was wrong with what was typed in a form's field `name` (nothing if all was well)."""
+    wrong = errors.get(name)
+    if wrong is None:
+        return []
+    return [said(t, wrong.key, wrong.params, color="Attention", spacing="None", size="Small")]
+
+
+def with_error(field: Any, errors: Mapping[str, Notice], t: Translator) -> list[Any]:
+    """A form field and, under it, what was wrong with what was typed there."""
+    return [field, *error_under(errors, field.id, t)]
+
+
 def notice_block(notice: Notice, t: Translator) -> TextBlock | RichTextBlock:
     return said(
         t, notice.key, notice.params, color="Good" if notice.good else "Attention", weight="Bolder"
@@ -140,3 +153,30 @@ def card_bytes(data: dict[str, Any]) -> int:
 def action_data(verb: str, sid: str, rev: int, **extra: Any) -> dict[str, Any]:
     """Every Action.Execute carries the verb, the session and the rev it was drawn for."""
     return {"action": verb, "sid": sid, "rev": rev, **extra}
+
+
+def execute(
+    title: str | None,
+    verb: str,
+    sid: str,
+    rev: int,
+    *,
+    style: str | None = None,
+    mode: str | None = None,
+    tooltip: str | None = None,
+    associated_inputs: str | None = None,
+    **extra: Any,
+) -> ExecuteAction:
+    """A button: its verb, and the data every press carries (`action_data`, with `extra`)."""
+    look = {
+        "style": style,
+        "mode": mode,
+        "tooltip": tooltip,
+        "associated_inputs": associated_inputs,
+    }
+    return ExecuteAction(
+        title=title,
+        verb=verb,
+        data=action_data(verb, sid, rev, **extra),
+        **{k: v for k, v in look.items() if v is not None},
+    )

@@ -7,14 +7,16 @@ turns it into its done state ("Moved on to …"), anyone else's into one polite 
 
 from __future__ import annotations
 
+from typing import Any
+
 from microsoft_teams.cards import ExecuteAction
 
 from bot.i18n import Translator
-from cards.text import Card, action_data, finished, line, notice_block
+from cards.text import Card, execute, finished, line, notice_block
 from cards.views import Notice, TimeUpView
 
 EXTEND_MINUTES = 5
-MARKER = "timeup"  # the `card` field actions.answer and handlers._stale look for
+MARKER = "timeup"  # the `card` field session/clicks.answer and handlers._stale look for
 
 
 def _title(view: TimeUpView, t: Translator) -> object:
@@ -28,20 +30,13 @@ def _title(view: TimeUpView, t: Translator) -> object:
 def build(view: TimeUpView, t: Translator) -> Card:
     target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
     body = [_title(view, t), line(t("timer.up_ask"))]
+
+    def press(title: str, verb: str, **extra: Any) -> ExecuteAction:
+        return execute(title, verb, view.sid, view.rev, card=MARKER, **extra)  # answered here
+
     actions = [
-        ExecuteAction(
-            title=t("host.next", phase=target),
-            verb="phase.next",
-            style="positive",
-            data=action_data("phase.next", view.sid, view.rev, card=MARKER),
-        ),
-        ExecuteAction(
-            title=t("timer.extend_button", n=EXTEND_MINUTES),
-            verb="timer.extend",
-            data=action_data(
-                "timer.extend", view.sid, view.rev, minutes=EXTEND_MINUTES, card=MARKER
-            ),
-        ),
+        press(t("host.next", phase=target), "phase.next", style="positive"),
+        press(t("timer.extend_button", n=EXTEND_MINUTES), "timer.extend", minutes=EXTEND_MINUTES),
     ]
     return finished(body, t, actions=actions)
 

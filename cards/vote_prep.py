@@ -26,8 +26,8 @@ from bot.i18n import Translator
 from cards.text import (
     MAX_CARD_BYTES,
     Card,
-    action_data,
     card_bytes,
+    execute,
     finished,
     line,
     notice_block,
@@ -60,9 +60,7 @@ class PrepView:
 
 
 def _button(title: str, verb: str, view: PrepView, **extra: Any) -> ExecuteAction:
-    return ExecuteAction(
-        title=title, verb=verb, data=action_data(verb, view.sid, view.rev, **extra)
-    )
+    return execute(title, verb, view.sid, view.rev, **extra)
 
 
 def _row(text: Any, status: str, actions: list[ExecuteAction]) -> ColumnSet:
@@ -173,10 +171,6 @@ def _build(view: PrepView, t: Translator, rows: int, suggested: int) -> Card:
             spacing="Medium",
         )
     )
-    add = ExecuteAction(
-        title=t("prep.add"),
-        verb="vote.add",
-        data=action_data("vote.add", view.sid, view.rev, round=view.round),
-    )
+    add = execute(t("prep.add"), "vote.add", view.sid, view.rev, round=view.round)
     body.append(ActionSet(actions=[add]))
     return finished(body, t)

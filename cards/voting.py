@@ -15,12 +15,11 @@ from microsoft_teams.cards import (
     ActionSet,
     Column,
     ColumnSet,
-    ExecuteAction,
 )
 
 from bot.domain.voting import PAGE_SIZE
 from bot.i18n import Translator
-from cards.text import Card, action_data, dumped, finished, line, notice_block, plain
+from cards.text import Card, dumped, execute, finished, line, notice_block, plain
 from cards.views import VoteItem, VoteView
 
 SHOWN_CHARS = 300  # long ideas are cut on this card; the summary and export have them whole
@@ -39,25 +38,19 @@ def _row(view: VoteView, item: VoteItem, t: Translator) -> ColumnSet:
         info.append(line(t("vote.total", n=item.total), is_subtle=True, spacing="None"))
 
     def button(delta: int, title: str) -> ActionSet:
-        data = action_data(
+        tip = t("vote.plus_tip" if delta > 0 else "vote.minus_tip")
+        cast = execute(
+            title,
             "vote.cast",
             view.sid,
             view.rev,
+            tooltip=tip,
             idea=item.idea_id,
             delta=delta,
             round=view.round,
             start=view.start,
         )
-        return ActionSet(
-            actions=[
-                ExecuteAction(
-                    title=title,
-                    verb="vote.cast",
-                    data=data,
-                    tooltip=t("vote.plus_tip" if delta > 0 else "vote.minus_tip"),
-                )
-            ]
-        )
+        return ActionSet(actions=[cast])
 
     return ColumnSet(
         separator=True,
@@ -105,26 +98,24 @@ def build(view: VoteView, t: Translator) -> Card:
         if view.start > 0:
             first = max(0, view.start - PAGE_SIZE)
             actions.append(
-                ExecuteAction(
-                    title=t("vote.prev", first=first + 1, last=first + PAGE_SIZE),
-                    verb="vote.page",
-                    data=action_data(
-                        "vote.page",
-                        view.sid,
-                        view.rev,
-                        round=view.round,
-                        start=max(0, view.start - PAGE_SIZE),
-                    ),
+                execute(
+                    t("vote.prev", first=first + 1, last=first + PAGE_SIZE),
+                    "vote.page",
+                    view.sid,
+                    view.rev,
+                    round=view.round,
+                    start=max(0, view.start - PAGE_SIZE),
                 )
             )
         if end < view.total_ideas:
             actions.append(
-                ExecuteAction(
-                    title=t(
-                        "vote.next", first=end + 1, last=min(end + PAGE_SIZE, view.total_ideas)
-                    ),
-                    verb="vote.page",
-                    data=action_data("vote.page", view.sid, view.rev, round=view.round, start=end),
+                execute(
+                    t("vote.next", first=end + 1, last=min(end + PAGE_SIZE, view.total_ideas)),
+                    "vote.page",
+                    view.sid,
+                    view.rev,
+                    round=view.round,
+                    start=end,
                 )
             )
     return finished(body, t, actions=actions)

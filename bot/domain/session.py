@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from bot.domain.phases import Agenda, AgendaItem, Phase, decode_agenda, encode_agenda
-from bot.domain.settings import Settings
+from bot.domain.settings import TEXT_LIMITS, Settings
 
 ACTIVE = "active"
 ENDED = "ended"
@@ -18,12 +18,7 @@ def settings_meta(settings: Settings) -> dict[str, str]:
     """The settings as meta hash fields (one field each: a setup save is one HSET)."""
     return {
         "template": settings.template,
-        "topic": settings.topic,
-        "need": settings.need,
-        "pitchers": settings.pitchers,
-        "idea_prompt": settings.idea_prompt,
-        "q1": settings.q1,
-        "q2": settings.q2,
+        **{name: getattr(settings, name) for name in TEXT_LIMITS},  # the host's texts
         "categories": json.dumps(list(settings.categories), ensure_ascii=False),
         "groups": str(settings.groups),
         "votes_n": str(settings.votes_per_person),
@@ -115,12 +110,7 @@ class Session:
             categories = ()
         settings = Settings(
             template=meta.get("template", "standard"),
-            topic=meta.get("topic", ""),
-            need=meta.get("need", ""),
-            pitchers=meta.get("pitchers", ""),
-            idea_prompt=meta.get("idea_prompt", ""),
-            q1=meta.get("q1", ""),
-            q2=meta.get("q2", ""),
+            **{name: meta.get(name, "") for name in TEXT_LIMITS},  # the host's texts
             categories=categories,
             groups=_int(meta, "groups", 3),
             votes_per_person=_int(meta, "votes_n", 3),

@@ -104,6 +104,15 @@ def _categories(
     return names
 
 
+def _toggle(form: Mapping[str, Any], name: str, current: bool, errors: FieldErrors) -> bool:
+    """A card toggle answers "true"/"false" (a test client may send a bool)."""
+    value = form.get(name, current)
+    if value not in ("true", "false", True, False):
+        errors[name] = Refusal.of("setup.yes_no")
+        return current
+    return value in ("true", True)
+
+
 def decide_settings(form: Mapping[str, Any], current: Settings) -> Settings | FieldErrors:
     errors: FieldErrors = {}
     agenda = tuple(
@@ -116,40 +125,26 @@ def decide_settings(form: Mapping[str, Any], current: Settings) -> Settings | Fi
     if language not in LANGUAGE_CODES:
         errors["language"] = Refusal.of("setup.language")
         language = current.language
-    auto = form.get("auto_advance", "true" if current.auto_advance else "false")
-    if auto not in ("true", "false", True, False):
-        errors["auto_advance"] = Refusal.of("setup.yes_no")
-        auto = current.auto_advance
-    live = form.get("show_live", "true" if current.show_live else "false")
-    if live not in ("true", "false", True, False):
-        errors["show_live"] = Refusal.of("setup.yes_no")
-        live = current.show_live
-    suggest = form.get("suggest_move_on", "true" if current.suggest_move_on else "false")
-    if suggest not in ("true", "false", True, False):
-        errors["suggest_move_on"] = Refusal.of("setup.yes_no")
-        suggest = current.suggest_move_on
     votes_n = _number(form, "votes_per_person", current.votes_per_person, 1, 20, errors)
     votes_m = _number(form, "votes_per_idea", current.votes_per_idea, 1, 20, errors)
     if "votes_per_idea" not in errors and "votes_per_person" not in errors and votes_m > votes_n:
         errors["votes_per_idea"] = Refusal.of("setup.votes_cap", n=votes_n)
     settings = Settings(
         template=current.template,
-        topic=_text(form, "topic", current.topic, errors, required=True),
-        need=_text(form, "need", current.need, errors),
-        pitchers=_text(form, "pitchers", current.pitchers, errors),
-        idea_prompt=_text(form, "idea_prompt", current.idea_prompt, errors),
-        q1=_text(form, "q1", current.q1, errors),
-        q2=_text(form, "q2", current.q2, errors),
+        **{
+            name: _text(form, name, getattr(current, name), errors, required=name == "topic")
+            for name in TEXT_LIMITS
+        },
         categories=_categories(form, current.categories, errors),
         groups=_number(form, "groups", current.groups, 1, MAX_GROUPS, errors),
         votes_per_person=votes_n,
         votes_per_idea=votes_m,
         language=str(language),
-        auto_advance=auto in ("true", True),
+        auto_advance=_toggle(form, "auto_advance", current.auto_advance, errors),
         reminder_s=current.reminder_s,
-        show_live=live in ("true", True),
+        show_live=_toggle(form, "show_live", current.show_live, errors),
         agenda=agenda,
-        suggest_move_on=suggest in ("true", True),
+        suggest_move_on=_toggle(form, "suggest_move_on", current.suggest_move_on, errors),
     )
     if (problem := check_agenda(agenda)) is not None:
         errors["agenda"] = problem

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Awaitable, Callable, Mapping
 
 from bot.domain.session import Session
 from bot.i18n import Translator
+from bot.service.deps import Deps
 from bot.service.ports import Actor
 from bot.store.answers import Answer, Refused
 from cards.views import Notice
@@ -21,6 +22,10 @@ class Steer:
     tag: str
     activity_id: str
     expected_tver: int | None = None
+
+
+# One host step on the session (session/steering.py), whether typed or pressed.
+Steering = Callable[[Deps, Session, Steer, int], Awaitable[Notice]]
 
 
 @dataclass(frozen=True, slots=True)

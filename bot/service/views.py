@@ -43,14 +43,7 @@ def author_of(deps: Deps, sid: str, actor: Actor) -> Author:
 
 def conv_ref(meta: dict[str, str]) -> ConvRef:
     """Where the session card lives, from the session's meta hash."""
-    return ConvRef(
-        service_url=meta.get("service_url", ""),
-        conversation_id=meta.get("conversation_id", ""),
-        conversation_type=meta.get("conversation_type", ""),
-        tenant_id=meta.get("tenant_id", ""),
-        bot_id=meta.get("bot_id", ""),
-        bot_name=meta.get("bot_name", ""),
-    )
+    return ConvRef(**{name: meta.get(name, "") for name in ConvRef.__dataclass_fields__})
 
 
 def following(session: Session) -> Phase | None:

@@ -7,6 +7,7 @@ atomically in the store's scripts.
 from __future__ import annotations
 
 import logging
+from typing import Awaitable, Callable
 
 from bot.domain.grouping import Member
 from bot.domain.grouping import place_late_joiner as where
@@ -18,7 +19,7 @@ from bot.service.deps import Deps
 from bot.service.groups.breakout import as_groups, board_mark
 from bot.service.ports import Card
 from bot.service.session import readiness, steering
-from bot.service.turn import Click, refusal_notice
+from bot.service.turn import Click, Steering, refusal_notice
 from bot.service.views import (
     author_tag,
     member_tag,
@@ -128,22 +129,20 @@ async def place_late_joiner(deps: Deps, click: Click) -> None:
     await deps.outbox.mark(board_mark(click.sid, index + 1))
 
 
-async def go_next(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.go_next(deps, click.session, click.steer, click.rev)
-    )
+def steered(step: Steering) -> Callable[[Deps, Click], Awaitable[Card]]:
+    """A host control pressed on a card: the same step as its text command, answered on
+    the card that was pressed."""
+
+    async def pressed(deps: Deps, click: Click) -> Card:
+        return await answer(deps, click, await step(deps, click.session, click.steer, click.rev))
+
+    return pressed
 
 
-async def go_back(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.go_back(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def go_skip(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.go_skip(deps, click.session, click.steer, click.rev)
-    )
+go_next, go_back, go_skip = (
+    steered(s) for s in (steering.go_next, steering.go_back, steering.go_skip)
+)
+pause, resume, end = (steered(s) for s in (steering.pause, steering.resume, steering.end))
 
 
 async def extend(deps: Deps, click: Click) -> Card:
@@ -152,21 +151,3 @@ async def extend(deps: Deps, click: Click) -> Card:
         return await answer(deps, click, Notice(minutes.key, minutes.params, good=False))
     notice = await steering.extend(deps, click.session, click.steer, click.rev, minutes)
     return await answer(deps, click, notice)
-
-
-async def pause(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.pause(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def resume(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.resume(deps, click.session, click.steer, click.rev)
-    )
-
-
-async def end(deps: Deps, click: Click) -> Card:
-    return await answer(
-        deps, click, await steering.end(deps, click.session, click.steer, click.rev)
-    )

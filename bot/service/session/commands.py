@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from enum import Enum
 from types import MappingProxyType
-from typing import Awaitable, Callable, Mapping
+from typing import Mapping
 
 from bot.domain.ideas import decide_topic
 from bot.domain.phases import Open, Phase, open_in
@@ -20,7 +20,7 @@ from bot.service.deps import Deps
 from bot.service.ports import Actor
 from bot.service.session import adjournment, effects, hosts, idle, steering
 from bot.service.session.setup import post_session_card, rerender_live
-from bot.service.turn import Steer, Typed, refused_key, succeeded
+from bot.service.turn import Steer, Steering, Typed, refused_key, succeeded
 from bot.service.views import member_tag, setup_view, shared_view
 from bot.templates import DEFAULT_TEMPLATE, localise, settings_from
 from cards import notice, setup
@@ -197,17 +197,15 @@ async def _steer(deps: Deps, typed: Typed, op: str) -> None:
         await tell(deps, actor, t, said)
 
 
-STEER_OPS: Mapping[str, Callable[[Deps, Session, Steer, int], Awaitable[Notice]]] = (
-    MappingProxyType(
-        {
-            "next": steering.go_next,
-            "back": steering.go_back,
-            "skip": steering.go_skip,
-            "pause": steering.pause,
-            "resume": steering.resume,
-            "end": steering.end,
-        }
-    )
+STEER_OPS: Mapping[str, Steering] = MappingProxyType(
+    {
+        "next": steering.go_next,
+        "back": steering.go_back,
+        "skip": steering.go_skip,
+        "pause": steering.pause,
+        "resume": steering.resume,
+        "end": steering.end,
+    }
 )
 
 

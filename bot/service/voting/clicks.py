@@ -21,12 +21,12 @@ from bot.service.session.adjournment import refuse_click
 from bot.service.session.clicks import view_card
 from bot.service.turn import Click, refusal_notice, succeeded
 from bot.service.views import session_of
-from bot.service.voting.rounds import candidates, round_of, texts_for, view, voter_tag
+from bot.service.voting.rounds import candidates, round_of, texts_for, view, vote_view, voter_tag
 from bot.store.ballots import VoteClick
 from bot.store.keys import VOTE_ROUNDS
 from cards import notice as notice_card
 from cards import vote_prep, voting
-from cards.views import Notice, VoteItem, VoteView
+from cards.views import Notice, VoteItem
 
 logger = logging.getLogger(__name__)
 
@@ -114,17 +114,7 @@ async def _personal(
     if tpl is None:
         texts = await texts_for(deps, session.sid, list(result.page))
         items = tuple(VoteItem(i, texts[i]) for i in result.page if i in texts)
-        shared = VoteView(
-            sid=session.sid,
-            rev=session.rev,
-            round=round_,
-            open=True,
-            allowance=session.settings.votes_per_person,
-            cap=session.settings.votes_per_idea,
-            items=items,
-            start=result.start,
-            total_ideas=result.in_play,
-        )
+        shared = vote_view(session, round_, True, items, result.start, result.in_play)
         tpl = voting.template(shared, t)
         deps.card_templates.put(key, tpl)
     return voting.personalise(

@@ -110,6 +110,22 @@ async def view(
         for i in page
         if i in texts
     )
+    left = session.settings.votes_per_person - info.used if voter else None
+    return vote_view(session, round_, is_open, items, start, len(ids), left, info.voters, notice)
+
+
+def vote_view(
+    session: Session,
+    round_: int,
+    is_open: bool,
+    items: tuple[VoteItem, ...],
+    start: int,
+    total_ideas: int,
+    left: int | None = None,
+    voters: int = 0,
+    notice: Notice | None = None,
+) -> VoteView:
+    """A page of a vote round as the card draws it, with the session's dot rules."""
     return VoteView(
         sid=session.sid,
         rev=session.rev,
@@ -119,9 +135,9 @@ async def view(
         cap=session.settings.votes_per_idea,
         items=items,
         start=start,
-        total_ideas=len(ids),
-        left=session.settings.votes_per_person - info.used if voter else None,
-        voters=info.voters,
+        total_ideas=total_ideas,
+        left=left,
+        voters=voters,
         notice=notice,
     )
 
