@@ -22,9 +22,6 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import choose_encoder
 
-# the active-session gauge's source, asked of Redis at scrape time (bot/metrics_server.py)
-from bot.store.census import SessionCensus
-
 OTHER = "other"
 ACTIVITY_TYPES = frozenset(
     {
@@ -184,4 +181,4 @@ class Metrics:
         return encode(self.registry), content_type
 
 
-__all__ = ["Metrics", "OTHER", "SessionCensus", "bounded"]
+__all__ = ["Metrics", "OTHER", "bounded"]

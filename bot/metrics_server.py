@@ -18,7 +18,8 @@ from typing import AsyncIterator, Callable, NamedTuple
 
 from aiohttp import web
 
-from bot.metrics import Metrics, SessionCensus
+from bot.metrics import Metrics
+from bot.store.census import SessionCensus
 
 logger = logging.getLogger(__name__)
 

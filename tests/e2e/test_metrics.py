@@ -20,7 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
 from bot.logs import QUIET_LOGGERS, JsonFormatter
-from bot.metrics import SessionCensus
+from bot.store.census import SessionCensus
 from bot.store.connection import client_for
 from bot.web import create_app
 from tests.e2e.conftest import Bot, BotMaker, app_config

@@ -13,9 +13,10 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
-from bot.metrics import Metrics, SessionCensus
+from bot.metrics import Metrics
 from bot.metrics_server import Scrape, serve_metrics
 from bot.store import keys
+from bot.store.census import SessionCensus
 from tests.fakes.clock import FakeClock
 
 
