@@ -55,20 +55,6 @@ def check_adjourn(status: str, phase: str) -> Refusal | None:
     return None
 
 
-def time_left_ms(phase_ends_ms: int, paused_left_ms: int, now_ms: int) -> int:
-    """What the phase had left when adjourned: paused time, running time, or 0 (untimed/over)."""
-    if paused_left_ms > 0:
-        return paused_left_ms
-    if phase_ends_ms > 0:
-        return max(0, phase_ends_ms - now_ms)
-    return 0
-
-
-def resumed_end_ms(left_ms: int, now_ms: int) -> int:
-    """The phase's new end after a resume; 0 = untimed (nothing was left)."""
-    return now_ms + max(left_ms, MIN_LEFT_MS) if left_ms > 0 else 0
-
-
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]+(.+))?$")
 _DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4})?)?(?:[ ,]+(.+))?$")
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2}))?$")

@@ -75,15 +75,6 @@ def is_whole(text: str, most_digits: int) -> bool:
     return 0 < len(text) <= most_digits and text.isascii() and text.isdecimal()
 
 
-def extended_end(ends_ms: int, now_ms: int, minutes: int) -> int:
-    """Extending an overrun phase counts from now, not from the time already passed."""
-    return max(ends_ms, now_ms) + minutes * 60_000
-
-
-def remaining_ms(ends_ms: int, now_ms: int) -> int:
-    return max(0, ends_ms - now_ms)
-
-
 IDLE_SUFFIX = ":idle"
 
 

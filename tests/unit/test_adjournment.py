@@ -15,8 +15,6 @@ from bot.domain.adjournment import (
     check_adjourn,
     decide_resume_form,
     decide_resume_plan,
-    resumed_end_ms,
-    time_left_ms,
 )
 from bot.domain.commands import Verb, parse_command
 from bot.domain.phases import DEFAULT_AGENDA, Phase
@@ -27,6 +25,7 @@ from bot.service.handlers import verbs_in
 from cards import adjournment, session
 from cards.text import Card
 from cards.views import Notice, SessionView
+from tests.oracles import resumed_end_ms, time_left_ms
 from tests.unit.test_cards import assert_valid
 
 # Tuesday 2026-12-01 10:00 UTC = 11:00 in Oslo

@@ -28,9 +28,10 @@ from bot.domain.refusal import Refusal
 from bot.domain.settings import Settings, decide_settings
 from bot.domain.tags import Purpose, tag
 from bot.domain.text import clean_text
-from bot.domain.timers import TimerJob, TimerKind, decide_extension, extended_end, plan
-from bot.domain.voting import Ballot, VoteOk, decide_vote, rank, top
+from bot.domain.timers import TimerJob, TimerKind, decide_extension, plan
+from bot.domain.voting import rank, top
 from bot.templates import TEMPLATES, settings_from
+from tests.oracles import Ballot, VoteOk, decide_vote, extended_end
 
 
 def test_agenda_round_trips_and_runs_in_order() -> None:
