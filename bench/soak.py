@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/soak.py [--minutes 5] [--sessions 20] [--participants 30]
 
-Starts the throttling fake Bot Connector (bench/connector.py, in this process) and the real
+Starts the throttling fake Bot Connector (tests/harness/connector.py, in this process) and the real
 app (`python app.py`, embedded Redis in a temp DATA_DIR), then keeps `--sessions` channel
 sessions running side by side until the time is up, each in its own channel, each a whole
 Digikok through POST /api/messages as Teams would send it: `start`, every participant

@@ -1,6 +1,6 @@
 """Fixtures for the fault tests: a registry that starts redis-servers and app processes
 (`python app.py` replicas, tests/harness/processes.py) and always stops them, whatever the
-test did; the shared fake Bot Connector comes from tests/conftest.py."""
+test did, and hands out the driver (Teams) against the shared fake Bot Connector."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 from tests.fakes.activities import Conversation
 from tests.faults.procs import ROOT, RedisServer
 from tests.harness import processes
-from tests.harness.connector import Connector, Gate
+from tests.harness.connector import Connector
+from tests.harness.teams import Teams
 
 SECRET = "fault-tests-secret-0123456789-0123456789-abcdef"
 # Each replica as in production but for quicker loops.
@@ -28,6 +29,9 @@ REPLICA = {
 @dataclass
 class Procs:
     work_dir: Path
+    connector: Connector  # with its gate and outage: calls can be parked or refused on cue
+    place: Conversation  # the test's channel thread
+    http: aiohttp.ClientSession
     apps: list[processes.Proc] = field(default_factory=list)
     servers: list[RedisServer] = field(default_factory=list)
 
@@ -44,6 +48,18 @@ class Procs:
         self.apps.append(app)
         return app
 
+    async def one_replica(
+        self, appendonly: bool = False
+    ) -> tuple[RedisServer, processes.Proc, Teams]:
+        """A redis-server, replica "a" on it, and Teams posting to it."""
+        redis = await self.redis(appendonly=appendonly)
+        app = await self.app("a", redis.url)
+        return redis, app, self.teams(app)
+
+    def teams(self, *apps: processes.Proc, place: Conversation | None = None) -> Teams:
+        """Teams in `place` (the test's channel thread), posting to these replicas in turn."""
+        return Teams(self.http, self.connector, place or self.place, [a.url for a in apps])
+
     async def close(self) -> None:
         for app in self.apps:
             try:
@@ -55,9 +71,11 @@ class Procs:
 
 
 @pytest.fixture
-async def procs(tmp_path: Path) -> AsyncIterator[Procs]:
+async def procs(
+    tmp_path: Path, connector: Connector, place: Conversation, http: aiohttp.ClientSession
+) -> AsyncIterator[Procs]:
     """App logs (app-<name>.log) and Redis files stay in tmp_path for a look after a failure."""
-    registry = Procs(tmp_path)
+    registry = Procs(tmp_path, connector, place, http)
     try:
         yield registry
     finally:
@@ -68,9 +86,3 @@ async def procs(tmp_path: Path) -> AsyncIterator[Procs]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession() as session:
         yield session
-
-
-@pytest.fixture
-def gated(connector: Connector, place: Conversation) -> tuple[Connector, Gate, Conversation]:
-    """The fake connector and its gate: calls can be parked on cue."""
-    return connector, connector.gate, place

@@ -22,13 +22,13 @@ from typing import Any
 import aiohttp
 
 from bot.store.sessions import TURN_CLAIM_S
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.fakes.cards import all_text
 from tests.faults.conftest import Procs
 from tests.faults.steps import gather_limited, open_idea_round, stored_ideas
 from tests.faults.voting import VOTES_EACH, ballots, counted, open_vote_round
-from tests.harness.connector import Connector, Gate, posts_of, updates
-from tests.harness.teams import Teams, summary_count, summary_ideas
+from tests.harness.connector import posts_of, updates
+from tests.harness.teams import summary_count, summary_ideas
 
 logger = logging.getLogger(__name__)
 
@@ -39,16 +39,9 @@ CONCURRENCY = 10
 KILL_AFTER = 30  # acknowledged submissions before A is killed
 
 
-async def test_acknowledged_ideas_survive_a_bot_crash(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
-    fake = connector
-    redis = await procs.redis()
-    a = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [a.url])
+async def test_acknowledged_ideas_survive_a_bot_crash(procs: Procs) -> None:
+    place = procs.place
+    redis, a, teams = await procs.one_replica()
     submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
 
     burst = [
@@ -107,15 +100,12 @@ async def test_acknowledged_ideas_survive_a_bot_crash(
     assert summary_count(summary) == len(listed) == len(burst)
 
 
-async def test_the_shared_card_catches_up_after_a_crash_mid_update(
-    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
-) -> None:
+async def test_the_shared_card_catches_up_after_a_crash_mid_update(procs: Procs) -> None:
     """A dies while its update of the shared card is on the way (the call never reaches
     Teams). B, on the same Redis, must still bring the card up to date."""
-    fake, gate, place = gated
-    redis = await procs.redis()
-    a = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [a.url])
+    fake, place = procs.connector, procs.place
+    gate = procs.connector.gate
+    redis, a, teams = await procs.one_replica()
     submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
     await teams.session_shows("Nå: Idémyldring")
 
@@ -132,16 +122,13 @@ async def test_the_shared_card_catches_up_after_a_crash_mid_update(
     await teams.session_shows("Ideer sendt inn: 1", within=10)
 
 
-async def test_the_idea_round_opens_after_a_crash_mid_turn(
-    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
-) -> None:
+async def test_the_idea_round_opens_after_a_crash_mid_turn(procs: Procs) -> None:
     """A dies after writing the move to the idea round but before the idea card is out.
     Teams got no answer, so it redelivers `neste` (same id) to B: the round must still get
     its idea card, or nobody can submit an idea."""
-    fake, gate, place = gated
-    redis = await procs.redis()
-    a = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [a.url])
+    fake, place = procs.connector, procs.place
+    gate = procs.connector.gate
+    redis, a, teams = await procs.one_replica()
     await teams.say(HOST, "start Bedre skolevei", a.url)
     await teams.say(HOST, "neste", a.url)
 
@@ -181,20 +168,13 @@ def vote_plan() -> list[tuple[Person, str]]:
     return plan
 
 
-async def test_acknowledged_votes_survive_a_bot_crash(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
+async def test_acknowledged_votes_survive_a_bot_crash(procs: Procs) -> None:
     """A burst of dot votes on replica A (20 voters × 3, 10 at a time), SIGKILL once 25 are
     acknowledged, B on the same Redis: every acknowledged vote is in the tally, once; nobody
     exceeds their allowance; each unanswered vote, redelivered, counts once at most, and a
     redelivery of the acknowledged ones counts nothing."""
-    fake = connector
-    redis = await procs.redis()
-    a = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [a.url])
+    place = procs.place
+    redis, a, teams = await procs.one_replica()
     vote = await open_vote_round(teams, HOST, PEOPLE, IDEAS, a.url)
 
     plan = vote_plan()

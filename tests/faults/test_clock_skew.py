@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import asyncio
 
-import aiohttp
 import pytest
 from redis.asyncio import Redis
 
 from bot.store import keys
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
 from tests.faults.procs import ROOT
 from tests.faults.workshop import eventually, meta, sid_of, timers_of
-from tests.harness.connector import Connector, Gate, posts_showing
-from tests.harness.teams import Teams
+from tests.harness.connector import posts_showing
 
 HOOK = "DIGIKOK_TEST_CLOCK_SKEW_MS"
 SKEW_MS = 30_000
@@ -47,14 +45,13 @@ async def redis_now_ms(client: Redis) -> int:
 
 
 @pytest.mark.skipif(not _hook_exists(), reason=f"needs the test clock hook {HOOK} in bot/config.py")
-async def test_each_timer_fires_once_with_clocks_30s_apart(
-    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
-) -> None:
-    fake, gate, place = gated
+async def test_each_timer_fires_once_with_clocks_30s_apart(procs: Procs) -> None:
+    fake = procs.connector
+    gate = procs.connector.gate
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url, **{HOOK: str(SKEW_MS)})
-    teams = Teams(http, fake, place, [a.url, b.url])
+    teams = procs.teams(a, b)
     await teams.say(HOST, "start Bedre skolevei")
     await teams.say(HOST, "neste")  # the pitch, 10 minutes, reminder 60 s before its end
     sid = sid_of(teams)

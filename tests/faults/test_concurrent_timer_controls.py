@@ -10,12 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 
-import aiohttp
-
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
 from tests.faults.workshop import meta, sid_of
-from tests.harness.connector import Connector
 from tests.harness.teams import Teams
 
 HOST = Person("Hanne Vert")
@@ -29,14 +26,12 @@ def said(teams: Teams, fragment: str) -> int:
     return sum(fragment in s.text for s in teams.sent_here())
 
 
-async def test_pause_and_extend_together_both_take_effect(
-    procs: Procs, connector: Connector, place: Conversation, http: aiohttp.ClientSession
-) -> None:
-    fake = connector
+async def test_pause_and_extend_together_both_take_effect(procs: Procs) -> None:
+    fake = procs.connector
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
-    teams = Teams(http, fake, place, [a.url, b.url])
+    teams = procs.teams(a, b)
     await teams.say(HOST, "start Bedre skolevei", a.url)
     await teams.say(HOST, "neste", a.url)  # the pitch: 10 minutes
     sid = sid_of(teams)

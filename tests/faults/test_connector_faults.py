@@ -11,14 +11,12 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
-import aiohttp
-
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
 from tests.faults.steps import gather_limited, open_idea_round
 from tests.faults.voting import ballots, counted, open_vote_round
-from tests.harness.connector import Connector, Gate, updates
-from tests.harness.teams import Teams, summary_count, summary_ideas
+from tests.harness.connector import updates
+from tests.harness.teams import summary_count, summary_ideas
 
 HOST = Person("Hanne Vert")
 PEOPLE = [Person(f"Deltaker {i}") for i in range(3)]
@@ -26,12 +24,11 @@ SLOW_DOWN = {"Retry-After": "1"}
 
 
 async def test_ideas_are_acknowledged_and_the_card_lands_despite_the_connector(
-    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
+    procs: Procs,
 ) -> None:
-    fake, gate, place = gated
-    redis = await procs.redis()
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+    fake, place = procs.connector, procs.place
+    gate = procs.connector.gate
+    redis, app, teams = await procs.one_replica()
 
     # Posting the session card: throttled once, then a server error, then it goes through.
     fake.failures.extend([("send", 429, SLOW_DOWN), ("send", 500, {})])
@@ -69,17 +66,16 @@ async def test_ideas_are_acknowledged_and_the_card_lands_despite_the_connector(
     assert len(teams.summaries()) == 1
 
 
-async def test_one_slow_conversation_does_not_hold_up_another(
-    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
-) -> None:
+async def test_one_slow_conversation_does_not_hold_up_another(procs: Procs) -> None:
     """Teams throttles per conversation: a card stuck in one (a slow answer, or 429s with a
     long Retry-After) must not stop the shared cards of other sessions on the replica."""
-    fake, gate, place = gated
+    fake, place = procs.connector, procs.place
+    gate = procs.connector.gate
     redis = await procs.redis()
     app = await procs.app("a", redis.url)
-    slow = Teams(http, fake, place, [app.url])
+    slow = procs.teams(app)
     other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
-    quick = Teams(http, fake, other, [app.url])
+    quick = procs.teams(app, place=other)
     slow_submit = await open_idea_round(slow, HOST, "Bedre skolevei")
     quick_submit = await open_idea_round(quick, HOST, "Trygg skolegård")
     await slow.session_shows("Nå: Idémyldring")
@@ -96,17 +92,15 @@ async def test_one_slow_conversation_does_not_hold_up_another(
     await slow.session_shows("Ideer sendt inn: 1")
 
 
-async def test_the_newest_card_update_lands_last(
-    procs: Procs, connector: Connector, place: Conversation, http: aiohttp.ClientSession
-) -> None:
+async def test_the_newest_card_update_lands_last(procs: Procs) -> None:
     """Two replicas: A's update of the card is throttled (429, Retry-After: 3) and waits;
     meanwhile B publishes the newer state; then A's retry lands with the card it rendered
     before. Teams has no conditional update, so the older card must never be the last word."""
-    fake = connector
+    fake, place = procs.connector, procs.place
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
-    teams = Teams(http, fake, place, [a.url, b.url])
+    teams = procs.teams(a, b)
     submit = await open_idea_round(teams, HOST, "Bedre skolevei")
     await teams.session_shows("Nå: Idémyldring")
 
@@ -121,15 +115,11 @@ async def test_the_newest_card_update_lands_last(
     await teams.session_shows("Ideer sendt inn: 2", within=5)
 
 
-async def test_votes_are_acknowledged_while_the_connector_throttles(
-    procs: Procs, connector: Connector, place: Conversation, http: aiohttp.ClientSession
-) -> None:
+async def test_votes_are_acknowledged_while_the_connector_throttles(procs: Procs) -> None:
     """With 429s and 500s on card updates, every vote gets its receipt in the invoke answer
     and the shared card's dot count lands on the final total."""
-    fake = connector
-    redis = await procs.redis()
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+    fake, place = procs.connector, procs.place
+    redis, app, teams = await procs.one_replica()
     ideas = ["Gå-buss", "Fotgjengerfelt", "Sykkelvei"]
     vote = await open_vote_round(teams, HOST, PEOPLE, ideas)
     await teams.session_shows("stemmer avgitt: 0")

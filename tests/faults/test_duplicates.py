@@ -11,14 +11,11 @@ import asyncio
 from collections import Counter
 from dataclasses import replace
 
-import aiohttp
-
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.fakes.cards import all_text
 from tests.faults.conftest import Procs
 from tests.faults.steps import stored_ideas
 from tests.faults.voting import ballots, counted, open_vote_round
-from tests.harness.connector import Connector
 from tests.harness.teams import Teams, summary_count, summary_ideas
 
 HOST = Person("Hanne Vert")
@@ -29,16 +26,9 @@ def texts_with(teams: Teams, fragment: str) -> int:
     return sum(fragment in s.text for s in teams.sent_here())
 
 
-async def test_a_redelivered_activity_is_processed_once(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
-    fake = connector
-    redis = await procs.redis()
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+async def test_a_redelivered_activity_is_processed_once(procs: Procs) -> None:
+    fake, place = procs.connector, procs.place
+    redis, app, teams = await procs.one_replica()
 
     # A text command, redelivered after the first turn finished.
     start = place.message(HOST, "start Bedre skolevei")
@@ -85,20 +75,15 @@ async def test_a_redelivered_activity_is_processed_once(
     assert summary_count(summary) == 2
 
 
-async def test_the_same_message_id_in_two_conversations_is_two_messages(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
+async def test_the_same_message_id_in_two_conversations_is_two_messages(procs: Procs) -> None:
     """Teams message ids are unique within a conversation only: a channel message's id is
     its timestamp in ms (the thread root "…;messageid=1700000000000" is one). Two channels
     with a message in the same millisecond are not a redelivery."""
-    fake = connector
+    place = procs.place
     redis = await procs.redis()
     app = await procs.app("a", redis.url)
     other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
-    here, there = Teams(http, fake, place, [app.url]), Teams(http, fake, other, [app.url])
+    here, there = procs.teams(app), procs.teams(app, place=other)
 
     same_id = "1764583200123"
     first = place.message(HOST, "start Bedre skolevei") | {"id": same_id}
@@ -109,18 +94,11 @@ async def test_the_same_message_id_in_two_conversations_is_two_messages(
     await there.session_shows("Trygg skolegård", within=5.0)
 
 
-async def test_a_redelivered_vote_counts_once(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
+async def test_a_redelivered_vote_counts_once(procs: Procs) -> None:
     """The same vote invoke twice, after and during the first turn: identical answers, one
     dot in the tally and one dot off the allowance each time."""
-    fake = connector
-    redis = await procs.redis()
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+    place = procs.place
+    redis, app, teams = await procs.one_replica()
     vote = await open_vote_round(teams, HOST, [KARI], ["Gå-buss", "Fotgjengerfelt"])
 
     # Redelivered after the first answer ...

@@ -15,26 +15,22 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.fakes.cards import all_text
 from tests.faults.conftest import Procs
 from tests.faults.steps import open_idea_round
 from tests.faults.workshop import SUMMARY, eventually, meta, settled, sid_of
-from tests.harness.connector import Connector, Gate, card_of
-from tests.harness.teams import Teams
+from tests.harness.connector import card_of
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
 LEASE_S = 15  # bot/service/session/effects.py LEASE_MS: how long a dead replica holds its effects
 
 
-async def test_the_summary_is_posted_after_a_crash_at_the_end(
-    procs: Procs, gated: tuple[Connector, Gate, Conversation], http: aiohttp.ClientSession
-) -> None:
-    fake, gate, place = gated
-    redis = await procs.redis()
-    a = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [a.url])
+async def test_the_summary_is_posted_after_a_crash_at_the_end(procs: Procs) -> None:
+    fake, place = procs.connector, procs.place
+    gate = procs.connector.gate
+    redis, a, teams = await procs.one_replica()
     submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
     assert (await teams.send(place.invoke(KARI, submit, {"idea": "Gå-buss"}), a.url)).received
     sid = sid_of(teams)

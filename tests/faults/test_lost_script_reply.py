@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from typing import AsyncIterator
 
-import aiohttp
 import pytest
 
 from bot.store import scripts
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
 from tests.faults.conftest import Procs
 from tests.faults.lost_reply import LostReplyProxy, script_sha
@@ -39,7 +38,6 @@ from tests.faults.workshop import (
     summaries_anywhere,
     timers_of,
 )
-from tests.harness.connector import Connector
 from tests.harness.teams import Teams
 
 AGENDA = [
@@ -97,15 +95,12 @@ async def end_timer_planned(redis_url: str, sid: str) -> bool:
 async def test_every_transition_survives_a_lost_script_reply(
     procs: Procs,
     proxied: tuple[RedisServer, LostReplyProxy],
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
 ) -> None:
-    fake = connector
+    fake, place = procs.connector, procs.place
     server, proxy = proxied
     fake.names[BJORN.aad] = BJORN.name
     app = await procs.app("a", proxy.url)
-    teams = Teams(http, fake, place, [app.url])
+    teams = procs.teams(app)
     await teams.say(HOST, "start Bedre skolevei")
     await check_in(teams, ANNE)
     sid = sid_of(teams)

@@ -9,13 +9,12 @@ from collections import Counter
 
 import aiohttp
 
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.fakes.cards import actions
 from tests.faults.conftest import Procs
 from tests.faults.steps import open_idea_round, submit_until_received
 from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
-from tests.harness.connector import Connector
-from tests.harness.teams import UNAVAILABLE, Teams, no_leak, summary_count, summary_ideas
+from tests.harness.teams import UNAVAILABLE, no_leak, summary_count, summary_ideas
 
 HOST = Person("Hanne Vert")
 KARI = Person("Kari Innbygger")
@@ -27,16 +26,10 @@ async def status_of(http: aiohttp.ClientSession, url: str) -> int:
         return resp.status
 
 
-async def test_redis_down_gives_a_clear_answer_and_the_session_continues(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
-    fake = connector
-    redis = await procs.redis(appendonly=True)
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+async def test_redis_down_gives_a_clear_answer_and_the_session_continues(procs: Procs) -> None:
+    place = procs.place
+    http = procs.http
+    redis, app, teams = await procs.one_replica(appendonly=True)
     submit = await open_idea_round(teams, HOST, "Bedre skolevei")
     before = ["Gå-buss", "Flere fotgjengerfelt", "Sykkelparkering"]
     for text in before:
@@ -80,19 +73,13 @@ async def test_redis_down_gives_a_clear_answer_and_the_session_continues(
     assert summary_count(summary) == len(listed)
 
 
-async def test_a_vote_during_a_redis_outage_gets_a_clear_answer(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
+async def test_a_vote_during_a_redis_outage_gets_a_clear_answer(procs: Procs) -> None:
     """A dot vote while Redis is down answers "Digikok er midlertidig utilgjengelig" in the
     invoke card and writes nothing; after the restart the same person's vote counts once
     and their allowance is intact."""
-    fake = connector
-    redis = await procs.redis(appendonly=True)
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+    place = procs.place
+    http = procs.http
+    redis, app, teams = await procs.one_replica(appendonly=True)
     vote = await open_vote_round(teams, HOST, [KARI], ["Gå-buss", "Fotgjengerfelt"])
     assert counted(await teams.send(place.invoke(KARI, vote.plus("Gå-buss"))))
 

@@ -12,14 +12,11 @@ import asyncio
 import logging
 from collections import Counter
 
-import aiohttp
-
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
 from tests.faults.steps import open_idea_round, submit_until_received
 from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
-from tests.harness.connector import Connector
-from tests.harness.teams import Teams, summary_count, summary_ideas
+from tests.harness.teams import summary_count, summary_ideas
 
 logger = logging.getLogger(__name__)
 
@@ -28,16 +25,10 @@ PEOPLE = [Person(f"Deltaker {i}") for i in range(5)]
 FSYNC_WINDOW_S = 1.0
 
 
-async def test_app_reconnects_after_redis_restart_and_ideas_survive(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
-    fake = connector
-    redis = await procs.redis(appendonly=True)
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+async def test_app_reconnects_after_redis_restart_and_ideas_survive(procs: Procs) -> None:
+    place = procs.place
+    http = procs.http
+    redis, app, teams = await procs.one_replica(appendonly=True)
     submit = await open_idea_round(teams, HOST, "Bedre skolevei")
 
     old = [f"Gammel idé {i}" for i in range(10)]
@@ -73,18 +64,11 @@ async def test_app_reconnects_after_redis_restart_and_ideas_survive(
     assert summary_count(summary) == len(listed) == total
 
 
-async def test_acknowledged_votes_survive_a_redis_restart(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
+async def test_acknowledged_votes_survive_a_redis_restart(procs: Procs) -> None:
     """Votes acknowledged before a Redis SIGKILL are in the tally after the restart (same
     AOF); the next votes succeed and the totals are exact."""
-    fake = connector
-    redis = await procs.redis(appendonly=True)
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+    place = procs.place
+    redis, app, teams = await procs.one_replica(appendonly=True)
     ideas = ["Gå-buss", "Fotgjengerfelt", "Sykkelvei"]
     vote = await open_vote_round(teams, HOST, PEOPLE, ideas)
 

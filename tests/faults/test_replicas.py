@@ -13,14 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-import aiohttp
-
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.fakes.cards import actions, texts
 from tests.faults.conftest import Procs
 from tests.faults.steps import gather_limited
 from tests.faults.voting import VOTES_EACH, ballots, open_vote_round
-from tests.harness.connector import Connector
 from tests.harness.teams import Teams, summary_ideas
 
 HOST = Person("Hanne Vert")
@@ -75,20 +72,15 @@ async def run_session(teams: Teams, topic: str) -> Outcome:
     return Outcome(head, ideas, receipts, check_ins)
 
 
-async def test_two_replicas_round_robin_equal_one_process(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
-    fake = connector
+async def test_two_replicas_round_robin_equal_one_process(procs: Procs) -> None:
+    place = procs.place
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
 
-    alone = await run_session(Teams(http, fake, place, [a.url]), "Bedre skolevei")
+    alone = await run_session(procs.teams(a), "Bedre skolevei")
     other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
-    shared = await run_session(Teams(http, fake, other, [a.url, b.url]), "Bedre skolevei")
+    shared = await run_session(procs.teams(a, b, place=other), "Bedre skolevei")
 
     expected = Counter(f"Idé {i}-{j}" for i in range(len(PEOPLE)) for j in range(IDEAS_EACH))
     assert alone.ideas == expected
@@ -142,22 +134,18 @@ async def run_vote(teams: Teams, redis_url: str) -> VoteOutcome:
     )
 
 
-async def test_votes_across_two_replicas_give_exact_totals(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
+async def test_votes_across_two_replicas_give_exact_totals(procs: Procs) -> None:
     """The same votes, in one process and round robin over two: the same answers, totals
     and ranking; nobody past the allowance or the cap per idea."""
-    fake = connector
+    place = procs.place
+    http = procs.http
     redis = await procs.redis()
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
 
-    alone = await run_vote(Teams(http, fake, place, [a.url]), redis.url)
+    alone = await run_vote(procs.teams(a), redis.url)
     other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
-    shared = await run_vote(Teams(http, fake, other, [a.url, b.url]), redis.url)
+    shared = await run_vote(procs.teams(a, b, place=other), redis.url)
 
     voters = len(PEOPLE)
     expected = {idea: 0 for idea in VOTE_IDEAS}

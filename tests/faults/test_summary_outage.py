@@ -9,9 +9,7 @@ host is never told that something failed.
 
 from __future__ import annotations
 
-import aiohttp
-
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
 from tests.faults.workshop import (
     SUMMARY,
@@ -27,8 +25,7 @@ from tests.faults.workshop import (
     summaries_anywhere,
     to_actions,
 )
-from tests.harness.connector import Connector, posts_showing
-from tests.harness.teams import Teams
+from tests.harness.connector import posts_showing
 
 HOST = Person("Hanne Vert")
 ANNE = Person("Anne Ansvarlig")
@@ -39,17 +36,10 @@ OUTAGE_S = 60.0  # the issue's minute; the only test of the suite that waits thi
 WITHIN_S = OUTAGE_S + 120
 
 
-async def test_the_summary_and_follow_ups_survive_a_minute_of_503(
-    procs: Procs,
-    connector: Connector,
-    place: Conversation,
-    http: aiohttp.ClientSession,
-) -> None:
-    fake, outage = connector, connector.outage
+async def test_the_summary_and_follow_ups_survive_a_minute_of_503(procs: Procs) -> None:
+    fake, outage = procs.connector, procs.connector.outage
     fake.names[BJORN.aad] = BJORN.name
-    redis = await procs.redis()
-    app = await procs.app("a", redis.url)
-    teams = Teams(http, fake, place, [app.url])
+    redis, app, teams = await procs.one_replica()
     await teams.say(HOST, "start Bedre skolevei")
     await check_in(teams, ANNE)
     sid = sid_of(teams)

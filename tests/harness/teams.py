@@ -14,7 +14,7 @@ import asyncio
 import itertools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, NamedTuple
 
 import aiohttp
@@ -93,9 +93,7 @@ class Teams:
 
     def at(self, place: Conversation) -> Teams:
         """The same Teams and app, in another place."""
-        return Teams(
-            self.http, self.connector, place, self.urls, self.redis, self.client, self.bearer
-        )
+        return replace(self, place=place)
 
     def next_url(self) -> str:
         return next(self._turn)
