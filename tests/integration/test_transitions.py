@@ -9,12 +9,12 @@ import json
 
 from redis.asyncio import Redis
 
-from bot.domain.timers import extended_end, remaining_ms
 from bot.store import keys
 from bot.store.answers import Moved, Refused, Retimed
 from bot.store.effects import EffectStore
 from bot.store.sessions import SessionStore
 from tests.integration.test_store import new_session
+from tests.oracles import extended_end, remaining_ms
 
 NOW = 1_000_000
 ENDS = NOW + 10 * 60_000

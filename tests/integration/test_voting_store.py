@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from redis.asyncio import Redis
 
 from bot.domain.refusal import Refusal
-from bot.domain.voting import Ballot, VoteOk, decide_vote
 from bot.store import keys, scripts
 from bot.store.ballots import BallotStore
+from tests.oracles import Ballot, VoteOk, decide_vote
 
 IDEAS = [str(i) for i in range(1, 6)]
 
