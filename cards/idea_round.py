@@ -9,9 +9,10 @@ carries a `refresh` for the people checked in, so each one's Teams fetches their
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import orjson
 from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
@@ -25,7 +26,7 @@ from microsoft_teams.cards import (
 from bot.i18n import Translator
 from cards.session import MAX_REFRESH_USERS
 from cards.text import Card, action_data, finished, line, local_time, notice_block, plain
-from cards.views import IdeaView
+from cards.views import IdeaView, Notice
 
 MY_IDEAS_SHOWN = 10
 
@@ -145,6 +146,7 @@ def build(
 
 TEXT = "\x00text\x00"  # placeholders in the dumped prototypes, filled per own idea
 ID = "\x00id\x00"
+_TEXT_JSON, _ID_JSON = orjson.dumps(TEXT).decode(), orjson.dumps(ID).decode()[1:-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class Template:
     at: int  # body index where the notice and the author's own ideas go
     input_at: int | None  # body index of the idea text box (open round only)
     protos: dict[str, Any]
+    notices: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)  # dumped
 
 
 def template(view: IdeaView, t: Translator) -> Template:
@@ -173,20 +176,35 @@ def template(view: IdeaView, t: Translator) -> Template:
         ),
         "merged": plain("-", subtle=True, spacing="None").model_dump(exclude_none=True),
         "more": line("-", is_subtle=True).model_dump(exclude_none=True),
-        "actions": _own_actions(view, t, ID, TEXT, False).model_dump(exclude_none=True),
-        "withdraw": _own_actions(view, t, ID, TEXT, True).model_dump(exclude_none=True),
+        # as JSON text: an own idea's buttons are two replaces and a parse, not a walk
+        "actions": orjson.dumps(
+            _own_actions(view, t, ID, TEXT, False).model_dump(exclude_none=True)
+        ).decode(),
+        "withdraw": orjson.dumps(
+            _own_actions(view, t, ID, TEXT, True).model_dump(exclude_none=True)
+        ).decode(),
     }
     return Template(dumped, at, inputs[0] if inputs else None, protos)
 
 
-def _fill(node: Any, idea_id: str, text: str) -> Any:
-    if isinstance(node, str):
-        return text if node == TEXT else node.replace(ID, idea_id)
-    if isinstance(node, dict):
-        return {k: _fill(v, idea_id, text) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_fill(v, idea_id, text) for v in node]
-    return node
+def _fill(proto: str, idea_id: str, text: str) -> Any:
+    """A prototype's JSON text with the idea's id in every string and its text in the one
+    string that is the text placeholder (the id first: the text is the author's own)."""
+    return orjson.loads(
+        proto.replace(_ID_JSON, idea_id).replace(_TEXT_JSON, orjson.dumps(text).decode())
+    )
+
+
+def _notice(tpl: Template, notice: Notice, t: Translator) -> dict[str, Any]:
+    """A notice block, dumped once per template and kind (most clicks say "received")."""
+    try:
+        key: tuple[Any, ...] = (notice.key, notice.good, *sorted(notice.params.items()))
+        hash(key)
+    except TypeError:
+        return notice_block(notice, t).model_dump(exclude_none=True)
+    if key not in tpl.notices:
+        tpl.notices[key] = notice_block(notice, t).model_dump(exclude_none=True)
+    return tpl.notices[key]
 
 
 def _run(proto: dict[str, Any], text: str) -> dict[str, Any]:
@@ -222,7 +240,7 @@ def personalise(tpl: Template, view: IdeaView, t: Translator) -> dict[str, Any]:
         body[tpl.input_at] = {**body[tpl.input_at], "value": view.draft}
     extra: list[dict[str, Any]] = []
     if view.notice:
-        extra.append(notice_block(view.notice, t).model_dump(exclude_none=True))
+        extra.append(_notice(tpl, view.notice, t))
     if view.my_ideas:
         extra.append(_mine(tpl, view, t))
     body[tpl.at : tpl.at] = extra
