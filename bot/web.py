@@ -30,19 +30,11 @@ from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
 from bot.service.session.effects import EffectRunner
 from bot.service.session.timer_jobs import TimerRunner
-from bot.store.action_items import ActionItemStore
-from bot.store.ballots import BallotStore
+from bot.store.bundle import Stores
 from bot.store.census import SessionCensus
 from bot.store.connection import open_redis
 from bot.store.effects import EffectStore
-from bot.store.follow_ups import FollowUpStore
-from bot.store.groups import GroupStore
-from bot.store.merges import MergeStore
-from bot.store.moderation import ModerationStore
-from bot.store.outbox import OutboxStore
 from bot.store.pacing import ConversationPacer
-from bot.store.sessions import SessionStore
-from bot.store.timers import TimerStore
 from bot.teams.adapter import TeamsEndpoint
 from bot.teams.auth import TokenSource
 from bot.teams.handler import DigikokHandler
@@ -55,13 +47,7 @@ _BEARER = re.compile(r"^Bearer [A-Za-z0-9\-_.~+/]+=*$")
 
 CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
-STORE = web.AppKey("store", SessionStore)
-OUTBOX = web.AppKey("outbox", OutboxStore)
-TIMER_STORE = web.AppKey("timer_store", TimerStore)
-BALLOTS = web.AppKey("ballots", BallotStore)
-ACTION_ITEMS = web.AppKey("action_items", ActionItemStore)
-FOLLOW_UPS = web.AppKey("follow_ups", FollowUpStore)
-GROUPS = web.AppKey("groups", GroupStore)
+STORES = web.AppKey("stores", Stores)
 TIMERS = web.AppKey("timers", TimerRunner)
 SERVICE = web.AppKey("service", Service)
 ENDPOINT = web.AppKey("endpoint", TeamsEndpoint)
@@ -69,8 +55,6 @@ REFRESHER = web.AppKey("refresher", CardRefresher)
 METRICS = web.AppKey("metrics", Metrics)  # its own CollectorRegistry: one per app
 CENSUS = web.AppKey("census", SessionCensus)
 PACER = web.AppKey("pacer", ConversationPacer)
-MODERATION = web.AppKey("moderation", ModerationStore)
-MERGES = web.AppKey("merges", MergeStore)
 TURNS = web.AppKey("turns", asyncio.Semaphore)
 EFFECTS = web.AppKey("effects", EffectStore)
 EFFECT_RUNNER = web.AppKey("effect_runner", EffectRunner)
@@ -84,20 +68,11 @@ MAX_TURNS_IN_FLIGHT = 32
 async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     async with open_redis(config.redis_url, config.data_dir) as redis:
-        store = SessionStore(redis)
-        app[STORE] = store
-        app[OUTBOX] = OutboxStore(redis)
-        if adopted := await app[OUTBOX].adopt_legacy():
+        app[STORES] = Stores.on(redis)
+        if adopted := await app[STORES].outbox.adopt_legacy():
             logger.info("outbox_marks_adopted", extra={"count": adopted})
-        app[TIMER_STORE] = TimerStore(redis)
         app[CENSUS] = SessionCensus(redis, clock=app[CLOCK])
-        app[BALLOTS] = BallotStore(redis)
-        app[ACTION_ITEMS] = ActionItemStore(redis)
-        app[FOLLOW_UPS] = FollowUpStore(redis)
-        app[GROUPS] = GroupStore(redis)
         app[PACER] = ConversationPacer(redis)
-        app[MODERATION] = ModerationStore(redis)
-        app[MERGES] = MergeStore(redis)
         app[EFFECTS] = EffectStore(redis)
         yield
 
@@ -117,20 +92,7 @@ async def service_ctx(app: web.Application) -> AsyncIterator[None]:
             screening=config.screening,
             idle_s=config.session_idle_days * 86_400,
         )
-        deps = Deps(
-            store=app[STORE],
-            outbox=app[OUTBOX],
-            timers=app[TIMER_STORE],
-            ballots=app[BALLOTS],
-            action_items=app[ACTION_ITEMS],
-            follow_ups=app[FOLLOW_UPS],
-            groups=app[GROUPS],
-            moderation=app[MODERATION],
-            merges=app[MERGES],
-            sender=sender,
-            clock=app[CLOCK],
-            rules=rules,
-        )
+        deps = Deps(**app[STORES].as_fields(), sender=sender, clock=app[CLOCK], rules=rules)
         service = Service(deps)
         app[SERVICE] = service
         handler = DigikokHandler(service, config.allowed_tenants, metrics)
@@ -205,7 +167,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     try:
         async with asyncio.timeout(2):
-            await request.app[STORE].ping()
+            await request.app[STORES].store.ping()
     except Exception:  # noqa: BLE001 - any failure to reach Redis means not ready
         return web.json_response({"status": "redis unreachable"}, status=503)
     return web.json_response({"status": "ready"})
