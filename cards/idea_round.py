@@ -1,10 +1,11 @@
 """The idea card (SPEC §3 phase 3): its own message, posted when the idea round starts.
 
-The publisher never updates it, so nobody's half-written idea is wiped by a live count.
-Each author's receipt and own ideas come back in their invoke response only. The one update
-while the round is open is a host hiding or restoring an idea (issue 16): the card then
-carries a `refresh` for the people checked in, so each one's Teams fetches their own view
-(an author sees their hidden idea marked) without the store knowing whose idea it was.
+No live count updates it, so nobody's half-written idea is wiped by one. Each author's
+receipt and own ideas come back in their invoke response only. The one update while the
+round is open is a host hiding or restoring an idea (issue 16, through the outbox): the
+card then carries a `refresh` for the people checked in, so each one's Teams fetches their
+own view (an author sees their hidden idea marked) without the store knowing whose idea
+it was.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
     Container,
-    ExecuteAction,
     RefreshDefinition,
     ShowCardAction,
     TextInput,
@@ -25,7 +25,7 @@ from microsoft_teams.cards import (
 
 from bot.i18n import Translator
 from cards.session import MAX_REFRESH_USERS
-from cards.text import Card, action_data, finished, line, local_time, notice_block, plain
+from cards.text import Card, dumped, execute, finished, line, local_time, notice_block, plain
 from cards.views import IdeaView, Notice
 
 MY_IDEAS_SHOWN = 10
@@ -36,19 +36,11 @@ def _own_actions(
 ) -> ActionSet:
     """Change your mind while the round is open (issue 16): edit or withdraw your own idea.
     Only its author gets this card, in the answer to their own click."""
-    withdraw = ExecuteAction(
-        title=t("ideas.withdraw"),
-        verb="idea.withdraw",
-        data=action_data("idea.withdraw", view.sid, view.rev, item=idea_id),
-    )
+    withdraw = execute(t("ideas.withdraw"), "idea.withdraw", view.sid, view.rev, item=idea_id)
     if was_hidden:  # hidden by a host: it may go, it is not edited back in
         return ActionSet(actions=[withdraw], spacing="None")
     field = f"edit_{idea_id}"
-    save = ExecuteAction(
-        title=t("ideas.save_edit"),
-        verb="idea.edit",
-        data=action_data("idea.edit", view.sid, view.rev, item=idea_id, field=field),
-    )
+    save = execute(t("ideas.save_edit"), "idea.edit", view.sid, view.rev, item=idea_id, field=field)
     form = AdaptiveCard(
         body=[
             TextInput(
@@ -69,9 +61,7 @@ def _refresh(view: IdeaView, user_ids: tuple[str, ...], version: int) -> Refresh
     """Each listed person's Teams asks for their own view when the card changes: the same
     `idea.look` as the "My ideas" button (one round trip). `at` (how many are hidden)
     makes each update differ from the one before."""
-    look = ExecuteAction(
-        verb="idea.look", data=action_data("idea.look", view.sid, view.rev, at=version)
-    )
+    look = execute(None, "idea.look", view.sid, view.rev, at=version)
     return RefreshDefinition(action=look, user_ids=list(user_ids[:MAX_REFRESH_USERS]))
 
 
@@ -124,19 +114,10 @@ def build(
             value=view.draft or None,
         )
     )
-    send = ExecuteAction(
-        title=t("ideas.send"),
-        verb="idea.submit",
-        style="positive",
-        data=action_data("idea.submit", view.sid, view.rev),
-    )
+    send = execute(t("ideas.send"), "idea.submit", view.sid, view.rev, style="positive")
     # an author's own list as it stands now (a host may have hidden one since): only they
     # see it, in the answer; the store cannot tell the server whose ideas to push anywhere
-    look = ExecuteAction(
-        title=t("ideas.look"),
-        verb="idea.look",
-        data=action_data("idea.look", view.sid, view.rev),
-    )
+    look = execute(t("ideas.look"), "idea.look", view.sid, view.rev)
     body.append(ActionSet(actions=[send, look]))
     refresh = _refresh(view, refresh_for, version) if refresh_for else None
     return finished(body, t, refresh=refresh)
@@ -165,26 +146,20 @@ def template(view: IdeaView, t: Translator) -> Template:
     shared = replace(
         view, notice=None, my_ideas=(), my_hidden=(), my_merged=(), my_ids=(), draft=""
     )
-    dumped = build(shared, t)
+    built = build(shared, t)
     at = 3 if view.prompt else 2
-    inputs = [i for i, b in enumerate(dumped["body"]) if b.get("type") == "Input.Text"]
+    inputs = [i for i, b in enumerate(built["body"]) if b.get("type") == "Input.Text"]
     protos = {
-        "title": line("-", weight="Bolder").model_dump(exclude_none=True),
-        "idea": plain("-", spacing="Small").model_dump(exclude_none=True),
-        "hidden": line(t("moderation.hidden_mine"), color="Warning", spacing="None").model_dump(
-            exclude_none=True
-        ),
-        "merged": plain("-", subtle=True, spacing="None").model_dump(exclude_none=True),
-        "more": line("-", is_subtle=True).model_dump(exclude_none=True),
+        "title": dumped(line("-", weight="Bolder")),
+        "idea": dumped(plain("-", spacing="Small")),
+        "hidden": dumped(line(t("moderation.hidden_mine"), color="Warning", spacing="None")),
+        "merged": dumped(plain("-", subtle=True, spacing="None")),
+        "more": dumped(line("-", is_subtle=True)),
         # as JSON text: an own idea's buttons are two replaces and a parse, not a walk
-        "actions": orjson.dumps(
-            _own_actions(view, t, ID, TEXT, False).model_dump(exclude_none=True)
-        ).decode(),
-        "withdraw": orjson.dumps(
-            _own_actions(view, t, ID, TEXT, True).model_dump(exclude_none=True)
-        ).decode(),
+        "actions": orjson.dumps(dumped(_own_actions(view, t, ID, TEXT, False))).decode(),
+        "withdraw": orjson.dumps(dumped(_own_actions(view, t, ID, TEXT, True))).decode(),
     }
-    return Template(dumped, at, inputs[0] if inputs else None, protos)
+    return Template(built, at, inputs[0] if inputs else None, protos)
 
 
 def _fill(proto: str, idea_id: str, text: str) -> Any:
@@ -201,9 +176,9 @@ def _notice(tpl: Template, notice: Notice, t: Translator) -> dict[str, Any]:
         key: tuple[Any, ...] = (notice.key, notice.good, *sorted(notice.params.items()))
         hash(key)
     except TypeError:
-        return notice_block(notice, t).model_dump(exclude_none=True)
+        return dumped(notice_block(notice, t))
     if key not in tpl.notices:
-        tpl.notices[key] = notice_block(notice, t).model_dump(exclude_none=True)
+        tpl.notices[key] = dumped(notice_block(notice, t))
     return tpl.notices[key]
 
 

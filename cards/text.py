@@ -105,11 +105,10 @@ def notice_block(notice: Notice, t: Translator) -> TextBlock | RichTextBlock:
     )
 
 
-def card(
+def _card(
     body: list[Any], t: Translator, *, actions: list[Any] | None = None, refresh: Any = None
 ) -> AdaptiveCard:
-    """The card as a model: only cards/idea_round.py still returns one (its template reads
-    it); every other builder returns `finished`."""
+    """The card as a model, before `finished` dumps it."""
     return AdaptiveCard(
         version=SCHEMA_VERSION,
         body=body,
@@ -129,7 +128,7 @@ def finished(
     msteams: Any = None,
 ) -> Card:
     """A builder's card, as Teams receives it."""
-    built = card(body, t, actions=actions, refresh=refresh)
+    built = _card(body, t, actions=actions, refresh=refresh)
     if msteams is not None:
         built.msteams = msteams
     return dumped(built)
@@ -138,12 +137,6 @@ def finished(
 def dumped(block: Any) -> dict[str, Any]:
     """A card element as JSON (a template's part filled in per click, or a size check)."""
     return block.model_dump(exclude_none=True)
-
-
-def to_json(adaptive: AdaptiveCard | Card) -> Card:
-    """Only for cards/idea_round.py, which still builds a model, and its callers: a finished
-    `Card` passes through unchanged."""
-    return adaptive if isinstance(adaptive, dict) else dumped(adaptive)
 
 
 def card_bytes(data: dict[str, Any]) -> int:

@@ -28,7 +28,9 @@ RETRY_MOST_MS, and given up after TRIES failures in a row. At shutdown, publishe
 are made due again at once, for another replica.
 
 A render identical to the card last published for its mark (digest in keys.published) is
-not sent: a mark that comes in while its change is being rendered costs no Teams call.
+not sent: a mark that comes in while its change is being rendered costs no Teams call. A
+render may carry the message's text too (the idea card's announcement): an update replaces
+the whole message, so it is sent with the card, or Teams would drop it.
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ from bot.store.outbox import Claim, OutboxStore, Outcome
 
 logger = logging.getLogger(__name__)
 
-Render = Callable[[str], Awaitable[tuple[ConvRef, str, Card] | None]]
+# (conversation, activity id, card) or, for a message whose text goes with its card (the idea
+# card under its announcement), (conversation, activity id, card, text)
+Rendered = tuple[ConvRef, str, Card] | tuple[ConvRef, str, Card, str | None]
+Render = Callable[[str], Awaitable[Rendered | None]]
 BATCH = 50
 MAX_IN_FLIGHT = 200  # publishes waiting at once on one replica (each on its own conversation)
 CLAIM_MIN_MS = 3000  # a dead replica's cards are published by another one after this
@@ -142,8 +147,8 @@ class CardRefresher:
                 self._metrics.card_update("unchanged")  # e.g. a mark made while we rendered
                 rendered = None
             if rendered is not None:
-                ref, activity_id, card = rendered
-                await self._sender.update(ref, activity_id, card)
+                card = rendered[2]
+                await self._sender.update(*rendered)
                 await self._outbox.remember_published(sid, digest(card))
                 if (loop.time() - leased_at) * 1000 > self._interval_ms:
                     newest = await self._render(sid)  # the lease ran out on the way

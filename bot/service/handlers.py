@@ -203,8 +203,13 @@ class Service:
             return notice.message(click.t, said.key, False, **said.params)
         return await session_clicks.view_card(self.deps, click, said)
 
-    async def render_shared(self, sid: str) -> tuple[ConvRef, str, Card] | None:
-        """The publisher's render: the base card everybody sees, with no personal parts."""
+    async def render_shared(
+        self, sid: str
+    ) -> tuple[ConvRef, str, Card] | tuple[ConvRef, str, Card, str | None] | None:
+        """The publisher's render: the base card everybody sees, with no personal parts (and,
+        for the idea card, its message's text: the round's announcement)."""
+        if sid.endswith(moderation.IDEA_MARK):
+            return await moderation.render_idea_card(self.deps, sid)
         if "|g" in sid:
             return await breakout.render_board(self.deps, sid)
         if rounds.VOTE_MARK in sid:

@@ -42,7 +42,12 @@ class Sender(Protocol):
         """Post a new message; returns its activity id."""
         ...
 
-    async def update(self, ref: ConvRef, activity_id: str, card: Card) -> None: ...
+    async def update(
+        self, ref: ConvRef, activity_id: str, card: Card, text: str | None = None
+    ) -> None:
+        """Replace a message's card (and its text: a message posted with text over its card
+        loses the text on an update that does not carry it)."""
+        ...
 
     async def member_aad_id(self, ref: ConvRef, user_id: str) -> str | None:
         """The AAD object id of a conversation member, as the Bot Connector reports it."""

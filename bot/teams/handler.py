@@ -19,7 +19,6 @@ from bot.service.handlers import ROUTES, Service
 from bot.service.ports import Card, SendError, StoreUnavailable
 from bot.teams.translate import actor_from, tenant_of
 from cards import notice
-from cards.text import to_json
 
 logger = logging.getLogger(__name__)
 
@@ -118,14 +117,14 @@ class DigikokHandler(ActivityHandler):
         actor = actor_from(activity)
         t = translator(language_for(activity.locale))
         if actor is None or not self._admitted(activity):
-            return to_json(notice.message(t, "card.unknown", good=False))
+            return notice.message(t, "card.unknown", good=False)
         value = activity.value if isinstance(activity.value, dict) else {}
         action = value.get("action") if isinstance(value.get("action"), dict) else {}
         try:
             return await self._service.on_card_action(actor, action.get("data"))
         except Exception as exc:  # noqa: BLE001
             ref = correlation_id.get()
-            return to_json(notice.message(t, self._error_key(exc, ref), good=False, ref=ref))
+            return notice.message(t, self._error_key(exc, ref), good=False, ref=ref)
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext

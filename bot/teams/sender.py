@@ -164,8 +164,10 @@ class ConnectorSender:
         answer = await self._call("POST", self._activities(ref), body, "send", ref.conversation_id)
         return str(answer.get("id", ""))
 
-    async def update(self, ref: ConvRef, activity_id: str, card: Card) -> None:
-        body = message(ref, card, None) | {"id": activity_id}
+    async def update(
+        self, ref: ConvRef, activity_id: str, card: Card, text: str | None = None
+    ) -> None:
+        body = message(ref, card, text) | {"id": activity_id}
         url = f"{self._activities(ref)}/{quote(activity_id, safe='')}"
         await self._call("PUT", url, body, "update", ref.conversation_id)
 

@@ -3,7 +3,9 @@
 The store keeps no link from an idea to its author. When a host hides or restores an idea
 during the round, the idea card is updated once with a `refresh` that lists the hosts and
 everybody checked in; each listed person's Teams then asks for their own view (`idea.look`),
-and only the author's own view shows the idea, marked as hidden.
+and only the author's own view shows the idea, marked as hidden. The update goes through
+the outbox (the host's click never waits on Teams) and keeps the round's announcement, the
+message's text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from tests.e2e.conftest import Bot
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text, walk
-from tests.harness.connector import Sent
+from tests.harness.connector import Match, Sent
 
 HOST = Person("Hanne Vert")
 AUTHOR = Person("Truls Troll")
@@ -35,6 +37,10 @@ def row_button(card: dict[str, Any], text: str, verb: str) -> dict[str, Any]:
 
 def idea_message(bot: Bot) -> Sent:
     return next(s for s in bot.sent_here() if s.card and "idea.submit" in actions(s.card))
+
+
+def update_of(activity_id: str) -> Match:
+    return lambda method, cid, body: method == "PUT" and body.get("id") == activity_id
 
 
 def has_text_box(card: dict[str, Any]) -> bool:
@@ -109,6 +115,48 @@ async def test_the_author_sees_a_hidden_idea_on_a_refresh_and_nobody_is_named(bo
     assert "refresh" not in closed[-1]
     stale = await bot.click(AUTHOR, again["action"]["data"], trigger="automatic")
     assert not has_text_box(stale) and "idea.submit" not in actions(stale)
+    assert "ble ikke sendt inn" not in all_text(stale)  # nobody pressed anything
+
+
+async def test_a_hide_answers_the_host_at_once_and_the_update_keeps_the_announcement(
+    bot: Bot,
+) -> None:
+    await bot.say(HOST, "start Bedre skolevei")
+    form = await bot.join_form(AUTHOR)
+    await bot.click(AUTHOR, actions(form)["join.confirm"], {"role": "citizen"})
+    await bot.say(HOST, "neste")
+    await bot.say(HOST, "neste")
+    submit = await bot.idea_submit()
+    posted = idea_message(bot)
+    await bot.click(AUTHOR, submit, {"idea": ABUSE})
+    await bot.session_shows("Ideer sendt inn: 1")
+
+    # Teams takes its time with the idea card's update: the host's answer does not wait
+    bot.connector.gate.hold(update_of(posted.activity_id))
+    hidden = await moderate(bot, ABUSE, "moderate.hide")
+    assert "Skjult (1)" in all_text(hidden)
+    await bot.connector.wait_for(lambda: bot.connector.gate.waiting)  # parked at Teams
+    assert not bot.connector.updates_of(posted.activity_id)
+    bot.connector.gate.release()
+    (update,) = await bot.connector.wait_for(lambda: bot.connector.updates_of(posted.activity_id))
+    assert update.text == posted.text and "Ny fase: Idémyldring." in update.text
+    assert "refresh" in (update.card or {}) and has_text_box(update.card or {})
+
+    # the round closes: the closed card keeps the announcement too
+    await bot.say(HOST, "neste")
+    closed = await bot.connector.wait_for(
+        lambda: [
+            u
+            for u in bot.connector.updates_of(posted.activity_id)
+            if u.card and not has_text_box(u.card)
+        ]
+    )
+    assert closed[-1].text == posted.text
+    # Teams' own late fetch shows the closed card quietly; a press of "My ideas" is told why
+    fetched = await bot.click(AUTHOR, update.card["refresh"]["action"]["data"], trigger="automatic")
+    assert ABUSE in all_text(fetched) and "ble ikke sendt inn" not in all_text(fetched)
+    pressed = await bot.click(AUTHOR, actions(posted.card or {})["idea.look"])
+    assert "ble ikke sendt inn" in all_text(pressed) and not has_text_box(pressed)
 
 
 async def test_hiding_outside_the_idea_round_leaves_the_closed_idea_card_alone(bot: Bot) -> None:
@@ -141,7 +189,8 @@ async def test_the_refresh_lists_the_hosts_first_and_at_most_sixty_people(bot: B
     submit = await bot.idea_submit()
     await bot.click(crowd[61], submit, {"idea": ABUSE})
     await moderate(bot, ABUSE, "moderate.hide")
-    (update,) = bot.connector.updates_of(idea_message(bot).activity_id)
+    posted = idea_message(bot).activity_id
+    (update,) = await bot.connector.wait_for(lambda: bot.connector.updates_of(posted))
     listed = (update.card or {})["refresh"]["userIds"]
     assert len(listed) == 60 == len(set(listed)) and listed[0] == HOST.uid  # Teams' limit
     assert set(listed) <= {HOST.uid, *(p.uid for p in crowd)}

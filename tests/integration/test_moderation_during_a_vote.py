@@ -20,7 +20,6 @@ from bot.store import keys
 from bot.store.ballots import BallotStore
 from bot.store.moderation import ModerationStore
 from cards import vote_prep
-from cards.text import to_json
 
 HOST = "host-tag"
 
@@ -51,8 +50,8 @@ async def test_restore_during_vote_of_an_idea_hidden_before_it(redis: Redis) -> 
 
 def test_the_prep_card_offers_adding_an_idea_before_round_one_only() -> None:
     t = Translator("nb")
-    first = to_json(vote_prep.build(vote_prep.PrepView("s1", 3, 1, ()), t))
-    second = to_json(vote_prep.build(vote_prep.PrepView("s1", 3, 2, ()), t))
+    first = vote_prep.build(vote_prep.PrepView("s1", 3, 1, ()), t)
+    second = vote_prep.build(vote_prep.PrepView("s1", 3, 2, ()), t)
     assert "vote.add" in verbs_in(first) and "vote.add" not in verbs_in(second)
 
 

@@ -219,14 +219,21 @@ class World:
     waiting: int = 0
     fail: SendError | None = None
     attempts: int = 0
+    texts: dict[str, str] = field(default_factory=dict)  # a message's text over its card
+    said: list[tuple[str, str | None]] = field(default_factory=list)  # (mark, text) sent
 
     def __post_init__(self) -> None:
         self.hold.set()
 
-    async def render(self, sid: str) -> tuple[ConvRef, str, Card] | None:
+    async def render(
+        self, sid: str
+    ) -> tuple[ConvRef, str, Card] | tuple[ConvRef, str, Card, str | None] | None:
         if sid not in self.state:
             return None
-        return REF, f"card-{sid}", {"sid": sid, "n": self.state[sid]}
+        card = {"sid": sid, "n": self.state[sid]}
+        if sid in self.texts:
+            return REF, f"card-{sid}", card, f"{self.texts[sid]} {self.state[sid]}"
+        return REF, f"card-{sid}", card
 
     def shown(self, sid: str) -> int | None:
         last = [n for s, n in self.sent if s == sid]
@@ -237,7 +244,9 @@ class RecordingSender:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    async def update(self, ref: ConvRef, activity_id: str, card: Card) -> None:
+    async def update(
+        self, ref: ConvRef, activity_id: str, card: Card, text: str | None = None
+    ) -> None:
         self.world.attempts += 1
         if self.world.fail is not None:
             raise self.world.fail
@@ -247,6 +256,7 @@ class RecordingSender:
         finally:
             self.world.waiting -= 1
         self.world.sent.append((card["sid"], card["n"]))
+        self.world.said.append((card["sid"], text))
 
 
 def replica(client: Redis, world: World, interval_s: float = 0.05) -> CardRefresher:
@@ -315,6 +325,28 @@ async def test_a_change_during_a_publish_is_published_after_it(redis: Redis) -> 
     await a.drain()
     assert world.sent == [("s1", 1), ("s1", 2)]
     assert await outbox.pending() == {}
+
+
+async def test_a_render_s_text_goes_with_its_card_in_every_update(redis: Redis) -> None:
+    """The idea card's announcement is its message's text: an update without it drops it."""
+    world = World(state={"s1": 1, "s1|ideas": 1}, texts={"s1|ideas": "Ny fase: Idémyldring."})
+    await sessions(redis, "s1")
+    a = replica(redis, world)
+    outbox = OutboxStore(redis)
+    world.hold.clear()
+    await outbox.mark("s1|ideas")
+    await outbox.mark("s1")
+    await tick_until([a], lambda: world.waiting == 2)
+    world.state["s1|ideas"] = 2  # the lease runs out on the way: a follow-up render is sent
+    await asyncio.sleep(0.1)
+    world.hold.set()
+    await a.drain()
+    assert world.sent.count(("s1|ideas", 2)) == 1
+    assert sorted(world.said, key=str) == [
+        ("s1", None),  # a render without text updates the card alone
+        ("s1|ideas", "Ny fase: Idémyldring. 1"),
+        ("s1|ideas", "Ny fase: Idémyldring. 2"),
+    ]
 
 
 async def test_a_render_identical_to_the_last_published_card_is_not_sent(redis: Redis) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.domain.follow_up import FollowState
 from bot.i18n import translator
 from cards import follow_up, notice
-from cards.text import local_time, notice_block, said, to_json
+from cards.text import local_time, notice_block, said
 from cards.views import Notice
 
 LINK = "[Logg inn](https://evil.example/login)"
@@ -50,10 +50,10 @@ def test_the_follow_up_cards_show_a_topic_as_typed(lang: str) -> None:
         errors=(Notice("followup.date_too_late", {"date": LINK}, good=False),),
         notice=Notice("groups.sorted", {"name": LINK}),
     )
-    assert_plain(to_json(follow_up.owner_card(owner, t)))
+    assert_plain(follow_up.owner_card(owner, t))
     rows = (follow_up.Row(LINK, LINK, FollowState.BACK, ""),)
     host = follow_up.StatusView(topic=LINK, rows=rows)
-    assert_plain(to_json(follow_up.status_card(host, t)))
+    assert_plain(follow_up.status_card(host, t))
 
 
 @pytest.mark.parametrize(
@@ -69,8 +69,8 @@ def test_the_follow_up_cards_show_a_topic_as_typed(lang: str) -> None:
 def test_notice_parameters_are_plain_text(key: str, param: str) -> None:
     t = translator("nb")
     params = {"name": "Kari", "text": "Tiltak", param: LINK}
-    assert_plain(to_json(notice.message(t, key, good=False, **params)))
-    assert_plain(to_json(notice.message(t, key, **params)))
+    assert_plain(notice.message(t, key, good=False, **params))
+    assert_plain(notice.message(t, key, **params))
     block = notice_block(Notice(key, params), t)
     assert_plain(block.model_dump(exclude_none=True))
 
@@ -106,7 +106,7 @@ def test_a_group_board_shows_a_typed_category_and_names_as_typed(lang: str) -> N
         ends_ms=0,
         mention=True,
     )
-    dumped = to_json(groups.board(view, t))
+    dumped = groups.board(view, t)
     linked = [b for b in blocks(dumped) if LINK in (b.get("text") or "")]
     assert linked and {b["type"] for b in linked} == {"TextRun"}  # shown, never a link
     mentions = dumped["msteams"]["entities"]

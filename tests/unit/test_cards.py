@@ -37,7 +37,7 @@ from cards import (
     vote_prep,
     voting,
 )
-from cards.text import MAX_CARD_BYTES, Card, card_bytes, to_json
+from cards.text import MAX_CARD_BYTES, Card, card_bytes
 from cards.views import (
     BoardInput,
     BoardView,
@@ -129,7 +129,7 @@ def all_cards() -> Iterator[tuple[str, Any]]:
                 LONG * 2,
                 tuple(i % 2 == 0 for i in range(50)),  # some hidden by a host
             )
-            yield f"ideas-{lang}-{open_}", to_json(idea_round.build(view, t))
+            yield f"ideas-{lang}-{open_}", idea_round.build(view, t)
         yield (
             f"join-{lang}",
             join.build(
@@ -394,7 +394,7 @@ def test_user_text_is_never_markdown() -> None:
     """Topics, names and ideas travel in TextRuns, which Teams renders as typed."""
     t = Translator("nb")
     view = IdeaView("s1", 3, "Tema <at>x</at>", "", 1000, True, 0, (LONG,))
-    data = to_json(idea_round.build(view, t))
+    data = idea_round.build(view, t)
     blocks = [json.dumps(b, ensure_ascii=False) for b in data["body"]]
     for block in blocks:
         if "<at>" in block or "**markdown**" in block:

@@ -12,7 +12,7 @@ from bot.service.ideas.merging import _keep_apart, _suggest, standing
 from bot.service.records.export import IdeaRow, Record, csv_text, markdown
 from bot.store.merges import Merges, pair
 from cards import vote_prep
-from cards.text import card_bytes, to_json
+from cards.text import card_bytes
 from tests.fakes.cards import all_text, walk
 from tests.unit.test_cards import assert_valid
 
@@ -154,6 +154,6 @@ def test_an_author_sees_where_their_idea_went() -> None:
         my_hidden=(),
         my_merged=("Mer lys langs skoleveien", ""),
     )
-    text = all_text(to_json(idea_round.build(view, translator("nb"))))
+    text = all_text(idea_round.build(view, translator("nb")))
     assert "I avstemningen står: Mer lys langs skoleveien" in text
     assert text.count("I avstemningen står") == 1

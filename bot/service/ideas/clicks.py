@@ -27,7 +27,6 @@ from bot.service.views import (
 from bot.store.sessions import StoredIdea
 from cards import idea_round
 from cards import notice as notice_card
-from cards.text import to_json
 from cards.views import IdeaView, Notice
 
 logger = logging.getLogger(__name__)
@@ -40,7 +39,7 @@ async def _idea_card(deps: Deps, click: Click, notice: Notice | None, draft: str
     session = Session.from_meta(click.sid, meta)
     merged = await my_merges(deps, click.sid, meta, mine)
     view = idea_view(deps, session, mine, notice, draft, merged)
-    return to_json(idea_round.build(view, click.t))
+    return idea_round.build(view, click.t)
 
 
 async def my_merges(
@@ -97,8 +96,11 @@ async def idea_click(deps: Deps, actor: Actor, data: dict[str, Any]) -> Card:
 
         return await refuse_click(deps, Click(actor, sid, rev, dict(data), session, t, member))
     notice: Notice | None = _idea_notice(deps, session, result.code, decided)
-    if data.get("action") == "idea.look" and session.phase is Phase.IDEAS:
-        notice = None  # "my ideas": the author's own list as it is now, nothing sent
+    if data.get("action") == "idea.look" and (session.phase is Phase.IDEAS or "at" in data):
+        # "my ideas": the author's own list as it is now, nothing sent; or Teams' own fetch
+        # (the card's refresh carries `at`), which nobody pressed: after the round it shows
+        # the closed card without telling anyone off
+        notice = None
     if result.stored:
         draft = ""
         if result.code.startswith("ok:"):

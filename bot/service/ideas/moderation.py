@@ -5,7 +5,8 @@ may restore it. The host's card lists texts only; the store never knew authors. 
 an open vote gives the item's dots back to their voters (bot/store/scripts.py MODERATE);
 the shared cards that showed it are re-rendered: the session card (counts), the group's
 board, and the vote card while a vote is open. During the idea round the idea card is
-updated once (`refresh_idea_card`), so each author's Teams fetches their own view of it.
+marked too (`idea_mark`, rendered by `render_idea_card`): the publisher updates it, and each
+author's Teams then fetches their own view of it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.domain.phases import Phase
+from bot.domain.phases import AgendaItem, Phase
 from bot.domain.session import Session
 from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.groups.breakout import PARTS, board_mark, part_of
-from bot.service.ports import Card, SendError
-from bot.service.turn import Click, first_time, succeeded
+from bot.service.ports import Card, ConvRef
+from bot.service.session.phase_entry import announcement
+from bot.service.turn import Click, first_time, refusal_notice, succeeded
 from bot.service.views import conv_ref, idea_view
 from bot.service.voting.rounds import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
@@ -28,15 +30,6 @@ from cards.moderation import ModerationView, ModItem
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
-
-REFUSED = {
-    "already": "moderation.already",
-    "not_hidden": "moderation.not_hidden",
-    "unknown_item": "moderation.unknown",
-    "not_host": "host.only",
-    "ended": "card.ended",
-    "gone": "card.gone",
-}
 
 
 async def items(deps: Deps, sid: str) -> tuple[ModItem, ...]:
@@ -104,27 +97,38 @@ async def _candidate_now(deps: Deps, click: Click, item_id: str) -> bool:
     return item_id in in_play and item_id not in left_out
 
 
-async def refresh_idea_card(deps: Deps, sid: str) -> None:
-    """A host hid or restored an idea while the round is open: the idea card is updated,
-    listing in its `refresh` the hosts and the people checked in (their Teams ids are in
-    the roster already; who wrote what is not, anywhere). Teams then asks us, per listed
-    person, for their own view: an author finds their hidden idea marked without sending
-    another. The rest see the card as it was; "My ideas" shows anyone their own list.
-    An update wipes what people were typing on the card, so it is made only for this."""
+IDEA_MARK = "|ideas"  # an outbox mark "<sid>|ideas": the idea card, after a hide or restore
+
+
+def idea_mark(sid: str) -> str:
+    return f"{sid}{IDEA_MARK}"
+
+
+async def render_idea_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card, str] | None:
+    """The publisher's render of the idea card after a host hid or restored an idea while
+    the round is open (the host's click only marks it, so it never waits on Teams). Its
+    `refresh` lists the hosts and the people checked in (their Teams ids are in the roster
+    already; who wrote what is not, anywhere): Teams then asks us, per listed person, for
+    their own view, and an author finds their hidden idea marked without sending another.
+    The rest see the card as it was; "My ideas" shows anyone their own list. The message's
+    text, the round's announcement, goes with it (an update without it would drop it).
+    An update wipes what people were typing on the card, so it is made only for this; once
+    the round is over the card is closed (phase_entry.close_idea_card) and left alone."""
+    sid = mark.removesuffix(IDEA_MARK)
     meta = await deps.store.meta(sid)
     session = Session.from_meta(sid, meta)
+    item = session.item
     if not meta.get("idea_card_id") or not session.active or session.phase is not Phase.IDEAS:
-        return
+        return None
     roster = await deps.store.roster(sid)
     people = (*session.host_uids, *(e.user_id for e in roster.values() if e.user_id))
     view = idea_view(deps, session, [], None)
     # each hide or restore moves the count by one: this update differs from the last
     version = len(await deps.moderation.hidden(sid))
-    card = idea_round.build(view, translator(session.locale), tuple(dict.fromkeys(people)), version)
-    try:
-        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
-    except SendError as exc:  # hidden regardless; "My ideas" shows the author their list
-        logger.warning("idea_card_refresh_failed", extra={"sid": sid, "status": exc.status})
+    t = translator(session.locale)
+    card = idea_round.build(view, t, tuple(dict.fromkeys(people)), version)
+    text = announcement(t, item or AgendaItem(Phase.IDEAS, 0))
+    return conv_ref(meta), meta["idea_card_id"], card, text
 
 
 async def change(deps: Deps, click: Click, hide: bool) -> Card:
@@ -146,7 +150,7 @@ async def change(deps: Deps, click: Click, hide: bool) -> Card:
         join_open,
     )
     if not succeeded(result):
-        return await _card(deps, click, Notice(REFUSED.get(result, "error.generic"), good=False))
+        return await _card(deps, click, refusal_notice(result, "moderation"))
     if first_time(result):
         await deps.outbox.mark(click.sid)
         if group:  # the open question's board, and each question's own (closed ones too)
@@ -156,7 +160,7 @@ async def change(deps: Deps, click: Click, hide: bool) -> Card:
         if click.session.phase is Phase.VOTING:
             await deps.outbox.mark(vote_mark(click.sid, round_of(click.session)))
         if click.session.phase is Phase.IDEAS and not group:
-            await refresh_idea_card(deps, click.sid)
+            await deps.outbox.mark(idea_mark(click.sid))
         logger.info("item_hidden" if hide else "item_restored", extra={"sid": click.sid})
     return await _card(deps, click, Notice("moderation.hidden" if hide else "moderation.restored"))
 

@@ -37,7 +37,6 @@ from cards import adjournment as cards
 from cards import groups as group_cards
 from cards import idea_round
 from cards import voting as vote_cards
-from cards.text import to_json
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -192,7 +191,7 @@ async def refuse_click(deps: Deps, click: Click) -> Card:
         mine = await deps.store.my_ideas(click.sid, author.tag, author.own_key)
         merged = await my_merges(deps, click.sid, await deps.store.meta(click.sid), mine)
         view = idea_view(deps, live, mine, notice, draft, merged)
-        return to_json(idea_round.build(view, click.t))
+        return idea_round.build(view, click.t)
     if verb == "vote.cast":
         round_ = click.data.get("round") if isinstance(click.data.get("round"), int) else 1
         start = click.data.get("start") if isinstance(click.data.get("start"), int) else 0

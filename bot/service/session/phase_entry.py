@@ -24,16 +24,18 @@ from cards import idea_round
 logger = logging.getLogger(__name__)
 
 
-async def close_idea_card(deps: Deps, sid: str) -> None:
-    """The idea round is over: one update turns its card into a closed, formless card."""
+async def close_idea_card(deps: Deps, sid: str, item: AgendaItem) -> None:
+    """The idea round (`item`) is over: one update turns its card into a closed, formless
+    card, under the announcement it was posted with (an update without it would drop it)."""
     meta = await deps.store.meta(sid)
     if not meta.get("idea_card_id"):
         return
     session = Session.from_meta(sid, meta)
     view = idea_view(deps, session, [], None)
-    card = idea_round.build(view, translator(session.locale))
+    t = translator(session.locale)
+    card = idea_round.build(view, t)
     try:
-        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
+        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card, announcement(t, item))
     except SendError as exc:  # the round moved on regardless; a stale form refuses politely
         logger.warning("idea_card_close_failed", extra={"sid": sid, "status": exc.status})
 
@@ -43,7 +45,7 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
     if left is None:
         return
     if left.phase is Phase.IDEAS:
-        await close_idea_card(deps, sid)
+        await close_idea_card(deps, sid, left)
     elif left.phase is Phase.VOTING:
         await rounds.close_round(deps, sid, max(1, left.part))
     elif left.phase is Phase.GROUPS:
@@ -61,9 +63,9 @@ def announcement(t: Translator, item: AgendaItem) -> str:
 
 
 async def post_idea_card(deps: Deps, session: Session, meta: dict[str, str], text: str) -> None:
-    """The idea card, with the round's announcement over it: its own message, never updated
-    by the publisher (a shared-card update would wipe what people are typing). Each
-    person's receipt replaces it for them alone."""
+    """The idea card, with the round's announcement over it: its own message. A count never
+    updates it (an update wipes what people are typing); only a host's hide or restore does
+    (ideas/moderation.py). Each person's receipt replaces it for them alone."""
     view = idea_view(deps, session, [], None)
     card = idea_round.build(view, translator(session.locale))
     card_id = await deps.sender.send(conv_ref(meta), card=card, text=text)

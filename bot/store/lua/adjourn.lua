@@ -6,7 +6,7 @@
 -- Returns 'ok:<rev>:<tver>' | 'adjourned' | 'ended' | 'setup' | 'not_host' | 'stale' | 'gone'.
 -- Status 'adjourned' makes every participant script refuse (they require 'active') and
 -- HOST_UPDATE refuse all but the end; the tver bump turns every planned timer into a no-op.
--- The time left is taken here, in the same step (twin of adjournment.time_left_ms).
+-- The time left is taken here, in the same step (twin: time_left_ms in tests/oracles.py).
 -- include: _seen
 local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'phase', 'phase_ends_ms',
   'paused_left_ms')

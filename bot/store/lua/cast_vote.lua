@@ -8,7 +8,8 @@
 -- '#ready' counts ready voters who count; "<voter>#r" marks each one counted.
 -- Returns 'ok:<votes left>' | 'ended' | 'wrong_phase' | 'stale' | 'gone' | 'unknown_idea'
 --       | 'no_votes_left' | 'idea_full' | 'none_here' | 'bad_input'.
--- The twin of decide_vote (bot/domain/voting.py): check and count in one step, so 300
+-- This is the rule; its twin decide_vote (tests/oracles.py) is the tests' oracle. It
+-- checks and counts in one step, so 300
 -- people voting in the same second give the exact tally and nobody passes the allowance.
 -- include: _seen
 -- include: _cast_dot

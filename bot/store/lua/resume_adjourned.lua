@@ -3,8 +3,8 @@
 -- ARGV[5] reminder s
 -- Records the effects 'timers:<tver>', 'card:<tver>' and 'resumed:<tver>'.
 -- Returns 'ok:<rev>:<tver>:<phase ends ms>' | 'not_adjourned' | 'ended' | 'not_host' | 'gone'.
--- The phase goes on where it was, with the time it had left (twin of
--- adjournment.resumed_end_ms); the rev stays, so every card drawn before still works.
+-- The phase goes on where it was, with the time it had left (twin: resumed_end_ms in
+-- tests/oracles.py); the rev stays, so every card drawn before still works.
 -- include: _seen
 local m = redis.call('HMGET', KEYS[1], 'status', 'rev', 'adjourned_left_ms')
 if not m[1] then return refuse('gone') end

@@ -1,6 +1,6 @@
 -- pause / extend / resume, computed here from what the session holds now, so a pause and
 -- a "+5" pressed together both take effect (a read in Python and a write here would lose
--- one). The twins in bot/domain/timers.py (extended_end, remaining_ms) are its oracles.
+-- one). The twins in tests/oracles.py (extended_end, remaining_ms) are its oracles.
 -- KEYS[1] meta  KEYS[2] seen:<aid>  KEYS[3] hosts  KEYS[4] effects
 -- ARGV[1] seen ttl (s)  ARGV[2] actor member tag  ARGV[3] expected rev
 -- ARGV[4] 'pause' | 'extend' | 'resume'  ARGV[5] minutes (extend)  ARGV[6] now ms
