@@ -24,18 +24,16 @@ from cards import idea_round
 logger = logging.getLogger(__name__)
 
 
-async def close_idea_card(deps: Deps, sid: str, item: AgendaItem) -> None:
-    """The idea round (`item`) is over: one update turns its card into a closed, formless
-    card, under the announcement it was posted with (an update without it would drop it)."""
+async def close_idea_card(deps: Deps, sid: str) -> None:
+    """The idea round is over: one update turns its card into a closed, formless card."""
     meta = await deps.store.meta(sid)
     if not meta.get("idea_card_id"):
         return
     session = Session.from_meta(sid, meta)
     view = idea_view(deps, session, [], None)
-    t = translator(session.locale)
-    card = idea_round.build(view, t)
+    card = idea_round.build(view, translator(session.locale))
     try:
-        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card, announcement(t, item))
+        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
     except SendError as exc:  # the round moved on regardless; a stale form refuses politely
         logger.warning("idea_card_close_failed", extra={"sid": sid, "status": exc.status})
 
@@ -45,7 +43,7 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
     if left is None:
         return
     if left.phase is Phase.IDEAS:
-        await close_idea_card(deps, sid, left)
+        await close_idea_card(deps, sid)
     elif left.phase is Phase.VOTING:
         await rounds.close_round(deps, sid, max(1, left.part))
     elif left.phase is Phase.GROUPS:
