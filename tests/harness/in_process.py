@@ -36,6 +36,11 @@ def app_config(redis_url: str, data_dir: Path, **extra: str) -> Config:
     return load_config(env)
 
 
+def _background(task: asyncio.Task[object]) -> bool:
+    name = task.get_name()
+    return name in BACKGROUND_TASKS or name.startswith("publish-")
+
+
 def keep_cancelling_at_shutdown(app: web.Application) -> web.Application:
     """On Python 3.11 redis-py's socket_timeout path (asyncio.wait_for, gh-86296) loses a
     task.cancel() now and then; bot/web.py's background_ctx then waits its 5 s bound. From
@@ -44,14 +49,9 @@ def keep_cancelling_at_shutdown(app: web.Application) -> web.Application:
 
     async def nag() -> None:
         for _ in range(1200):  # bounded: at most a minute
-            tasks = [
-                t
-                for t in asyncio.all_tasks()
-                if t.get_name() in BACKGROUND_TASKS or t.get_name().startswith("publish-")
-            ]
-            if not tasks:
+            if not (running := [t for t in asyncio.all_tasks() if _background(t)]):
                 return
-            for task in tasks:
+            for task in running:
                 task.cancel()
             await asyncio.sleep(0.05)
 
