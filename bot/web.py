@@ -10,6 +10,7 @@ Prometheus metrics are not served here: bot/metrics_server.py runs them on their
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -125,6 +126,24 @@ def _problem(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
 
 
+def parse_json(body: bytes) -> tuple[object, str]:
+    """The body's JSON, or why not. orjson first: a third of the stdlib's cost for a click's
+    2 KB. What it refuses and the JSON grammar allows (an unpaired surrogate escape) the
+    stdlib reads, so Teams' text is never refused for its bytes. (An integer past 64 bits
+    comes back a float: no card carries one, and a float is refused where an int is due.)"""
+    try:
+        return orjson.loads(body), ""
+    except orjson.JSONDecodeError as exc:
+        if "depth" in str(exc):  # 256 KB of "[[[[…": orjson reads 1024 levels at most
+            return None, "body is nested too deeply"
+    try:
+        return json.loads(body), ""
+    except (ValueError, UnicodeDecodeError):
+        return None, "body is not valid JSON"
+    except RecursionError:
+        return None, "body is nested too deeply"
+
+
 async def messages(request: web.Request) -> web.StreamResponse:
     started = time.perf_counter()
     correlation_id.set(new_correlation_id())  # aiohttp runs each request in its own task
@@ -136,11 +155,9 @@ async def messages(request: web.Request) -> web.StreamResponse:
         body = await request.read()
     except web.HTTPRequestEntityTooLarge:
         return _problem(413, "request body too large")
-    try:  # orjson: a third of the stdlib's cost for a click's 2 KB; invalid UTF-8 is refused
-        activity = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:  # 256 KB of "[[[[…" parses 1024 levels deep at most
-        deep = "depth" in str(exc)
-        return _problem(400, "body is nested too deeply" if deep else "body is not valid JSON")
+    activity, problem = parse_json(body)
+    if problem:
+        return _problem(400, problem)
     if not isinstance(activity, dict) or not isinstance(activity.get("type"), str):
         return _problem(400, "body is not a Bot Framework activity")
     auth = request.headers.get("Authorization")

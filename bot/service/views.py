@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from bot.domain.participants import Role
-from bot.domain.phases import Phase, next_step
+from bot.domain.phases import AgendaItem, Phase, next_step
 from bot.domain.session import Session
 from bot.domain.tags import Author, Purpose, own_key, tag
+from bot.i18n import Translator
 from bot.service.deps import Deps
 from bot.service.ports import Actor, ConvRef
 from bot.store.sessions import Snapshot, StoredIdea
@@ -194,3 +195,17 @@ async def with_votes(deps: Deps, session: Session, view: SessionView) -> Session
     voters = await deps.ballots.voters(session.sid, round_)
     ready = await deps.ballots.ready(session.sid, round_)
     return dataclasses.replace(view, votes_cast=sum(tally.values()), voters=voters, ready=ready)
+
+
+def agenda_item(session: Session, phase: Phase, round_: int = 1) -> AgendaItem:
+    """The agenda's item of a phase (its `round_`-th part, for the vote's two rounds)."""
+    found = [i for i in session.agenda if i.phase is phase and max(1, i.part) == round_]
+    return found[0] if found else AgendaItem(phase, 0)
+
+
+def announcement(t: Translator, item: AgendaItem) -> str:
+    """ "Ny fase: Gruppearbeid 2. Arbeid i gruppa …": which question or round, and how."""
+    name = t(f"phase.{item.phase.value}")
+    if item.part:
+        name = t("agenda.part", phase=name, n=item.part)
+    return t("phase.started", phase=name) + " " + t(f"phase.{item.phase.value}.howto")

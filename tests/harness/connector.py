@@ -224,7 +224,8 @@ class Connector:
         return [s.card for s in self.sent if s.card and (kind is None or s.kind == kind)]
 
     def texts(self) -> list[str]:
-        return [s.text for s in self.sent if s.text]
+        """What the bot said: an update's text repeats its message's, so it is not said again."""
+        return [s.text for s in self.sent if s.text and s.kind != "update"]
 
     def cards_newest_first(self) -> list[tuple[Sent, dict[str, Any]]]:
         return [(s, s.card) for s in reversed(self.sent) if s.card is not None]

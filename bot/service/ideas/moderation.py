@@ -14,15 +14,14 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.domain.phases import AgendaItem, Phase
+from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.groups.breakout import PARTS, board_mark, part_of
 from bot.service.ports import Card, ConvRef
-from bot.service.session.phase_entry import announcement
 from bot.service.turn import Click, first_time, refusal_notice, succeeded
-from bot.service.views import conv_ref, idea_view
+from bot.service.views import agenda_item, announcement, conv_ref, idea_view
 from bot.service.voting.rounds import candidates_without, round_of, vote_mark
 from bot.store.moderation import GROUP_ITEM
 from cards import idea_round, moderation
@@ -97,7 +96,7 @@ async def _candidate_now(deps: Deps, click: Click, item_id: str) -> bool:
     return item_id in in_play and item_id not in left_out
 
 
-IDEA_MARK = "|ideas"  # an outbox mark "<sid>|ideas": the idea card, after a hide or restore
+IDEA_MARK = "|ideas"  # an outbox mark "<sid>|ideas": the idea card (a hide, a restore, the end)
 
 
 def idea_mark(sid: str) -> str:
@@ -112,22 +111,25 @@ async def render_idea_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card, s
     their own view, and an author finds their hidden idea marked without sending another.
     The rest see the card as it was; "My ideas" shows anyone their own list. The message's
     text, the round's announcement, goes with it (an update without it would drop it).
-    An update wipes what people were typing on the card, so it is made only for this; once
-    the round is over the card is closed (phase_entry.close_idea_card) and left alone."""
+    An update wipes what people were typing on the card, so it is made only for this and
+    for the round's end (phase_entry.close_idea_card marks it too): then the card closes,
+    formless and without `refresh`. One mark for both, so a slow update after a hide can
+    never land after the close and open the card again."""
     sid = mark.removesuffix(IDEA_MARK)
     meta = await deps.store.meta(sid)
-    session = Session.from_meta(sid, meta)
-    item = session.item
-    if not meta.get("idea_card_id") or not session.active or session.phase is not Phase.IDEAS:
+    if not meta.get("idea_card_id"):
         return None
+    session = Session.from_meta(sid, meta)
+    view = idea_view(deps, session, [], None)
+    t = translator(session.locale)
+    text = announcement(t, agenda_item(session, Phase.IDEAS))
+    if not session.active or session.phase is not Phase.IDEAS:
+        return conv_ref(meta), meta["idea_card_id"], idea_round.build(view, t), text
     roster = await deps.store.roster(sid)
     people = (*session.host_uids, *(e.user_id for e in roster.values() if e.user_id))
-    view = idea_view(deps, session, [], None)
     # each hide or restore moves the count by one: this update differs from the last
     version = len(await deps.moderation.hidden(sid))
-    t = translator(session.locale)
     card = idea_round.build(view, t, tuple(dict.fromkeys(people)), version)
-    text = announcement(t, item or AgendaItem(Phase.IDEAS, 0))
     return conv_ref(meta), meta["idea_card_id"], card, text
 
 

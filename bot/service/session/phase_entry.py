@@ -13,11 +13,11 @@ import logging
 
 from bot.domain.phases import AgendaItem, Move, Phase
 from bot.domain.session import Session
-from bot.i18n import Translator, translator
+from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.groups import breakout
-from bot.service.ports import SendError
-from bot.service.views import conv_ref, idea_view
+from bot.service.ideas import moderation
+from bot.service.views import announcement, conv_ref, idea_view
 from bot.service.voting import rounds
 from cards import idea_round
 
@@ -25,17 +25,9 @@ logger = logging.getLogger(__name__)
 
 
 async def close_idea_card(deps: Deps, sid: str) -> None:
-    """The idea round is over: one update turns its card into a closed, formless card."""
-    meta = await deps.store.meta(sid)
-    if not meta.get("idea_card_id"):
-        return
-    session = Session.from_meta(sid, meta)
-    view = idea_view(deps, session, [], None)
-    card = idea_round.build(view, translator(session.locale))
-    try:
-        await deps.sender.update(conv_ref(meta), meta["idea_card_id"], card)
-    except SendError as exc:  # the round moved on regardless; a stale form refuses politely
-        logger.warning("idea_card_close_failed", extra={"sid": sid, "status": exc.status})
+    """The idea round is over: its card becomes closed and formless, through the same mark
+    as a host's hide (ideas/moderation.py render_idea_card), so the last update wins."""
+    await deps.outbox.mark(moderation.idea_mark(sid))
 
 
 async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
@@ -50,14 +42,6 @@ async def leave_phase(deps: Deps, sid: str, left: AgendaItem | None) -> None:
         await breakout.close_part(deps, sid, max(1, left.part))  # its forms close, once
         if left.part >= 2:
             await breakout.finish_groups(deps, sid)
-
-
-def announcement(t: Translator, item: AgendaItem) -> str:
-    """ "Ny fase: Gruppearbeid 2. Arbeid i gruppa …": which question or round, and how."""
-    name = t(f"phase.{item.phase.value}")
-    if item.part:
-        name = t("agenda.part", phase=name, n=item.part)
-    return t("phase.started", phase=name) + " " + t(f"phase.{item.phase.value}.howto")
 
 
 async def post_idea_card(deps: Deps, session: Session, meta: dict[str, str], text: str) -> None:

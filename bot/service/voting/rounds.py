@@ -18,7 +18,7 @@ from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.ideas import merging
 from bot.service.ports import Card, ConvRef, SendError
-from bot.service.views import conv_ref
+from bot.service.views import agenda_item, announcement, conv_ref
 from bot.store.moderation import GROUP_ITEM
 from bot.templates import TEMPLATES
 from cards import voting
@@ -158,8 +158,9 @@ async def open_round(deps: Deps, sid: str, announce: str | None = None) -> None:
     logger.info("vote_opened", extra={"sid": sid, "round": round_, "ideas": shared.total_ideas})
 
 
-async def render_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
-    """The publisher's render of a shared vote card (after a host hid or restored an idea)."""
+async def render_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card, str] | None:
+    """The publisher's render of a shared vote card (after a host hid or restored an idea),
+    with its message's text, the round's announcement (an update without it drops it)."""
     sid, _, number = mark.partition(VOTE_MARK)
     round_ = int(number) if number in ("1", "2") else 1
     meta = await deps.store.meta(sid)
@@ -168,7 +169,9 @@ async def render_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None
         return None
     session = Session.from_meta(sid, meta)
     shared = await view(deps, session, round_, 0, voter=None)
-    return conv_ref(meta), card_id, voting.build(shared, translator(session.locale))
+    t = translator(session.locale)
+    text = announcement(t, agenda_item(session, Phase.VOTING, round_))
+    return conv_ref(meta), card_id, voting.build(shared, t), text
 
 
 async def close_round(deps: Deps, sid: str, round_: int) -> None:
@@ -179,9 +182,11 @@ async def close_round(deps: Deps, sid: str, round_: int) -> None:
         return
     session = Session.from_meta(sid, meta)
     results = await view(deps, session, round_, 0, voter=None)
-    card = voting.build(results, translator(session.locale))
+    t = translator(session.locale)
+    card = voting.build(results, t)
+    text = announcement(t, agenda_item(session, Phase.VOTING, round_))
     try:
-        await deps.sender.update(conv_ref(meta), card_id, card)
+        await deps.sender.update(conv_ref(meta), card_id, card, text)
     except SendError as exc:
         logger.warning("vote_card_close_failed", extra={"sid": sid, "status": exc.status})
     logger.info("vote_closed", extra={"sid": sid, "round": round_, "voters": results.voters})
