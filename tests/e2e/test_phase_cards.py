@@ -60,6 +60,11 @@ async def test_a_full_session_posts_fewer_messages_in_the_main_thread(bot: Bot) 
     # the others get their own line, each once
     for phase in ("Forventninger", "Gruppearbeid 2", "Tiltak"):
         assert announced_with_card(bot, f"Ny fase: {phase}.") == [""], phase
+    # the idea and vote cards, closed at their round's end, keep the announcement over them
+    for fragment in ("Ny fase: Idémyldring.", "Ny fase: Prioritering."):
+        (posted,) = [s for s in bot.sent_here() if fragment in s.text]
+        closes = bot.connector.updates_of(posted.activity_id)
+        assert closes and all(u.text == posted.text for u in closes), fragment
     # the whole session in the main thread: 17 messages before issue 16's merges, 13 now
     assert len(bot.sent_here()) == 13, [
         s.text or all_text(s.card or {})[:40] for s in bot.sent_here()
