@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -173,32 +173,30 @@ class ConnectorSender:
 
     async def member_aad_id(self, ref: ConvRef, user_id: str) -> str | None:
         """GET conversation member: Teams answers with objectId (the SDK's model drops it)."""
-        base = ref.service_url.rstrip("/")
-        cid = quote(ref.conversation_id.split(";", 1)[0], safe="")
-        url = f"{base}/v3/conversations/{cid}/members/{quote(user_id, safe='')}"
-        try:
-            answer = await self._call("GET", url, None, "get_member", ref.conversation_id)
-        except SendError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        value = answer.get("objectId") or answer.get("aadObjectId")
+        answer = await self._member(ref, user_id, lambda exc: exc.status == 404)
+        value = answer.get("objectId") or answer.get("aadObjectId") if answer else None
         return str(value) if value else None
 
     async def member_name(self, ref: ConvRef, member_id: str) -> str | None:
         """A member's display name; Teams takes an AAD object id here too (an owner picked
         in the people picker who never checked in: the picker answers with the id only)."""
+        answer = await self._member(ref, member_id, lambda exc: exc.permanent)
+        name = answer.get("name") if answer else None
+        return str(name) if isinstance(name, str) and name.strip() else None
+
+    async def _member(
+        self, ref: ConvRef, member_id: str, absent: Callable[[SendError], bool]
+    ) -> dict[str, Any] | None:
+        """One member of the conversation, or None where Teams' refusal means "no such"."""
         base = ref.service_url.rstrip("/")
         cid = quote(ref.conversation_id.split(";", 1)[0], safe="")
         url = f"{base}/v3/conversations/{cid}/members/{quote(member_id, safe='')}"
         try:
-            answer = await self._call("GET", url, None, "get_member", ref.conversation_id)
+            return await self._call("GET", url, None, "get_member", ref.conversation_id)
         except SendError as exc:
-            if exc.permanent:
+            if absent(exc):
                 return None
             raise
-        name = answer.get("name")
-        return str(name) if isinstance(name, str) and name.strip() else None
 
     async def personal(self, ref: ConvRef, user_id: str) -> ConvRef:
         body = {
