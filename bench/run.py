@@ -23,16 +23,12 @@ and without auth; `--py-spy PATH` profiles the app during the burst (bench/profi
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import datetime
+import functools
 import json
 import os
 import random
-import shutil
-import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -360,55 +356,29 @@ async def baselines(
         figures["baseline_errors"] = {"sdk_floor": f"{type(exc).__name__}: {exc}"[:800]}
 
 
+async def measure(args: argparse.Namespace, tmp: Path, figures: dict[str, Any]) -> None:
+    """The app's session and the baselines; the key server (--auth) lives until both are done."""
+    async with contextlib.AsyncExitStack() as keep:
+        played = await run_app_session(args, tmp, figures, keep)
+        if not args.open_loop:
+            await baselines(args, tmp, played, figures)
+        if played.auth is not None:
+            try:
+                figures["token_validation"] = await bench_auth.validation_cost(
+                    played.app_dir, played.auth, played.measured[0]
+                )
+            except Exception as exc:  # noqa: BLE001 - as the SDK floor: say, go on
+                figures.setdefault("baseline_errors", {})["token_validation"] = (
+                    f"{type(exc).__name__}: {exc}"[:800]
+                )
+    figures["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    figures["targets"] = report.targets(figures)
+    figures["targets_issue13"] = report.targets13(figures)
+
+
 async def main(args: argparse.Namespace) -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="digikok-bench-"))
-    figures: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": readings.machine(),
-        "args": {k: str(v) for k, v in vars(args).items()},
-    }
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-    if task is not None:
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    keep = contextlib.AsyncExitStack()
-    try:
-        async with keep:
-            played = await run_app_session(args, tmp, figures, keep)
-            if not args.open_loop:
-                await baselines(args, tmp, played, figures)
-            if played.auth is not None:
-                try:
-                    figures["token_validation"] = await bench_auth.validation_cost(
-                        played.app_dir, played.auth, played.measured[0]
-                    )
-                except Exception as exc:  # noqa: BLE001 - as the SDK floor: say, go on
-                    figures.setdefault("baseline_errors", {})["token_validation"] = (
-                        f"{type(exc).__name__}: {exc}"[:800]
-                    )
-        figures["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
-        figures["targets"] = report.targets(figures)
-        figures["targets_issue13"] = report.targets13(figures)
-        print(report.render(figures))
-        if args.json:
-            args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
-        return 0
-    except asyncio.CancelledError:  # SIGTERM or Ctrl-C: everything started is stopped above
-        print("bench stopped before the end", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the harness failed: say why, keep the logs
-        print(f"bench failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        args.keep = True
-        return 1
-    finally:
-        if args.keep:
-            print(f"logs and data kept in {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+    return await procs.run_script(args, "bench", functools.partial(measure, args), report.render)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(asyncio.run(main(parse_args(sys.argv[1:]))))
-    except KeyboardInterrupt:  # Ctrl-C: main() has already stopped what it started
-        sys.exit(130)
+    procs.exit_with(main(parse_args(sys.argv[1:])))

@@ -30,15 +30,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime
+import functools
 import itertools
 import json
 import re
-import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -727,38 +724,8 @@ def failed(f: dict[str, Any]) -> bool:
 
 
 async def main(args: argparse.Namespace) -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="digikok-soak-"))
-    figures: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": readings.machine(),
-        "args": {k: str(v) for k, v in vars(args).items()},
-    }
-    task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-    if task is not None:
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        await run(args, tmp, figures)
-        print(render(figures))
-        if args.json:
-            args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
-        return 1 if failed(figures) else 0
-    except asyncio.CancelledError:  # SIGTERM or Ctrl-C: everything started is stopped above
-        print("soak stopped before the end", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - the harness failed: say why, keep the logs
-        print(f"soak failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        args.keep = True
-        return 1
-    finally:
-        if args.keep:
-            print(f"logs and data kept in {tmp}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+    return await procs.run_script(args, "soak", functools.partial(run, args), render, failed)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(asyncio.run(main(parse_args(sys.argv[1:]))))
-    except KeyboardInterrupt:  # Ctrl-C: main() has already stopped what it started
-        sys.exit(130)
+    procs.exit_with(main(parse_args(sys.argv[1:])))
