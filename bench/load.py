@@ -101,13 +101,40 @@ async def _worker(
     headers: dict[str, str],
 ) -> None:
     for index, body in jobs:  # the iterator is shared: each job is taken by one worker
-        sent = time.monotonic()
-        try:
-            async with http.post(url, data=body, headers=headers) as resp:
-                raw = await resp.read()
-                out.append(Outcome(index, sent, time.monotonic(), resp.status, raw))
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            out.append(Outcome(index, sent, time.monotonic(), 0, b"", type(exc).__name__))
+        out.append(await _send(http, url, headers, index, body, time.monotonic()))
+
+
+async def _send(
+    http: aiohttp.ClientSession,
+    url: str,
+    headers: dict[str, str],
+    index: int,
+    body: bytes,
+    sent_at: float,
+    lag: float = 0.0,
+) -> Outcome:
+    """One request, done when its answer is read (a failed request is an outcome too)."""
+    try:
+        async with http.post(url, data=body, headers=headers) as resp:
+            raw = await resp.read()
+            return Outcome(index, sent_at, time.monotonic(), resp.status, raw, "", lag)
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        return Outcome(index, sent_at, time.monotonic(), 0, b"", type(exc).__name__, lag)
+
+
+async def _timed_out(tasks: list[asyncio.Task[None]], within_s: float) -> bool:
+    """Waits for every task, at most within_s; whatever is left then is cancelled and
+    awaited, so nothing outlives the burst. True if time ran out."""
+    try:
+        async with asyncio.timeout(within_s):
+            await asyncio.gather(*tasks)
+    except TimeoutError:
+        return True
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    return False
 
 
 async def fire(
@@ -125,22 +152,13 @@ async def fire(
     out: list[Outcome] = []
     limit = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
     timeout = aiohttp.ClientTimeout(total=request_timeout_s)
-    timed_out = False
     async with aiohttp.ClientSession(connector=limit, timeout=timeout) as http:
         started = time.monotonic()
         workers = [
             asyncio.create_task(_worker(http, url, jobs, out, headers))
             for _ in range(min(concurrency, len(bodies)))
         ]
-        try:
-            async with asyncio.timeout(burst_timeout_s):
-                await asyncio.gather(*workers)
-        except TimeoutError:
-            timed_out = True
-        finally:
-            for task in workers:
-                task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+        timed_out = await _timed_out(workers, burst_timeout_s)
         ended = max((o.done_at for o in out), default=time.monotonic())
     return BurstResult(len(bodies), tuple(out), started, ended, timed_out)
 
@@ -182,7 +200,6 @@ async def fire_open(
     slow: list[float] = []
     limit = aiohttp.TCPConnector(limit=0, limit_per_host=0)
     timeout = aiohttp.ClientTimeout(total=request_timeout_s)
-    timed_out = False
     async with aiohttp.ClientSession(
         connector=limit, timeout=timeout, trace_configs=[_connect_timer(slow, slow_connect_s)]
     ) as http:
@@ -191,25 +208,12 @@ async def fire_open(
         async def one(index: int, body: bytes, due: float) -> None:
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             lag = time.monotonic() - due
-            try:
-                async with http.post(url, data=body, headers=headers) as resp:
-                    raw = await resp.read()
-                    out.append(Outcome(index, due, time.monotonic(), resp.status, raw, "", lag))
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                out.append(Outcome(index, due, time.monotonic(), 0, b"", type(exc).__name__, lag))
+            out.append(await _send(http, url, headers, index, body, due, lag))
 
         tasks = [
             asyncio.create_task(one(i, body, started + due_s[i])) for i, body in enumerate(bodies)
         ]
-        try:
-            async with asyncio.timeout(burst_timeout_s):
-                await asyncio.gather(*tasks)
-        except TimeoutError:
-            timed_out = True
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        timed_out = await _timed_out(tasks, burst_timeout_s)
         ended = max((o.done_at for o in out), default=time.monotonic())
     return BurstResult(
         len(bodies), tuple(out), started, ended, timed_out, tuple(sorted(slow, reverse=True))
