@@ -59,12 +59,20 @@ class SummaryCheck:
 class Burst:
     kind: str
     activities: list[dict[str, Any]]  # Teams-shaped invokes, in the order they are sent
-    expected: int  # what the bot should count if it accepts every one
     accepted: Callable[[Any], bool]  # invoke answer (the HTTP JSON) → the bot took it
-    shared_count: Callable[[dict[str, Any]], int | None]  # shared card → its count
+    count_line: re.Pattern[str]  # the shared card's line that states the count (_pattern)
     summary_check: Callable[[dict[str, Any]], SummaryCheck]
     # (activity, answer) pairs → casts accepted beyond an allowance; None: not a vote burst
     overruns: Callable[[list[tuple[dict[str, Any], Any]]], int] | None = None
+
+    @property
+    def expected(self) -> int:
+        """What the bot should count if it accepts every one."""
+        return len(self.activities)
+
+    def shared_count(self, card: dict[str, Any]) -> int | None:
+        """The count the shared card states (None: it states none)."""
+        return _count(card, self.count_line)
 
 
 def answer_card(answer: Any) -> dict[str, Any]:
@@ -119,9 +127,8 @@ def ideas(
     return Burst(
         kind="ideas",
         activities=activities,
-        expected=len(activities),
         accepted=accepted,
-        shared_count=lambda c: _count(c, idea_count),
+        count_line=idea_count,
         summary_check=summary_check,
     )
 
@@ -172,9 +179,8 @@ def votes(
     return Burst(
         kind="votes",
         activities=activities,
-        expected=len(activities),
         accepted=accepted,
-        shared_count=lambda c: _count(c, progress),
+        count_line=progress,
         summary_check=summary_check,
         overruns=overruns,
     )
