@@ -35,9 +35,9 @@ def _targets(fig: dict[str, Any]) -> str:
     return "all met" if not missed else "MISSED: " + "; ".join(missed)
 
 
-def closed_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
-    o, c = f["ours"], f["counts"]
-    same = f.get("same_card_ceiling", {})
+def _timing(name: str, f: dict[str, Any]) -> dict[str, Any]:
+    """The columns every row starts with: the run, the machine's load, our timing."""
+    o = f["ours"]
     return {
         "run": name,
         "load": (f["machine"].get("load_avg_1_5_15") or [None])[0],
@@ -45,7 +45,14 @@ def closed_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
         "p50_ms": o["p50_ms"],
         "p95_ms": o["p95_ms"],
         "p99_ms": o["p99_ms"],
-        "max_ms": o.get("max_ms"),
+    }
+
+
+def closed_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
+    c = f["counts"]
+    same = f.get("same_card_ceiling", {})
+    return _timing(name, f) | {
+        "max_ms": f["ours"].get("max_ms"),
         "same_card_ceiling_rps": same.get("median", {}).get("rps"),
         "ours_over_same_card": same.get("ratio"),
         "tiny_ceiling_rps": f.get("ceiling", {}).get("median", {}).get("rps"),
@@ -61,14 +68,8 @@ def closed_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_row(name: str, f: dict[str, Any]) -> dict[str, Any]:
-    o, c, ol = f["ours"], f["counts"], f["open_loop"]
-    return {
-        "run": name,
-        "load": (f["machine"].get("load_avg_1_5_15") or [None])[0],
-        "rps": o["rps"],
-        "p50_ms": o["p50_ms"],
-        "p95_ms": o["p95_ms"],
-        "p99_ms": o["p99_ms"],
+    c, ol = f["counts"], f["open_loop"]
+    return _timing(name, f) | {
         "max_ms": ol["max_ms"],
         "accepted": f"{c['accepted']}/{ol['valid_clicks']}",
         "error_notices": sum(ol["error_notices"].values()),
