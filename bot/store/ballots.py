@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from redis.asyncio import Redis
 
@@ -10,6 +10,7 @@ from bot.store import keys, scripts
 from bot.store.answers import repeat_as_first
 from bot.store.ideas import flat_meta
 from bot.store.marked import MarkedScript
+from bot.store.scripting import Bound
 
 
 class BallotStore:
@@ -42,23 +43,16 @@ class BallotStore:
     ) -> str:
         """A checked-in voter (member tag in the roster) who uses every dot is "ready".
         'ok:<left>' or a refusal code: `Cast.of` reads it."""
-        return await self._cast.first(
-            sid,
-            activity_id,
-            tally=keys.tally(sid, round_),
-            ballots=keys.ballots(sid, round_),
-            counted=keys.roster(sid),
-            voter=voter,
-            idea=idea_id,
-            rev=rev,
-            allowance=allowance,
-            cap=cap,
-            delta=delta,
-            phase="voting",
-            member=member_tag,
-            must_be="",
+        box = DotBox(
+            keys.tally(sid, round_),
+            keys.ballots(sid, round_),
+            keys.roster(sid),
+            "voting",
+            allowance,
+            cap,
             ready_at=allowance,
         )
+        return await box.cast(self._cast, sid, activity_id, voter, idea_id, rev, delta, member_tag)
 
     async def click(
         self,
@@ -135,6 +129,37 @@ class BallotStore:
 
 def _in_order(idea_ids: list[str]) -> list[str]:
     return sorted(idea_ids, key=lambda i: (len(i), i))
+
+
+@dataclass(frozen=True, slots=True)
+class DotBox:
+    """Where CAST_VOTE puts a dot and by which rule: the plenary round's tally (voters
+    counted in the roster, in the voting phase) or one group's (members counted among the
+    groups, in the groups phase). The names are the script's own KEYS and ARGV."""
+
+    tally: str
+    ballots: str
+    counted: str  # the hash whose `member` field says the voter counts (roster, groups)
+    phase: str
+    allowance: int  # dots per person
+    cap: int  # dots per person on one idea
+    ready_at: int  # dots placed that make a person "ready"
+    must_be: str = ""  # the value `counted` must hold for the member ('' = any)
+
+    async def cast(
+        self,
+        script: Bound,
+        sid: str,
+        aid: str,
+        voter: str,
+        idea: str,
+        rev: int,
+        delta: int,
+        member: str,
+    ) -> str:
+        """One dot placed (delta 1) or taken back (-1): 'ok:<left>' or a refusal code."""
+        dot = {"voter": voter, "idea": idea, "rev": rev, "delta": delta, "member": member}
+        return await script.first(sid, aid, **asdict(self), **dot)
 
 
 @dataclass(frozen=True, slots=True)

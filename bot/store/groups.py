@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.store import keys, scripts
+from bot.store.ballots import DotBox
 from bot.store.moderation import GROUP_ITEM
 
 MAX_INPUTS = 2000
@@ -110,23 +111,17 @@ class GroupStore:
     ) -> str:
         """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase.
         A member of this group with a dot placed counts as having voted ('#ready')."""
-        return await self._cast.first(
-            sid,
-            activity_id,
-            tally=keys.group_tally(sid, group),
-            ballots=keys.group_ballots(sid, group),
-            counted=keys.groups(sid),
-            voter=voter,
-            idea=input_id,
-            rev=rev,
-            allowance=allowance,
-            cap=allowance,
-            delta=delta,
-            phase="groups",
-            member=member_tag,
-            must_be=str(group),
+        box = DotBox(
+            keys.group_tally(sid, group),
+            keys.group_ballots(sid, group),
+            keys.groups(sid),
+            "groups",
+            allowance,
+            allowance,
             ready_at=1,
+            must_be=str(group),
         )
+        return await box.cast(self._cast, sid, activity_id, voter, input_id, rev, delta, member_tag)
 
     async def inputs(
         self, sid: str, group: int | None = None, *, with_hidden: bool = False
