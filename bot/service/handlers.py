@@ -212,6 +212,10 @@ class Service:
             return await moderation.render_idea_card(self.deps, sid)
         if "|g" in sid:
             return await breakout.render_board(self.deps, sid)
+        if "|f" in sid:
+            return await breakout.render_form(self.deps, sid)
+        if sid.endswith(setup.CHECKIN_MARK):
+            return await setup.render_checkin_card(self.deps, sid)
         if rounds.VOTE_MARK in sid:
             return await rounds.render_card(self.deps, sid)
         if sid.endswith(follow_up.HOST_MARK):

@@ -8,6 +8,8 @@ import dataclasses
 from typing import Any
 
 from tests.e2e.conftest import Bot
+from tests.e2e.test_groups import HOST as GROUPS_HOST
+from tests.e2e.test_groups import to_groups
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
 
@@ -32,8 +34,7 @@ async def test_a_change_of_language_carries_the_template_texts_and_the_cards(bot
     await bot.session_shows("Nå: Innsjekk")
     assert "Sjekk inn" in all_text(checkin_card(bot))
 
-    await bot.say(HOST, "språk nn")
-    said = await bot.wait_text("Digikoken brukar no")
+    said = await bot.ask(HOST, "språk nn", "Digikoken brukar no")
     assert said == "Digikoken brukar no nynorsk."  # language names are lower case in Norwegian
     card = await bot.session_shows("No: Innsjekk")
     assert card["lang"] == "nn"
@@ -85,3 +86,43 @@ async def test_commands_inside_a_session_answer_in_its_language(bot: Bot) -> Non
     assert help_card["lang"] == "nn"
     await bot.post(english.message(KARI, "start Noko anna"))
     await bot.wait_text("Det går alt ein Digikok her")
+
+
+def now_as_shown(bot: Bot, posted: Any) -> dict[str, Any]:
+    """A posted card as everyone sees it now: its last update, or the post itself."""
+    updates = [s for s in bot.connector.of("update") if s.activity_id == posted.activity_id]
+    return (updates[-1] if updates else posted).card or {}
+
+
+async def test_a_change_of_language_redraws_the_idea_card(bot: Bot) -> None:
+    await bot.open_idea_round(HOST)
+    posted = next(
+        s for s in bot.connector.of("send") if s.card and "idea.submit" in actions(s.card)
+    )
+    assert posted.card["lang"] == "nb"
+    await bot.say(HOST, "language en")
+    card = await bot.connector.wait_for(
+        lambda: (c := now_as_shown(bot, posted))["lang"] == "en" and c
+    )
+    assert "idea.submit" in actions(card)  # still open: a redraw, not a close
+    await bot.connector.wait_for(lambda: checkin_card(bot)["lang"] == "en")
+
+
+async def test_a_change_of_language_redraws_both_questions_boards_and_forms(bot: Bot) -> None:
+    await to_groups(bot)
+    await bot.say(GROUPS_HOST, "neste")  # question 2: question 1's board and form are closed now
+    await bot.session_shows("Spørsmål 2")
+    await bot.say(GROUPS_HOST, "språk en")
+    await bot.session_shows("Question 2")
+    posted = [
+        s
+        for s in bot.connector.sent
+        if s.kind != "update" and s.card and all_text(s.card).startswith("Gruppe ")
+    ]
+    assert len({s.activity_id for s in posted}) == 12  # 3 groups × 2 questions × board, form
+    for card in posted:
+        await bot.connector.wait_for(lambda c=card: now_as_shown(bot, c)["lang"] == "en")
+    question_1 = [now_as_shown(bot, s) for s in posted if "spørsmål 1" in all_text(s.card)]
+    assert len(question_1) == 6
+    for card in question_1:  # redrawn in English, and still closed
+        assert all_text(card).startswith("Group ") and not actions(card)

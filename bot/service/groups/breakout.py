@@ -36,6 +36,11 @@ def part_of(session: Session) -> int:
     return item.part if item and item.phase is Phase.GROUPS else 0
 
 
+def _open_part(session: Session) -> int:
+    """The question a board shows unless told: the one open, or question 2 once it is over."""
+    return max(1, part_of(session) or 2)
+
+
 def board_mark(sid: str, group: int, part: int = 0) -> str:
     """The publisher's mark for a group's board (a plain sid marks the session card): the
     board of the question now open (part 0), or of question `part`."""
@@ -104,7 +109,7 @@ async def board_view(
     notice: Notice | None = None,
     mention: bool = False,
 ) -> BoardView:
-    part = part or max(1, part_of(session) or 2)
+    part = part or _open_part(session)
     places = await deps.groups.places(session.sid)
     top = tuple(json.loads(places.get(f"{group}:top", "[]")))
     tied = tuple(json.loads(places.get(f"{group}:tied", "[]")))
@@ -291,21 +296,52 @@ async def present(deps: Deps, sid: str, group: int, announce: str = "") -> None:
     await deps.sender.send(conv_ref(meta), card=card, text=announce or None)
 
 
+def form_mark(sid: str, group: int, part: int) -> str:
+    """The publisher's mark for a question's input form in a group's thread (redrawn after
+    a change of language; the close of a question updates it directly)."""
+    return f"{sid}|f{group}p{part}"
+
+
 async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
-    sid, _, rest = mark.partition("|g")
+    """A board as everybody sees it: `board_mark`'s question, or the one now open."""
+    found = await _marked(deps, mark, "|g")
+    if found is None:
+        return None
+    session, main, group, part, places = found
+    card_id = places.get(board_key(group, part or _open_part(session)))
+    if not card_id and not part:  # one board for both questions (sessions begun before)
+        card_id = places.get(board_key(group, 1))
+    if not card_id:
+        return None
+    view = await board_view(deps, session, group, part=part or _open_part(session))
+    card = group_cards.board(view, translator(session.locale))
+    return group_ref(main, places, group), card_id, card
+
+
+async def render_form(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
+    """A question's input form as everybody sees it: open, or closed once it is over."""
+    found = await _marked(deps, mark, "|f")
+    if found is None or not found[3]:
+        return None
+    session, main, group, part, places = found
+    form_id = places.get(f"{group}:form:{part}")
+    if not form_id:
+        return None
+    view = await board_view(deps, session, group, part=part)
+    card = group_cards.form(view, translator(session.locale))
+    return group_ref(main, places, group), form_id, card
+
+
+async def _marked(
+    deps: Deps, mark: str, kind: str
+) -> tuple[Session, ConvRef, int, int, dict[str, str]] | None:
+    """A group mark read: (session, its main conversation, group, question or 0 for the one
+    open now, the group places)."""
+    sid, _, rest = mark.partition(kind)
     group_text, _, part_text = rest.partition("p")
     meta = await deps.store.meta(sid)
     if not meta or not group_text.isdecimal() or part_text not in ("", *map(str, PARTS)):
         return None
-    group = int(group_text)
     session = Session.from_meta(sid, meta)
-    part = int(part_text) if part_text else max(1, part_of(session) or 2)
     places = await deps.groups.places(sid)
-    card_id = places.get(board_key(group, part))
-    if not card_id and not part_text:  # one board for both questions (sessions begun before)
-        card_id = places.get(board_key(group, 1))
-    if not card_id:
-        return None
-    view = await board_view(deps, session, group, part=part)
-    card = group_cards.board(view, translator(session.locale))
-    return group_ref(conv_ref(meta), places, group), card_id, card
+    return session, conv_ref(meta), int(group_text), int(part_text or 0), places

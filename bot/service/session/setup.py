@@ -14,8 +14,9 @@ from bot.domain.session import Session, settings_meta
 from bot.domain.settings import decide_settings
 from bot.i18n import translator
 from bot.service.deps import Deps
-from bot.service.groups.breakout import board_mark
-from bot.service.ports import Card, SendError
+from bot.service.groups.breakout import PARTS, board_key, board_mark, form_mark
+from bot.service.ideas.moderation import idea_mark
+from bot.service.ports import Card, ConvRef
 from bot.service.turn import Click, first_time, refused_key, succeeded
 from bot.service.views import conv_ref, setup_view, shared_view
 from bot.service.voting.rounds import vote_mark
@@ -102,6 +103,9 @@ async def save(deps: Deps, click: Click) -> Card:
     return notice_card.message(t, "setup.saved_open" if opening else "setup.saved")
 
 
+CHECKIN_MARK = "|checkin"  # an outbox mark "<sid>|checkin": the check-in card, redrawn
+
+
 async def post_session_card(deps: Deps, sid: str) -> None:
     """The session card goes to where the session lives; later updates replace it in place."""
     session, view = await shared_view(deps, sid)
@@ -110,30 +114,43 @@ async def post_session_card(deps: Deps, sid: str) -> None:
     card_id = await deps.sender.send(conv_ref(meta), card=session_card.build(view, t))
     await deps.store.set_card(sid, card_id)
     # Check-in has its own card, never updated, so a live count never wipes someone's form.
-    checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
-    checkin_id = await deps.sender.send(conv_ref(meta), card=join.build(checkin, t))
+    checkin_id = await deps.sender.send(conv_ref(meta), card=_checkin_card(session))
     await deps.store.set_card(sid, checkin_id, field=CHECKIN_CARD)
 
 
-async def rerender_live(deps: Deps, sid: str) -> None:
-    """After a change of language: every shared card still in use is drawn again. The
-    publisher redraws the session card, the group boards and the vote cards; the check-in
-    card, which the publisher never touches (nobody's typing is wiped by a count), gets one
-    update here."""
-    await deps.outbox.mark(sid)
-    count, _ = await deps.groups.placement(sid)
-    for group in range(1, count + 1):
-        await deps.outbox.mark(board_mark(sid, group))
+def _checkin_card(session: Session) -> Card:
+    view = JoinView(sid=session.sid, rev=session.rev, topic=session.topic, role=None, department="")
+    return join.build(view, translator(session.locale))
+
+
+async def render_checkin_card(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
+    """The publisher's render of the check-in card, after a change of language only (a
+    count never redraws it: that would wipe what someone is typing)."""
+    sid = mark.removesuffix(CHECKIN_MARK)
     meta = await deps.store.meta(sid)
-    for round_ in (1, 2):
-        if meta.get(f"vote_card_id:{round_}"):
-            await deps.outbox.mark(vote_mark(sid, round_))
     if not meta.get(CHECKIN_CARD):
-        return
-    session = Session.from_meta(sid, meta)
-    checkin = JoinView(sid=sid, rev=session.rev, topic=session.topic, role=None, department="")
-    card = join.build(checkin, translator(session.locale))
-    try:
-        await deps.sender.update(conv_ref(meta), meta[CHECKIN_CARD], card)
-    except SendError as exc:  # the language changed regardless; the old card still works
-        logger.warning("checkin_card_update_failed", extra={"sid": sid, "status": exc.status})
+        return None
+    return conv_ref(meta), meta[CHECKIN_CARD], _checkin_card(Session.from_meta(sid, meta))
+
+
+async def rerender_live(deps: Deps, sid: str) -> None:
+    """After a change of language: every shared card still in use is drawn again, by the
+    publisher (paced, retried): the session card, the check-in card, the idea card, every
+    group's boards and input forms (both questions'), and the vote cards."""
+    meta = await deps.store.meta(sid)
+    marks = [sid]
+    if meta.get(CHECKIN_CARD):
+        marks.append(f"{sid}{CHECKIN_MARK}")
+    if meta.get("idea_card_id"):
+        marks.append(idea_mark(sid))
+    count, _ = await deps.groups.placement(sid)
+    places = await deps.groups.places(sid)
+    for group in range(1, count + 1):
+        for part in PARTS:
+            if board_key(group, part) in places:
+                marks.append(board_mark(sid, group, part))
+            if places.get(f"{group}:form:{part}"):
+                marks.append(form_mark(sid, group, part))
+    marks += [vote_mark(sid, r) for r in (1, 2) if meta.get(f"vote_card_id:{r}")]
+    for mark in marks:
+        await deps.outbox.mark(mark)
