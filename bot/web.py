@@ -29,6 +29,7 @@ from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
+from bot.service.records.history import reachable
 from bot.service.session.effects import EffectRunner
 from bot.service.session.timer_jobs import TimerRunner
 from bot.store.bundle import Stores
@@ -220,5 +221,10 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
         logger.warning(
             "auth_disabled: MicrosoftAppId is not set, so inbound requests are "
             "not authenticated. Use this only with a local emulator."
+        )
+    if not reachable(config.public_base_url):
+        logger.warning(
+            "no_public_url: PUBLIC_BASE_URL is not set to a public address, so `eksport` "
+            "sends no links (they would point at this machine): the host is told so instead."
         )
     return app

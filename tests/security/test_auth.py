@@ -284,12 +284,16 @@ async def test_unreachable_keys_answer_503_and_read_nothing(
 async def test_auth_is_off_only_without_an_app_id(
     redis_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Start-up says what is open: no authentication without an app id, and no export
+    links without a public address (issue 16: the host is told, and so is the admin)."""
     base = {"REDIS_URL": redis_url, "DIGIKOK_SECRET": SECRET, "DATA_DIR": str(tmp_path)}
     create_app(load_config(base))
-    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["auth_disabled"]
+    warned = [r.getMessage().split(":")[0] for r in caplog.records]
+    assert warned == ["auth_disabled", "no_public_url"]
     caplog.clear()
-    create_app(load_config(base | {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "x"}))
-    assert not [r for r in caplog.records if "auth_disabled" in r.getMessage()]
+    public = {"PUBLIC_BASE_URL": "https://digikok.example.no"}
+    create_app(load_config(base | {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "x"} | public))
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
 
 
 @pytest.mark.parametrize(
