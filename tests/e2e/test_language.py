@@ -86,6 +86,8 @@ async def test_commands_inside_a_session_answer_in_its_language(bot: Bot) -> Non
     assert help_card["lang"] == "nn"
     await bot.post(english.message(KARI, "start Noko anna"))
     await bot.wait_text("Det går alt ein Digikok her")
+    await bot.post(english.message(KARI, "history"))
+    await bot.wait_card("Ingen avslutta Digikokar her enno.")
 
 
 def now_as_shown(bot: Bot, posted: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from bot.domain.links import export_path
 from bot.domain.session import Session
-from bot.i18n import language_for, translator
+from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.ports import Card
 from bot.service.records.summary import summary_card
@@ -58,21 +58,21 @@ def reachable(base_url: str) -> bool:
 
 
 async def history(deps: Deps, typed: Typed) -> None:
+    """The conversation's past sessions, in the language of the one running here (if any),
+    else in the asker's."""
     actor = typed.actor
-    t = translator(language_for(actor.locale))
     past = []
     for sid in await deps.store.history(actor.conv_key):
         meta = await deps.store.meta(sid)
         if not meta:
             continue  # expired or deleted since
         session = Session.from_meta(sid, meta)
-        t = translator(session.locale)
         past.append(
             records.PastSession(
                 sid, session.rev, session.topic, session.ended_ms, await deps.store.idea_count(sid)
             )
         )
-    await deps.sender.send(actor.conv, card=records.history_card(tuple(past), t))
+    await deps.sender.send(actor.conv, card=records.history_card(tuple(past), typed.t))
 
 
 async def delete(deps: Deps, typed: Typed) -> None:
