@@ -40,6 +40,7 @@ CHART_LABEL = 40
 SHOWN_CHARS = 300
 ACTIONS_SHOWN = 15
 GROUPS_BUDGET = 9_000  # bytes for what the groups found; the ideas get what is left
+MORE_BYTES = 160  # kept back for an "… and N more" line
 GROUP_CHARS = 150
 
 
@@ -139,8 +140,13 @@ def _groups(view: SummaryView, t: Translator, budget: int) -> list[Any]:
         )
     ]
     budget -= _cost(body[0])
-    for number, categories, top in view.groups:
+    for shown_groups, (number, categories, top) in enumerate(view.groups):
         head = line(t("summary.group", g=number), weight="Bolder", spacing="Medium")
+        if _cost(head) + MORE_BYTES * 2 > budget:  # no room for this group: say how many
+            body.append(
+                line(t("summary.groups_more", n=len(view.groups) - shown_groups), is_subtle=True)
+            )
+            break
         body.append(head)
         budget -= _cost(head)
         if top:
@@ -148,19 +154,25 @@ def _groups(view: SummaryView, t: Translator, budget: int) -> list[Any]:
                 plain(f"{n}. {text[:GROUP_CHARS]}", spacing="None")
                 for n, text in enumerate(top, start=1)
             ]
-            shown, budget = _fitting(top_blocks, budget)
-            body += shown
+            budget = _cut(body, top_blocks, budget, t)
         for name, texts in categories:
             blocks = [plain(f"{name} ({len(texts)})", bold=True, spacing="Small")] + [
                 plain("• " + text[:GROUP_CHARS], spacing="None") for text in texts
             ]
-            shown, budget = _fitting(blocks, budget)
-            body += shown
-            if len(shown) < len(blocks):
-                more = line(t("list.more", n=len(blocks) - max(1, len(shown))), is_subtle=True)
-                body.append(more)
-                budget -= _cost(more)
+            budget = _cut(body, blocks, budget, t)
     return body
+
+
+def _cut(body: list[Any], blocks: list[Any], budget: int, t: Translator) -> int:
+    """Adds the leading blocks (a heading, then its items) that fit, and "… and N more" for
+    the items that do not (room for it is kept: MORE_BYTES); returns the budget left."""
+    shown, left = _fitting(blocks, budget - MORE_BYTES)
+    body += shown
+    if len(shown) == len(blocks):
+        return left + MORE_BYTES
+    more = line(t("list.more", n=len(blocks) - max(1, len(shown))), is_subtle=True)
+    body.append(more)
+    return left + MORE_BYTES - _cost(more)
 
 
 def _cost(block: Any) -> int:

@@ -3,6 +3,7 @@ stays under 28 KB, carries no unknown (typo) fields, and every button has a rout
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from importlib import resources
@@ -64,49 +65,54 @@ def validator() -> jsonschema.Draft6Validator:
     return jsonschema.Draft6Validator(schema)
 
 
-def session_views() -> Iterator[SessionView]:
-    base = dict(
+def session_view(**changes: Any) -> SessionView:
+    """A busy session card's view (long texts, 31 checked in, 70 hosts), in the idea round
+    unless changes say otherwise."""
+    base = SessionView(
         sid="s1",
         rev=3,
         topic="Bedre skolevei <at>x</at>",
         host_name="Hanne",
         need=LONG,
         pitchers="Hanne og Per",
+        phase=Phase.IDEAS,
+        part=0,
         question=LONG[:500],
         categories=("Barrierer", "Suksessfaktorer"),
         votes_per_person=3,
         votes_per_idea=2,
+        active=True,
         agenda=DEFAULT_AGENDA,
         step=2,
+        phase_ends_ms=0,
+        paused_left_ms=0,
         joined=31,
         by_role={Role.CITIZEN: 4, Role.EMPLOYEE: 27},
         idea_count=120,
         next_phase=Phase.IDEAS,
         refresh_user_ids=tuple(f"29:{i}" for i in range(70)),
     )
+    return dataclasses.replace(base, **changes)
+
+
+def session_views() -> Iterator[SessionView]:
     timers = ((1_796_119_800_000, 0), (0, 240_000), (0, 0))
     for phase in Phase:
+        active = phase is not Phase.ENDED
         for part in (1, 2) if phase is Phase.GROUPS else (0,):
             for ends, paused in timers:
-                yield SessionView(
-                    phase=phase,
-                    part=part,
-                    active=phase is not Phase.ENDED,
-                    phase_ends_ms=ends,
-                    paused_left_ms=paused,
-                    **base,
+                yield session_view(
+                    phase=phase, part=part, active=active, phase_ends_ms=ends, paused_left_ms=paused
                 )
-            yield SessionView(
+            yield session_view(
                 phase=phase,
                 part=part,
-                active=phase is not Phase.ENDED,
+                active=active,
                 phase_ends_ms=1,
-                paused_left_ms=0,
                 is_host=True,
                 my_role=Role.CITIZEN,
                 notice=Notice("idea.received"),
                 ready=31,  # everyone done: the host's "move on" reads so
-                **base,
             )
 
 
@@ -442,3 +448,23 @@ def test_the_groups_part_of_the_summary_is_cut_with_a_count() -> None:
     data = summary.build(view, t)
     assert card_bytes(data) <= MAX_CARD_BYTES
     assert "… og " in json.dumps(data, ensure_ascii=False)
+
+
+def test_twelve_full_groups_in_the_summary_say_what_was_cut() -> None:
+    """Every group shown has its heading and either all of its top 3 or a count of the
+    rest; the groups that find no room are counted, never dropped in silence."""
+    t = Translator("nb")
+    top = tuple(f"Topp {n} {LONG}" for n in range(1, 4))
+    found = (("Barrierer", tuple(f"{i} {LONG}" for i in range(40))),)
+    groups = tuple((g, found, top) for g in range(1, 13))
+    view = SummaryView("Tema", "Hanne", 0, 1, 1, {}, (), groups=groups)
+    data = summary.build(view, t)
+    assert card_bytes(data) <= MAX_CARD_BYTES
+    texts = [str(b["text"]) for b in walk(data["body"]) if b.get("text")]
+    heads = [x for x in texts if x.startswith("Gruppe ") and len(x) <= len("Gruppe 12")]
+    assert 1 <= len(heads) < 12
+    assert f"… og {12 - len(heads)} grupper til" in texts
+    for g in range(1, len(heads) + 1):  # each group shown: its whole top 3, or a count
+        after = texts[texts.index(f"Gruppe {g}") + 1 :][:5]
+        tops = [x for x in after if x.partition(". ")[2].startswith("Topp ")]
+        assert len(tops) == 3 or (tops and after[len(tops) + 1].startswith("… og "))
