@@ -20,7 +20,6 @@ from microsoft_teams.cards import (
 
 from bot.domain.participants import ROLES
 from bot.domain.phases import JOINABLE, Phase
-from bot.domain.voting import DEFAULT_TOP_K
 from bot.i18n import Translator
 from cards import adjournment
 from cards.text import Card, execute, finished, line, local_time, notice_block, plain
@@ -83,9 +82,9 @@ def _phase_details(view: SessionView, t: Translator) -> list[Any]:
     if view.phase is Phase.VOTING:
         blocks.append(line(t("voting.rules", n=view.votes_per_person, m=view.votes_per_idea)))
         if view.part == 2:
-            blocks.append(line(t("voting.top_rule_2", k=DEFAULT_TOP_K), is_subtle=True))
+            blocks.append(line(t("voting.top_rule_2", k=view.top_k), is_subtle=True))
         elif any(i.phase is Phase.VOTING and i.part == 2 for i in view.agenda):
-            blocks.append(line(t("voting.top_rule", k=DEFAULT_TOP_K), is_subtle=True))
+            blocks.append(line(t("voting.top_rule", k=view.top_k), is_subtle=True))
         blocks.append(
             line(
                 t("voting.progress", voters=view.voters, joined=view.joined, n=view.votes_cast),

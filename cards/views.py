@@ -8,6 +8,7 @@ from bot.domain.action_items import ActionItem
 from bot.domain.participants import Role
 from bot.domain.phases import AgendaItem, Phase
 from bot.domain.settings import Settings
+from bot.domain.voting import DEFAULT_TOP_K
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class SessionView:
     groups: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (group number, member names)
     threads: bool = False  # each group works in its own channel thread
     presenting: int = 0
+    top_k: int = DEFAULT_TOP_K  # ideas going on to a second vote round, if there is one
     adjourned: bool = False  # continues another day (active is False meanwhile)
     resume_ms: int = 0  # when it continues, if the host said (0 = not said)
     resume_day_only: bool = False

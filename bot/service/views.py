@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.service.deps import Deps
 from bot.service.ports import Actor, ConvRef
 from bot.store.sessions import Snapshot, StoredIdea
-from bot.templates import TEMPLATES
+from bot.templates import TEMPLATES, second_round_size
 from cards.views import IdeaView, Notice, SessionView, SetupView, TemplateChoice
 
 
@@ -80,6 +80,7 @@ def session_view(
         categories=settings.categories,
         votes_per_person=settings.votes_per_person,
         votes_per_idea=settings.votes_per_idea,
+        top_k=second_round_size(settings.template),
         active=session.active,
         agenda=session.agenda,
         step=session.step,

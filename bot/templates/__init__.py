@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from bot.domain.phases import AgendaItem, Phase, check_agenda
 from bot.domain.settings import Settings
+from bot.domain.voting import DEFAULT_TOP_K
 
 DEFAULT_TEMPLATE = "standard"
 
@@ -57,6 +58,12 @@ TEMPLATES: Mapping[str, Template] = MappingProxyType(
         )
     }
 )
+
+
+def second_round_size(template_id: str) -> int:
+    """How many of round 1's ideas go on to a second vote round (the template's `top_k`)."""
+    template = TEMPLATES.get(template_id)
+    return int(template.data.get("top_k", DEFAULT_TOP_K)) if template else DEFAULT_TOP_K
 
 
 def settings_from(template_id: str, lang: str, topic: str = "") -> Settings:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.domain.grouping import Groups, Member, group_count, make_groups, small_groups, too_few
+from bot.domain.grouping import Groups, Member, group_count, make_groups, small_groups
 from bot.domain.participants import Role
 from bot.domain.phases import Phase
 from bot.domain.session import Session
@@ -78,7 +78,6 @@ async def _assign(deps: Deps, session: Session) -> list[str]:
     ]
     wanted = session.settings.groups
     t = translator(session.locale)
-    refused = too_few(len(members), wanted)
     if not members:  # nobody to group: group work goes on without boards
         await deps.groups.assign(session.sid, {}, 0)
         return [t("groups.nobody")]
@@ -91,9 +90,10 @@ async def _assign(deps: Deps, session: Session) -> list[str]:
     logger.info(
         "groups_made", extra={"sid": session.sid, "groups": len(made), "people": len(members)}
     )
-    said = [t(refused.key, **refused.params)] if refused is not None else []
-    if refused is None and n < wanted:
-        said.append(t("groups.fewer", have=len(members), made=n, want=wanted))
+    said = []
+    if n < wanted:  # what was done, not a suggestion: the groups are made already
+        key = "groups.fewer_one" if n == 1 else "groups.fewer"
+        said.append(t(key, have=len(members), made=n, want=wanted))
     if (small := small_groups(made)) is not None:
         said.append(t(small.key, **small.params))
     return said

@@ -13,14 +13,14 @@ import logging
 from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.domain.tags import Purpose, tag
-from bot.domain.voting import DEFAULT_TOP_K, PAGE_SIZE, rank, top
+from bot.domain.voting import PAGE_SIZE, rank, top
 from bot.i18n import translator
 from bot.service.deps import Deps
 from bot.service.ideas import merging
 from bot.service.ports import Card, ConvRef, SendError
 from bot.service.views import agenda_item, announcement, conv_ref
 from bot.store.moderation import GROUP_ITEM
-from bot.templates import TEMPLATES
+from bot.templates import second_round_size
 from cards import voting
 from cards.views import Notice, VoteItem, VoteView
 
@@ -76,8 +76,7 @@ async def candidates_without(
             found += [f"{GROUP_PICK}{i}" for i in json.loads(places.get(f"{group}:top", "[]"))]
         found = await merging.fold(deps, session.sid, found, hidden)
         return [i for i in found if i not in hidden]
-    template = TEMPLATES.get(session.settings.template)
-    k = int(template.data.get("top_k", DEFAULT_TOP_K)) if template else DEFAULT_TOP_K
+    k = second_round_size(session.settings.template)
     tally = await deps.ballots.tally(session.sid, round_ - 1)
     return top({i: n for i, n in tally.items() if i not in hidden}, k)
 
