@@ -22,7 +22,7 @@ from bot.domain.participants import ROLES
 from bot.domain.phases import JOINABLE, Phase
 from bot.i18n import Translator
 from cards import adjournment
-from cards.text import Card, execute, finished, line, local_time, notice_block, plain
+from cards.text import Card, execute, finished, item_name, line, local_time, notice_block, plain
 from cards.timeup import EXTEND_MINUTES
 from cards.views import SessionView
 
@@ -33,9 +33,7 @@ def _agenda(view: SessionView, t: Translator) -> FactSet:
     facts = []
     for index, item in enumerate(view.agenda):
         marker = "▶ " if (view.active or view.adjourned) and index == view.step else ""
-        name = t(f"phase.{item.phase.value}")
-        if item.part:
-            name = t("agenda.part", phase=name, n=item.part)
+        name = item_name(t, item)
         length = t("agenda.minutes", n=item.minutes) if item.minutes else t("agenda.open")
         facts.append(Fact(title=marker + name, value=length))
     return FactSet(facts=facts)

@@ -21,6 +21,7 @@ from cards.text import (
     error_under,
     execute,
     finished,
+    item_name,
     line,
     notice_block,
     plain,
@@ -116,9 +117,7 @@ def build(view: SetupView, t: Translator) -> Card:
         body.append(_toggle(name, t(f"setup.field.{name}"), bool(getattr(s, name))))
     body.append(line(t("setup.timeboxes"), weight="Bolder", spacing="Medium"))
     for index, item in enumerate(s.agenda):
-        name = t(f"phase.{item.phase.value}")
-        if item.part:
-            name = t("agenda.part", phase=name, n=item.part)
+        name = item_name(t, item)
         body += _number(
             view,
             t,

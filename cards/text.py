@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from microsoft_teams.cards import AdaptiveCard, ExecuteAction, RichTextBlock, TextBlock, TextRun
 
+from bot.domain.phases import AgendaItem
 from bot.i18n import Translator
 from cards.views import Notice
 
@@ -68,6 +69,12 @@ def said(
         )
     style = {"weight": weight, "size": size, "is_subtle": is_subtle, "spacing": spacing}
     return line(text, color=color, **{k: v for k, v in style.items() if v is not None})
+
+
+def item_name(t: Translator, item: AgendaItem) -> str:
+    """An agenda item's name as people read it: "Gruppearbeid 2" where a phase has parts."""
+    name = t(f"phase.{item.phase.value}")
+    return t("agenda.part", phase=name, n=item.part) if item.part else name
 
 
 def line(text: str, **style: Any) -> TextBlock:

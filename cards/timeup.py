@@ -12,7 +12,7 @@ from typing import Any
 from microsoft_teams.cards import ExecuteAction
 
 from bot.i18n import Translator
-from cards.text import Card, execute, finished, line, notice_block
+from cards.text import Card, execute, finished, item_name, line, notice_block
 from cards.views import Notice, TimeUpView
 
 EXTEND_MINUTES = 5
@@ -21,14 +21,14 @@ MARKER = "timeup"  # the `card` field session/clicks.answer and handlers._stale 
 
 def _title(view: TimeUpView, t: Translator) -> object:
     return line(
-        t("timer.up_title", phase=t(f"phase.{view.phase.value}")),
+        t("timer.up_title", phase=item_name(t, view.item)),
         weight="Bolder",
         color="Attention",
     )
 
 
 def build(view: TimeUpView, t: Translator) -> Card:
-    target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
+    target = item_name(t, view.next_item) if view.next_item else t("phase.summary")
     body = [_title(view, t), line(t("timer.up_ask"))]
 
     def press(title: str, verb: str, **extra: Any) -> ExecuteAction:
@@ -43,7 +43,7 @@ def build(view: TimeUpView, t: Translator) -> Card:
 
 def answered(view: TimeUpView, notice: Notice, t: Translator) -> Card:
     """The card after a host's press: what was decided, and no buttons to press twice.
-    `view.phase` is the phase whose time ran out (the session as the press found it)."""
+    `view.item` is the one whose time ran out (the session as the press found it)."""
     if notice.key == "host.moved":  # "Moved on to …" reads right under "Time is up"
         notice = Notice("timer.moved_on", notice.params, notice.good)
     return finished([_title(view, t), notice_block(notice, t)], t)

@@ -92,8 +92,8 @@ class JoinView:
 class TimeUpView:
     sid: str
     rev: int
-    phase: Phase
-    next_phase: Phase | None
+    item: AgendaItem  # whose time ran out
+    next_item: AgendaItem | None  # what "Next" leads to; None = the session ends
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from bot.service.deps import Deps
 from bot.service.ports import Actor, ConvRef
 from bot.store.sessions import Snapshot, StoredIdea
 from bot.templates import TEMPLATES, second_round_size
+from cards.text import item_name
 from cards.views import IdeaView, Notice, SessionView, SetupView, TemplateChoice
 
 
@@ -47,9 +48,9 @@ def conv_ref(meta: dict[str, str]) -> ConvRef:
     return ConvRef(**{name: meta.get(name, "") for name in ConvRef.__dataclass_fields__})
 
 
-def following(session: Session) -> Phase | None:
-    move = next_step(session.agenda, session.step)
-    return None if move.phase is Phase.ENDED else move.phase
+def following(session: Session) -> AgendaItem | None:
+    """What "Next" leads to; None when it ends the session."""
+    return next_step(session.agenda, session.step).item
 
 
 def session_view(
@@ -90,7 +91,7 @@ def session_view(
         by_role=by_role,
         idea_count=snap.idea_count,
         ready=int(snap.meta.get("ready_ideas", 0)) if session.phase is Phase.IDEAS else 0,
-        next_phase=following(session),
+        next_phase=after.phase if (after := following(session)) else None,
         refresh_user_ids=session.host_uids,
         adjourned=session.adjourned,
         resume_ms=session.resume_ms,
@@ -206,7 +207,4 @@ def agenda_item(session: Session, phase: Phase, round_: int = 1) -> AgendaItem:
 
 def announcement(t: Translator, item: AgendaItem) -> str:
     """ "Ny fase: Gruppearbeid 2. Arbeid i gruppa …": which question or round, and how."""
-    name = t(f"phase.{item.phase.value}")
-    if item.part:
-        name = t("agenda.part", phase=name, n=item.part)
-    return t("phase.started", phase=name) + " " + t(f"phase.{item.phase.value}.howto")
+    return t("phase.started", phase=item_name(t, item)) + " " + t(f"phase.{item.phase.value}.howto")

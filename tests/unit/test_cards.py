@@ -15,7 +15,7 @@ import pytest
 from bot.domain.action_items import ActionItem
 from bot.domain.follow_up import FollowState
 from bot.domain.participants import Role
-from bot.domain.phases import DEFAULT_AGENDA, Phase
+from bot.domain.phases import DEFAULT_AGENDA, AgendaItem, Phase
 from bot.domain.session import Session, settings_meta
 from bot.i18n import LANGUAGES, Translator
 from bot.service.handlers import ROUTES, verbs_in
@@ -159,12 +159,13 @@ def all_cards() -> Iterator[tuple[str, Any]]:
             yield f"summary-{lang}-{n}", summary.build(view, t)
         yield f"help-{lang}", notice.help_card(t, "help.welcome")
         yield f"message-{lang}", notice.message(t, "card.gone", good=False)
-        for nxt in (Phase.GROUPS, None):
-            yield f"timeup-{lang}-{nxt}", timeup.build(TimeUpView("s1", 3, Phase.IDEAS, nxt), t)
+        ideas, groups_2 = AgendaItem(Phase.IDEAS, 10), AgendaItem(Phase.GROUPS, 15, 2)
+        for nxt in (groups_2, None):
+            yield f"timeup-{lang}-{nxt}", timeup.build(TimeUpView("s1", 3, ideas, nxt), t)
         moved = Notice("host.moved", {"phase": t("phase.groups")})
         yield (
             f"timeup-done-{lang}",
-            timeup.answered(TimeUpView("s1", 3, Phase.IDEAS, Phase.GROUPS), moved, t),
+            timeup.answered(TimeUpView("s1", 3, ideas, groups_2), moved, t),
         )
         for template in TEMPLATES:
             settings = settings_from(template, lang, "Tema")
@@ -468,3 +469,13 @@ def test_twelve_full_groups_in_the_summary_say_what_was_cut() -> None:
         after = texts[texts.index(f"Gruppe {g}") + 1 :][:5]
         tops = [x for x in after if x.partition(". ")[2].startswith("Topp ")]
         assert len(tops) == 3 or (tops and after[len(tops) + 1].startswith("… og "))
+
+
+def test_the_time_up_card_names_the_question_it_is_about() -> None:
+    """Group work has two questions: "Tiden er ute for «Gruppearbeid 1»", and Next leads
+    to question 2, not to a second "Gruppearbeid"."""
+    t = Translator("nb")
+    view = TimeUpView("s1", 3, AgendaItem(Phase.GROUPS, 15, 1), AgendaItem(Phase.GROUPS, 15, 2))
+    card = timeup.build(view, t)
+    assert card["body"][0]["text"] == "Tiden er ute for «Gruppearbeid 1»."
+    assert [a["title"] for a in card["actions"]][0] == t("host.next", phase="Gruppearbeid 2")

@@ -20,6 +20,7 @@ from bot.service.session import effects
 from bot.service.session.effects import Effect
 from bot.service.turn import Steer, refusal_notice, succeeded
 from bot.store.answers import Moved, Refused
+from cards.text import item_name
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ async def move_to(deps: Deps, session: Session, steer: Steer, rev: int, move: Mo
     result = await _write(deps, session, steer, rev, fields, bump_rev=True, effects=caused)
     if not succeeded(result):
         return refusal_notice(result)
-    return Notice("host.moved", {"phase": t(f"phase.{move.phase.value}")})
+    name = item_name(t, move.item) if move.item else t(f"phase.{move.phase.value}")
+    return Notice("host.moved", {"phase": name})
 
 
 async def go_next(deps: Deps, session: Session, steer: Steer, rev: int) -> Notice:

@@ -12,7 +12,7 @@ import asyncio
 import logging
 
 from bot.domain.follow_up import FollowJob
-from bot.domain.phases import Phase
+from bot.domain.phases import AgendaItem, Phase
 from bot.domain.session import Session
 from bot.domain.timers import TimerJob, TimerKind, is_idle_timer
 from bot.i18n import translator
@@ -25,6 +25,7 @@ from bot.service.ports import SystemClock
 from bot.service.session import idle, steering
 from bot.service.views import conv_ref, following
 from cards import timeup
+from cards.text import item_name
 from cards.views import TimeUpView
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
     if not session.active or session.tver != job.tver or session.phase is Phase.SETUP:
         return  # superseded by extend/pause/next/back/end: this timer has nothing to do
     t = translator(session.locale)
-    phase = t(f"phase.{session.phase.value}")
+    phase = item_name(t, session.item or AgendaItem(session.phase, 0))
     lag = deps.clock.now_ms() - due_ms(session, job.kind)
     metrics.timer_ran(job.kind.value, lag)
     if job.kind is TimerKind.REMINDER:
@@ -73,7 +74,8 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
         steer = steering.Steer("", f"timer:{timer_id}", expected_tver=job.tver)
         await steering.go_next(deps, session, steer, session.rev)
     else:
-        view = TimeUpView(job.sid, session.rev, session.phase, following(session))
+        item = session.item or AgendaItem(session.phase, 0)
+        view = TimeUpView(job.sid, session.rev, item, following(session))
         card = timeup.build(view, t)
         await send_once(deps, job.sid, timer_id, conv_ref(meta), card=card)
 
