@@ -1,5 +1,5 @@
-"""Steps of the fault tests on the shared driver (tests/harness/teams.py): opening an idea
-round, asking for the stored count, pressing again after "try again in a moment"."""
+"""Steps of the fault tests on the shared driver (tests/harness/teams.py): asking for the
+stored count, pressing again after "try again in a moment"."""
 
 from __future__ import annotations
 
@@ -22,14 +22,6 @@ async def gather_limited(limit: int, *jobs: Any) -> list[Any]:
             return await job
 
     return await asyncio.gather(*(one(j) for j in jobs), return_exceptions=True)
-
-
-async def open_idea_round(teams: Teams, host: Person, topic: str, url: str | None = None) -> Any:
-    """start, neste, neste: the idea card is posted; returns its idea.submit data."""
-    await teams.say(host, f"start {topic}", url)
-    await teams.say(host, "neste", url)
-    await teams.say(host, "neste", url)
-    return await teams.idea_submit()
 
 
 def status_counts(teams: Teams) -> list[int]:

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from typing import Any
+from typing import Any, Callable
 
 import aiohttp
 
@@ -25,10 +25,11 @@ from bot.store.sessions import TURN_CLAIM_S
 from tests.fakes.activities import Person
 from tests.fakes.cards import all_text
 from tests.faults.conftest import Procs
-from tests.faults.steps import gather_limited, open_idea_round, stored_ideas
+from tests.faults.steps import gather_limited, stored_ideas
 from tests.faults.voting import VOTES_EACH, ballots, counted, open_vote_round
 from tests.harness.connector import posts_of, updates
-from tests.harness.teams import summary_count, summary_ideas
+from tests.harness.processes import Proc
+from tests.harness.teams import Answer, Teams, summary_count, summary_ideas
 
 logger = logging.getLogger(__name__)
 
@@ -38,40 +39,54 @@ PER_PERSON = 5
 CONCURRENCY = 10
 KILL_AFTER = 30  # acknowledged submissions before A is killed
 
+Burst = list[tuple[str, dict[str, Any]]]  # (what it carries, the activity)
+
+
+async def crash_mid_burst(
+    teams: Teams, a: Proc, burst: Burst, took: Callable[[Answer], bool], kill_after: int
+) -> tuple[list[str], Burst]:
+    """The burst to A, CONCURRENCY at a time; A is SIGKILLed once kill_after answers are
+    receipts (took), so up to CONCURRENCY - 1 requests are in flight when it dies. Every
+    answer A gave is a receipt. Returns what A acknowledged, and what got no answer."""
+    acknowledged: list[str] = []
+    refused: list[tuple[str, Answer]] = []  # an HTTP answer that was not a receipt
+    unanswered: Burst = []
+
+    async def one(what: str, activity: dict[str, Any]) -> None:
+        try:
+            answer = await teams.send(activity, a.url)
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            unanswered.append((what, activity))
+            return
+        if not took(answer):
+            refused.append((what, answer))
+            return
+        acknowledged.append(what)
+        if len(acknowledged) == kill_after:
+            a.kill()
+
+    await gather_limited(CONCURRENCY, *(one(what, act) for what, act in burst))
+    await a.stop()
+    assert a.returncode == -9, "A was not killed by the test"
+    assert not refused, f"answers that were not receipts: {refused[:3]}"
+    assert len(acknowledged) >= kill_after and unanswered, "the kill did not land mid-burst"
+    assert len(acknowledged) + len(unanswered) == len(burst)
+    return acknowledged, unanswered
+
 
 async def test_acknowledged_ideas_survive_a_bot_crash(procs: Procs) -> None:
     place = procs.place
     redis, a, teams = await procs.one_replica()
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei", a.url)
 
     burst = [
         (f"Idé {i:02d}-{j}", place.invoke(person, submit, {"idea": f"Idé {i:02d}-{j}"}))
         for j in range(PER_PERSON)
         for i, person in enumerate(PEOPLE)
     ]
-    acknowledged: list[str] = []
-    refused: list[tuple[str, Any]] = []  # an HTTP answer that was not a receipt
-    unanswered: list[tuple[str, dict[str, Any]]] = []
-
-    async def submit_one(text: str, activity: dict[str, Any]) -> None:
-        try:
-            answer = await teams.send(activity, a.url)
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            unanswered.append((text, activity))
-            return
-        if not answer.received:
-            refused.append((text, answer))
-            return
-        acknowledged.append(text)
-        if len(acknowledged) == KILL_AFTER:
-            a.kill()  # mid-burst: up to CONCURRENCY - 1 requests are in flight
-
-    await gather_limited(CONCURRENCY, *(submit_one(text, act) for text, act in burst))
-    await a.stop()
-    assert a.returncode == -9, "A was not killed by the test"
-    assert not refused, f"answers that were not receipts: {refused[:3]}"
-    assert len(acknowledged) >= KILL_AFTER and unanswered, "the kill did not land mid-burst"
-    assert len(acknowledged) + len(unanswered) == len(burst)
+    acknowledged, unanswered = await crash_mid_burst(
+        teams, a, burst, lambda answer: answer.received, KILL_AFTER
+    )
 
     b = await procs.app("b", redis.url)
     stored = await stored_ideas(teams, HOST, b.url)
@@ -106,7 +121,7 @@ async def test_the_shared_card_catches_up_after_a_crash_mid_update(procs: Procs)
     fake, place = procs.connector, procs.place
     gate = procs.connector.gate
     redis, a, teams = await procs.one_replica()
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei", a.url)
     await teams.session_shows("Nå: Idémyldring")
 
     gate.hold(updates())
@@ -179,29 +194,8 @@ async def test_acknowledged_votes_survive_a_bot_crash(procs: Procs) -> None:
 
     plan = vote_plan()
     burst = [(idea, place.invoke(voter, vote.plus(idea))) for voter, idea in plan]
-    acknowledged: Counter[str] = Counter()
-    refused: list[tuple[str, Any]] = []
-    unanswered: list[tuple[str, dict[str, Any]]] = []
-
-    async def vote_one(idea: str, activity: dict[str, Any]) -> None:
-        try:
-            answer = await teams.send(activity, a.url)
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            unanswered.append((idea, activity))
-            return
-        if not counted(answer):
-            refused.append((idea, answer))
-            return
-        acknowledged[idea] += 1
-        if acknowledged.total() == VOTE_KILL_AFTER:
-            a.kill()
-
-    await gather_limited(CONCURRENCY, *(vote_one(idea, act) for idea, act in burst))
-    await a.stop()
-    assert a.returncode == -9, "A was not killed by the test"
-    assert not refused, f"answers that were not receipts: {refused[:3]}"
-    assert acknowledged.total() >= VOTE_KILL_AFTER and unanswered, "the kill missed the burst"
-    assert acknowledged.total() + len(unanswered) == len(burst)
+    voted, unanswered = await crash_mid_burst(teams, a, burst, counted, VOTE_KILL_AFTER)
+    acknowledged = Counter(voted)
 
     expected = Counter(idea for _, idea in plan)
     at_crash = await ballots(redis.url, vote.sid)

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
-from tests.faults.steps import gather_limited, open_idea_round
+from tests.faults.steps import gather_limited
 from tests.faults.voting import ballots, counted, open_vote_round
 from tests.harness.connector import updates
 from tests.harness.teams import summary_count, summary_ideas
@@ -32,7 +32,7 @@ async def test_ideas_are_acknowledged_and_the_card_lands_despite_the_connector(
 
     # Posting the session card: throttled once, then a server error, then it goes through.
     fake.failures.extend([("send", 429, SLOW_DOWN), ("send", 500, {})])
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei")
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei")
     assert not fake.failures
     assert len(teams.posted_cards("join.open")) == 1  # the session card, once
     assert len(teams.posted_cards("join.confirm")) == 1  # the check-in card, once
@@ -76,8 +76,8 @@ async def test_one_slow_conversation_does_not_hold_up_another(procs: Procs) -> N
     slow = procs.teams(app)
     other = replace(place, channel="19:beef@thread.tacv2", thread_root="1700000000999")
     quick = procs.teams(app, place=other)
-    slow_submit = await open_idea_round(slow, HOST, "Bedre skolevei")
-    quick_submit = await open_idea_round(quick, HOST, "Trygg skolegård")
+    slow_submit = await slow.open_idea_round(HOST, "Bedre skolevei")
+    quick_submit = await quick.open_idea_round(HOST, "Trygg skolegård")
     await slow.session_shows("Nå: Idémyldring")
     await quick.session_shows("Nå: Idémyldring")
 
@@ -101,7 +101,7 @@ async def test_the_newest_card_update_lands_last(procs: Procs) -> None:
     a = await procs.app("a", redis.url)
     b = await procs.app("b", redis.url)
     teams = procs.teams(a, b)
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei")
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei")
     await teams.session_shows("Nå: Idémyldring")
 
     landed = len(fake.of("update"))

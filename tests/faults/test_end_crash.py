@@ -18,7 +18,6 @@ import aiohttp
 from tests.fakes.activities import Person
 from tests.fakes.cards import all_text
 from tests.faults.conftest import Procs
-from tests.faults.steps import open_idea_round
 from tests.faults.workshop import SUMMARY, eventually, meta, settled, sid_of
 from tests.harness.connector import card_of
 
@@ -31,7 +30,7 @@ async def test_the_summary_is_posted_after_a_crash_at_the_end(procs: Procs) -> N
     fake, place = procs.connector, procs.place
     gate = procs.connector.gate
     redis, a, teams = await procs.one_replica()
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei", a.url)
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei", a.url)
     assert (await teams.send(place.invoke(KARI, submit, {"idea": "Gå-buss"}), a.url)).received
     sid = sid_of(teams)
 

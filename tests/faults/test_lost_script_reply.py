@@ -17,41 +17,28 @@ from typing import AsyncIterator
 import pytest
 
 from bot.store import scripts
-from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text
 from tests.faults.conftest import Procs
 from tests.faults.lost_reply import LostReplyProxy, script_sha
 from tests.faults.procs import RedisServer
 from tests.faults.workshop import (
     ACTIONS_PHASE,
+    ANNE,
     ANNOUNCED,
+    HOST,
+    OWNED,
     WENT_WRONG,
     announcements,
-    check_in,
+    ended_once,
     eventually,
-    follow_ups_to,
     meta,
     save_actions,
-    settled,
-    sid_of,
+    start_with_owners,
     status,
-    summaries_anywhere,
     timers_of,
 )
-from tests.harness.teams import Teams
+from tests.harness.teams import STANDARD_AGENDA, Teams
 
-AGENDA = [
-    "Forventninger",
-    "Idémyldring",
-    "Gruppearbeid 1",
-    "Gruppearbeid 2",
-    "Presentasjoner",
-    "Prioritering",
-    "Tiltak",
-]
-HOST = Person("Hanne Vert")
-ANNE = Person("Anne Ansvarlig")
-BJORN = Person("Bjørn Eier")
 # The transition scripts: HOST_UPDATE, and RETIME (pause/extend/resume) where it exists.
 TRANSITIONS = [
     script_sha(getattr(scripts, n)) for n in ("HOST_UPDATE", "RETIME") if hasattr(scripts, n)
@@ -98,12 +85,9 @@ async def test_every_transition_survives_a_lost_script_reply(
 ) -> None:
     fake, place = procs.connector, procs.place
     server, proxy = proxied
-    fake.names[BJORN.aad] = BJORN.name
     app = await procs.app("a", proxy.url)
     teams = procs.teams(app)
-    await teams.say(HOST, "start Bedre skolevei")
-    await check_in(teams, ANNE)
-    sid = sid_of(teams)
+    sid = await start_with_owners(teams)
 
     moves = 0
     while ACTIONS_PHASE not in await status(teams, HOST):
@@ -139,18 +123,12 @@ async def test_every_transition_survives_a_lost_script_reply(
 
     # Each phase of the standard agenda announced once, in order: as without the losses.
     names = [a.removeprefix(ANNOUNCED).split(".")[0] for a in announcements(teams)]
-    assert names == AGENDA, names
+    assert names == list(STANDARD_AGENDA), names
 
     # The end, with its reply lost: the summary once, each owner's follow-up once.
-    await save_actions(teams, HOST, [("Male fotgjengerfelt", ANNE), ("Søke om midler", BJORN)])
+    await save_actions(teams, HOST, OWNED)
     await lose_reply(teams, proxy, "avslutt")
     summary = await teams.summary()
     assert "Gå-buss" in all_text(summary), all_text(summary)
-    await fake.wait_for(lambda: follow_ups_to(fake, ANNE) and follow_ups_to(fake, BJORN))
-    await eventually(lambda: settled(server.url, sid), what="the end's effects to be done")
-    assert (await meta(server.url, sid))["status"] == "ended"
-    assert len(teams.summaries()) == 1, "the summary was posted twice in the channel"
-    assert len(summaries_anywhere(fake)) == 2, "the channel's summary and the host's copy"
-    assert len(follow_ups_to(fake, ANNE)) == 1
-    assert len(follow_ups_to(fake, BJORN)) == 1
+    await ended_once(teams, server.url, sid)
     assert not any(WENT_WRONG in s.text for s in fake.sent), [s.text for s in fake.sent]

@@ -12,7 +12,7 @@ import aiohttp
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions
 from tests.faults.conftest import Procs
-from tests.faults.steps import open_idea_round, submit_until_received
+from tests.faults.steps import submit_until_received
 from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
 from tests.harness.teams import UNAVAILABLE, no_leak, summary_count, summary_ideas
 
@@ -30,7 +30,7 @@ async def test_redis_down_gives_a_clear_answer_and_the_session_continues(procs: 
     place = procs.place
     http = procs.http
     redis, app, teams = await procs.one_replica(appendonly=True)
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei")
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei")
     before = ["Gå-buss", "Flere fotgjengerfelt", "Sykkelparkering"]
     for text in before:
         assert (await teams.send(place.invoke(KARI, submit, {"idea": text}))).received

@@ -14,7 +14,7 @@ from collections import Counter
 
 from tests.fakes.activities import Person
 from tests.faults.conftest import Procs
-from tests.faults.steps import open_idea_round, submit_until_received
+from tests.faults.steps import submit_until_received
 from tests.faults.voting import ballots, counted, open_vote_round, vote_until_counted
 from tests.harness.teams import summary_count, summary_ideas
 
@@ -29,7 +29,7 @@ async def test_app_reconnects_after_redis_restart_and_ideas_survive(procs: Procs
     place = procs.place
     http = procs.http
     redis, app, teams = await procs.one_replica(appendonly=True)
-    submit = await open_idea_round(teams, HOST, "Bedre skolevei")
+    submit = await teams.open_idea_round(HOST, "Bedre skolevei")
 
     old = [f"Gammel idé {i}" for i in range(10)]
     for i, text in enumerate(old):

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from bot.store import keys
 from tests.fakes.activities import Person
 from tests.fakes.cards import all_text, walk
-from tests.faults.steps import USER_RETRIES, open_idea_round
+from tests.faults.steps import USER_RETRIES
 from tests.harness.teams import UNAVAILABLE, Answer, Teams, no_leak
 
 VOTE_TITLE = "Prioritering: gi stemmene dine"
@@ -54,7 +54,7 @@ async def open_vote_round(
     teams: Teams, host: Person, authors: list[Person], ideas: list[str], url: str | None = None
 ) -> VoteRound:
     """A session with `ideas` (sent in this order), moved on to the vote."""
-    submit = await open_idea_round(teams, host, "Bedre skolevei", url)
+    submit = await teams.open_idea_round(host, "Bedre skolevei", url)
     for n, text in enumerate(ideas):
         answer = await teams.send(
             teams.place.invoke(authors[n % len(authors)], submit, {"idea": text}), url

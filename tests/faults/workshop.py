@@ -1,12 +1,15 @@
 """A whole workshop over real HTTP for the fault tests: check-in, phase by phase to the
 actions, actions with owners, the end; and what Redis and the fake Bot Connector hold
-afterwards (the session's meta and timers, the summary, each owner's follow-up)."""
+afterwards (the session's meta and timers, the summary, each owner's follow-up).
+
+The cast of the workshops that end with actions: HOST runs it, ANNE checks in and owns an
+action, BJORN owns one without taking part (Teams knows his name: `start_with_owners`)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import Any
+from typing import Any, Sequence
 
 from redis.asyncio import Redis
 
@@ -22,6 +25,10 @@ ANNOUNCED = "Ny fase: "
 SUMMARY_FAILED = "Oppsummeringen kunne ikke legges ut"
 WENT_WRONG = "noe gikk galt"
 ACTIONS_PHASE = "fase: Tiltak"
+HOST = Person("Hanne Vert")
+ANNE = Person("Anne Ansvarlig")
+BJORN = Person("Bjørn Eier")
+OWNED = (("Male fotgjengerfelt", ANNE), ("Søke om midler", BJORN))
 
 
 def due_in(days: int) -> str:
@@ -56,9 +63,12 @@ async def timers_of(redis_url: str, sid: str) -> dict[str, int]:
     }
 
 
-async def check_in(teams: Teams, person: Person, role: str = "citizen") -> None:
-    form = await teams.join_form(person)
-    await teams.click(person, actions(form)["join.confirm"], {"role": role})
+async def start_with_owners(teams: Teams) -> str:
+    """`start Bedre skolevei` with Anne checked in; returns the session id."""
+    teams.connector.names[BJORN.aad] = BJORN.name
+    await teams.say(HOST, "start Bedre skolevei")
+    await teams.check_in(ANNE)
+    return sid_of(teams)
 
 
 def announcements(teams: Teams) -> list[str]:
@@ -70,7 +80,7 @@ def last_status(teams: Teams) -> str:
     return found[-1] if found else ""
 
 
-async def save_actions(teams: Teams, host: Person, owners: list[tuple[str, Person]]) -> None:
+async def save_actions(teams: Teams, host: Person, owners: Sequence[tuple[str, Person]]) -> None:
     """In the actions phase: one action per (text, owner), owners named by AAD id."""
     card = await teams.click(host, actions(await teams.host_view(host))["action.open"])
     for text, owner in owners:
@@ -96,6 +106,11 @@ def follow_ups_to(connector: Connector, person: Person) -> list[Sent]:
         for s in connector.of("send")
         if s.conversation_id in chats and s.card and FOLLOW_UP in all_text(s.card)
     ]
+
+
+def follow_ups_per_owner(connector: Connector) -> dict[str, int]:
+    """How many follow-up cards each owner in OWNED got, by name."""
+    return {owner.name: len(follow_ups_to(connector, owner)) for _, owner in OWNED}
 
 
 def summaries_anywhere(connector: Connector) -> list[Sent]:
@@ -132,6 +147,17 @@ async def eventually(check: Any, within: float = 30.0, what: str = "") -> Any:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what or check}")
         await asyncio.sleep(0.05)
+
+
+async def ended_once(teams: Teams, redis_url: str, sid: str) -> None:
+    """The end's effects all done, each of them once: the summary in the channel and in the
+    host's personal chat, one follow-up to each owner."""
+    await teams.connector.wait_for(lambda: all(follow_ups_per_owner(teams.connector).values()))
+    await eventually(lambda: settled(redis_url, sid), what="the end's effects to be done")
+    assert (await meta(redis_url, sid))["status"] == "ended"
+    assert len(teams.summaries()) == 1, "the summary was posted more than once in the channel"
+    assert len(summaries_anywhere(teams.connector)) == 2, "the channel's summary, the host's copy"
+    assert follow_ups_per_owner(teams.connector) == {ANNE.name: 1, BJORN.name: 1}
 
 
 async def settled(redis_url: str, sid: str) -> bool:

@@ -29,6 +29,16 @@ RECEIVED = "Ideen din er mottatt"
 UNAVAILABLE = "Digikok er midlertidig utilgjengelig"
 SUMMARY = "Oppsummering av Digikok"
 REQUEST_TIMEOUT_S = 30.0
+# The standard template's phases after the check-in, in order, as the bot names them.
+STANDARD_AGENDA = (
+    "Forventninger",
+    "Idémyldring",
+    "Gruppearbeid 1",
+    "Gruppearbeid 2",
+    "Presentasjoner",
+    "Prioritering",
+    "Tiltak",
+)
 # What no answer to a user may ever contain.
 LEAKS = ("Traceback", "Error", "Exception", "redis", 'File "')
 
@@ -151,6 +161,37 @@ class Teams:
     async def say(self, person: Person, text: str, url: str | None = None) -> Answer:
         return await self.post(self.place.message(person, text), url)
 
+    async def ask(self, person: Person, text: str, answer: str, within: float = 30.0) -> str:
+        """`text` from person, and the message the bot answers it with: the first text it
+        sent anywhere that contains `answer` (waits for it)."""
+        await self.say(person, text)
+        return await self.wait_text(answer, within)
+
+    async def check_in(
+        self, *people: Person, role: str = "citizen", url: str | None = None
+    ) -> None:
+        """The people check in, one after the other, on the form the first of them opened."""
+        form = await self.join_form(people[0], url)
+        for person in people:
+            await self.click(person, actions(form)["join.confirm"], {"role": role}, url=url)
+
+    async def open_idea_round(
+        self,
+        host: Person,
+        topic: str = "Bedre skolevei",
+        url: str | None = None,
+        *,
+        checked_in: tuple[Person, ...] = (),
+    ) -> dict[str, Any]:
+        """start (and the check-in of `checked_in`), neste, neste (the standard agenda): the
+        idea card is posted; returns its idea.submit data."""
+        await self.say(host, f"start {topic}", url)
+        if checked_in:
+            await self.check_in(*checked_in, url=url)
+        await self.say(host, "neste", url)
+        await self.say(host, "neste", url)
+        return await self.idea_submit()
+
     async def click(
         self,
         person: Person,
@@ -203,8 +244,8 @@ class Teams:
         card = await self.connector.wait_for(self.idea_card)
         return actions(card)["idea.submit"]
 
-    async def join_form(self, person: Person) -> dict[str, Any]:
-        return await self.click(person, actions(self.session_card())["join.open"])
+    async def join_form(self, person: Person, url: str | None = None) -> dict[str, Any]:
+        return await self.click(person, actions(self.session_card())["join.open"], url=url)
 
     async def host_view(self, person: Person) -> dict[str, Any]:
         """What a host's Teams fetches through the session card's refresh."""
