@@ -5,14 +5,11 @@ silent while adjourned; retention counted from the final end; clear refusals."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Any
 
 from redis.asyncio import Redis
 
 from bot.store import keys
-from bot.web import create_app
-from tests.e2e.conftest import Bot, app_config
+from tests.e2e.conftest import Bot, Restart
 from tests.e2e.test_groups import HOST as GROUP_HOST
 from tests.e2e.test_groups import PEOPLE, forms, to_groups
 from tests.e2e.test_voting import vote_buttons
@@ -26,15 +23,6 @@ DAY_S = 86_400
 # The fake activities say localTimestamp +01:00: "3.12. 09:00" is 08:00 UTC.
 WHEN = "{{DATE(2026-12-03T08:00:00Z, SHORT)}} {{TIME(2026-12-03T08:00:00Z)}}"
 RETENTION_S = 30 * DAY_S
-
-
-async def restart(
-    bot: Bot, aiohttp_client: Any, redis_url: str, tmp_path: Path, clock: FakeClock
-) -> Bot:
-    """The only replica stops; a new one starts on the same Redis (timers and all)."""
-    await bot.client.close()
-    app = create_app(app_config(redis_url, tmp_path), clock=clock)
-    return Bot.in_process(await aiohttp_client(app), bot.connector, bot.place)
 
 
 async def sid_of(redis: Redis) -> str:
@@ -66,17 +54,9 @@ async def session_ttls(redis: Redis, sid: str) -> set[int]:
 
 
 async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
-    bot: Bot,
-    aiohttp_client: Any,
-    redis: Redis,
-    redis_url: str,
-    tmp_path: Path,
-    clock: FakeClock,
+    bot: Bot, redis: Redis, clock: FakeClock, restart: Restart
 ) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")  # pitch
-    await bot.say(HOST, "neste")  # ideas: 10 minutes, a reminder 1 minute before the end
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)  # 10 minutes, a reminder 1 minute before the end
     for person, text in zip(OTHERS, ["Gåbuss", "Fotgjengerfelt", "Sykkelvei"], strict=False):
         assert "mottatt" in all_text(await bot.click(person, submit, {"idea": text}))
     sid = await sid_of(redis)
@@ -104,16 +84,12 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
     assert await redis.hlen(keys.roster(sid)) == 0
 
     # odd states and other people: clear answers, nothing changes
-    await bot.say(OTHERS[0], "fortsett")
-    await bot.wait_text("Det er bare verten")
+    await bot.ask(OTHERS[0], "fortsett", "Det er bare verten")
     await bot.say(OTHERS[0], "utsett")
-    await bot.say(HOST, "utsett i morgen")
-    await bot.wait_text("allerede utsatt")
-    await bot.say(HOST, "neste")
-    await bot.wait_text("Digikoken er utsatt. Fortsett den først")
+    await bot.ask(HOST, "utsett i morgen", "allerede utsatt")
+    await bot.ask(HOST, "neste", "Digikoken er utsatt. Fortsett den først")
     await bot.say(HOST, "forleng 5")
-    await bot.say(HOST, "start Noe annet")
-    await bot.wait_text("En Digikok her er utsatt: «Bedre skolevei»")
+    await bot.ask(HOST, "start Noe annet", "En Digikok her er utsatt: «Bedre skolevei»")
     await bot.say(OTHERS[1], "status")
     status = await bot.wait_card("Utsatt i fasen «Idémyldring»")
     assert "Sjekket inn: 0. Ideer: 3." in all_text(status)
@@ -131,7 +107,7 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
     assert count(bot, "min igjen av") == 0 and count(bot, "Tiden er ute for") == 0
     assert await session_ttls(redis, sid) == {-1}  # retention counts from the final end
 
-    bot = await restart(bot, aiohttp_client, redis_url, tmp_path, clock)
+    bot = await restart(bot)
     clock.advance(DAY_S)  # 3 December
     await timers_idle(bot, redis)
     await bot.say(HOST, "fortsett")
@@ -142,8 +118,7 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
     # the idea card posted before the adjournment works again
     again = await bot.click(OTHERS[3], submit, {"idea": "Lavere fart"})
     assert "Takk! Ideen din er mottatt." in all_text(again)
-    await bot.say(HOST, "fortsett")
-    await bot.wait_text("ingenting å fortsette")
+    await bot.ask(HOST, "fortsett", "ingenting å fortsette")
 
     clock.advance(7 * 60 + 5)  # the fresh reminder, once
     await bot.connector.wait_for(lambda: count(bot, "1 min igjen av «Idémyldring»") == 1)
@@ -159,22 +134,13 @@ async def test_adjourn_in_the_idea_round_restart_resume_days_later_and_finish(
         assert idea in text
     ttls = await session_ttls(redis, sid)
     assert ttls and all(RETENTION_S - 60 <= t <= RETENTION_S for t in ttls), ttls
-    await bot.say(HOST, "utsett")
-    await bot.wait_text("avsluttet, så den kan ikke utsettes")
+    await bot.ask(HOST, "utsett", "avsluttet, så den kan ikke utsettes")
 
 
 async def test_adjourn_the_vote_from_the_card_restart_resume_and_the_ranking_is_whole(
-    bot: Bot,
-    aiohttp_client: Any,
-    redis: Redis,
-    redis_url: str,
-    tmp_path: Path,
-    clock: FakeClock,
+    bot: Bot, redis: Redis, clock: FakeClock, restart: Restart
 ) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     ideas = ["Gåbuss", "Fotgjengerfelt", "Sykkelvei"]
     for n, text in enumerate(ideas):
         await bot.click(OTHERS[n], submit, {"idea": text})
@@ -220,7 +186,7 @@ async def test_adjourn_the_vote_from_the_card_restart_resume_and_the_ranking_is_
     clock.advance(5 * DAY_S)  # long past the vote's 5 minutes
     await timers_idle(bot, redis)
     assert count(bot, "Tiden er ute for") == 0 and count(bot, "min igjen av") == 0
-    bot = await restart(bot, aiohttp_client, redis_url, tmp_path, clock)
+    bot = await restart(bot)
     host = await bot.host_view(HOST)
     resume = actions(host)["session.resume"]
     assert "bare verten" in all_text(await bot.click(OTHERS[1], resume))
@@ -274,26 +240,21 @@ async def test_adjourn_during_group_work_keeps_groups_and_inputs(
 
 
 async def test_end_an_adjourned_session_and_odd_states(bot: Bot, redis: Redis) -> None:
-    await bot.say(HOST, "utsett")
-    await bot.wait_text("Det pågår ingen Digikok her nå")
+    await bot.ask(HOST, "utsett", "Det pågår ingen Digikok her nå")
     await bot.say(HOST, "start Trygg skolevei")
-    await bot.say(HOST, "fortsett")
-    await bot.wait_text("ingenting å fortsette")
-    await bot.say(HOST, "utsett 31.2. 10:00")
-    await bot.wait_text("forsto ikke datoen")
+    await bot.ask(HOST, "fortsett", "ingenting å fortsette")
+    await bot.ask(HOST, "utsett 31.2. 10:00", "forsto ikke datoen")
     await bot.say(HOST, "utsett")
     await bot.wait_card("Utsatt – fortsetter en annen dag")
     sid = await sid_of(redis)
     assert await session_ttls(redis, sid) == {-1}
-    await bot.say(OTHERS[0], "avslutt")
-    await bot.wait_text("Det er bare verten")
+    await bot.ask(OTHERS[0], "avslutt", "Det er bare verten")
     await bot.say(HOST, "avslutt")
     await bot.wait_card("Oppsummering av Digikok")
     assert (await redis.hget(keys.meta(sid), "status")) == "ended"
     ttls = await session_ttls(redis, sid)
     assert ttls and all(RETENTION_S - 60 <= t <= RETENTION_S for t in ttls), ttls
-    await bot.say(HOST, "fortsett")
-    await bot.wait_text("Det pågår ingen Digikok her nå")
+    await bot.ask(HOST, "fortsett", "Det pågår ingen Digikok her nå")
 
 
 async def test_a_passed_day_is_asked_back_and_confirmed_with_the_year(
@@ -308,8 +269,8 @@ async def test_a_passed_day_is_asked_back_and_confirmed_with_the_year(
     )
     sid = await sid_of(redis)
     assert (await redis.hget(keys.meta(sid), "status")) == "active"
-    await bot.say(HOST, "utsett 29.2.")  # 2026 has none: the coming one is too far ahead
-    await bot.wait_text("for langt fram")
+    # 2026 has none: the coming one is too far ahead
+    await bot.ask(HOST, "utsett 29.2.", "for langt fram")
     assert not [t for t in bot.connector.texts() if "gikk galt" in t]
     await bot.say(HOST, "utsett 30.11.2027 09:00")
     posted = await bot.wait_card("Utsatt – fortsetter")

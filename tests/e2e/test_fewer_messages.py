@@ -16,10 +16,8 @@ async def test_a_participants_slip_gets_one_short_line(bot: Bot) -> None:
     await bot.say(HOST, "start Bedre skolevei")
     await bot.session_shows("Nå: Innsjekk")
     cards_before = len(bot.connector.cards("send"))
-    await bot.say(KARI, "neste")
-    await bot.wait_text("Det er bare verten som kan gjøre det.")
-    await bot.say(KARI, "hei hei")
-    said = await bot.wait_text("Det forstod jeg ikke.")
+    await bot.ask(KARI, "neste", "Det er bare verten som kan gjøre det.")
+    said = await bot.ask(KARI, "hei hei", "Det forstod jeg ikke.")
     assert "\n" not in said
     assert len(bot.connector.cards("send")) == cards_before  # no help card in the thread
     await bot.say(HOST, "hei hei")  # the host is shown the commands

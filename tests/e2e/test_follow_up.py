@@ -6,15 +6,12 @@ a due-date reminder fired once by two replicas, and a refused 1:1 named to the h
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
-from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from bot.service.session.timer_jobs import LEASE_MS
-from bot.web import create_app
-from tests.e2e.conftest import Bot, app_config
+from tests.e2e.conftest import Bot, Replica
 from tests.fakes.activities import TENANT, Conversation, Person
 from tests.fakes.cards import actions, all_text
 from tests.fakes.clock import FakeClock
@@ -219,16 +216,9 @@ def reminders(bot: Bot) -> list[Sent]:
 
 
 async def test_reminder_on_the_due_date_fires_once_with_two_replicas(
-    bot: Bot,
-    clock: FakeClock,
-    aiohttp_client: Any,
-    redis: Redis,
-    redis_url: str,
-    tmp_path: Path,
+    bot: Bot, clock: FakeClock, redis: Redis, replica: Replica
 ) -> None:
-    second: TestClient = await aiohttp_client(
-        create_app(app_config(redis_url, tmp_path / "b"), clock=clock)
-    )  # a second replica on the same Redis: its own timer loop
+    second = await replica("b")  # a second replica on the same Redis: its own timer loop
     await end_with_actions(bot)
     await owner_card(bot, ANNE)
     await owner_card(bot, BJORN)
@@ -249,7 +239,7 @@ async def test_reminder_on_the_due_date_fires_once_with_two_replicas(
     # Both replicas stop; Bjørn's reminder is in Redis and a fresh replica sends it.
     await second.close()
     await bot.client.close()
-    third = await aiohttp_client(create_app(app_config(redis_url, tmp_path / "c"), clock=clock))
+    third = await replica("c")
     clock.now = 1_796_886_000_000  # 2026-12-10 08:00 in Oslo: Bjørn's due date
     for _ in range(20):  # a run cut short by a stopping replica is retried after its lease
         await asyncio.sleep(0.3)

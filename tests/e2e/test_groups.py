@@ -47,6 +47,13 @@ def boards(bot: Bot) -> dict[int, Any]:
     return found
 
 
+async def board_showing(bot: Bot, group: int, fragment: str) -> dict[str, Any]:
+    """The group's newest board card, once it shows fragment (the publisher is coalesced)."""
+    return await bot.connector.wait_for(
+        lambda: fragment in all_text(boards(bot)[group][1]) and boards(bot)[group][1]
+    )
+
+
 def forms(bot: Bot, part: int) -> dict[int, Any]:
     found = {}
     for sent in bot.connector.of("send"):
@@ -55,6 +62,22 @@ def forms(bot: Bot, part: int) -> dict[int, Any]:
         if data and data["part"] == part:
             found[data["g"]] = (sent.conversation_id, data)
     return found
+
+
+async def vote_on_inputs(
+    bot: Bot, person: Person, form: dict[str, Any], texts: tuple[str, ...]
+) -> dict[str, dict[str, Any]]:
+    """person adds texts on their group's input form (question 2); once the group's board
+    shows them all, its +1 buttons by input id."""
+    group = form["g"]
+    for text in texts:
+        await bot.click(person, form, {"input": text})
+    board = await board_showing(bot, group, f"Innspill ({len(texts)})")
+    return {
+        n["data"]["input"]: n["data"]
+        for n in walk(board["body"])
+        if n.get("verb") == "group.vote" and n["data"]["delta"] == 1
+    }
 
 
 async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: Bot) -> None:
@@ -86,9 +109,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     forged = await bot.click(two, form[1][1], {"input": "Kapret innspill"})
     assert "Bare medlemmene i denne gruppa" in all_text(forged)
     await bot.click(two, form[2][1], {"input": "Mørke kryss"})
-    board = await bot.connector.wait_for(
-        lambda: "Innspill (2)" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
-    )
+    board = await board_showing(bot, 1, "Innspill (2)")
     assert (
         "Kapret" not in all_text(board)
         and "Person" not in all_text(board).split("Med i gruppa")[-1].split("Innspill")[-1]
@@ -107,16 +128,9 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     await bot.say(HOST, "neste")  # question 2
     await bot.session_shows("Spørsmål 2")
     form2 = forms(bot, 2)
-    for text in ("Gåbuss", "Fartsdumper", "Lys i kryss", "Skolepatrulje"):
-        await bot.click(one, form2[1][1], {"input": text})
-    board = await bot.connector.wait_for(
-        lambda: "Innspill (4)" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
+    votes = await vote_on_inputs(
+        bot, one, form2[1][1], ("Gåbuss", "Fartsdumper", "Lys i kryss", "Skolepatrulje")
     )
-    votes = {
-        n["data"]["input"]: n["data"]
-        for n in walk(board["body"])
-        if n.get("verb") == "group.vote" and n["data"]["delta"] == 1
-    }
     ids = sorted(votes, key=int)
     for voter in members[1]:
         for input_id in ids[:3]:
@@ -125,31 +139,21 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     assert "brukt de 3 stemmene" in all_text(spent)
     assert "ikke med" not in all_text(await bot.click(HOST, votes[ids[3]]))  # hosts may help
 
-    for text in ("Alfa", "Beta", "Gamma", "Delta"):  # group 2 ends in a tie at the cut
-        await bot.click(members[2][0], form2[2][1], {"input": text})
-    board2 = await bot.connector.wait_for(
-        lambda: "Innspill (4)" in all_text(boards(bot)[2][1]) and boards(bot)[2][1]
-    )
-    plus2 = {
-        n["data"]["input"]: n["data"]
-        for n in walk(board2["body"])
-        if n.get("verb") == "group.vote" and n["data"]["delta"] == 1
-    }
+    tie = ("Alfa", "Beta", "Gamma", "Delta")  # group 2 ends in a tie at the cut
+    plus2 = await vote_on_inputs(bot, members[2][0], form2[2][1], tie)
     a, b, c, d = sorted(plus2, key=int)
     for voter, choice in zip(members[2], ([a, b, c], [a, b, d], [a], []), strict=True):
         for input_id in choice:
             await bot.click(voter, plus2[input_id])
     # readiness on the group's board: a count of its members, never who
-    await bot.connector.wait_for(lambda: "3 av 4 har stemt" in all_text(boards(bot)[2][1]))
+    await board_showing(bot, 2, "3 av 4 har stemt")
     await bot.say(HOST, "neste")  # presentations: group 1 first
     first = await bot.wait_card("Gruppe 1 av 3 presenterer")
     text = all_text(first)
     assert "Barrierer" in text and "For mange biler ved skolen" in text
     assert "Gruppas topp 3" in text and "1. Gåbuss" in text and "Skolepatrulje" not in text
     await bot.session_shows("Gruppe 1 av 3 presenterer nå.")
-    tied = await bot.connector.wait_for(
-        lambda: "står likt" in all_text(boards(bot)[2][1]) and boards(bot)[2][1]
-    )
+    tied = await board_showing(bot, 2, "står likt")
     picks = {
         n["data"]["input"]: n["data"] for n in walk(tied["body"]) if n.get("verb") == "group.pick"
     }
@@ -170,9 +174,7 @@ async def test_channel_groups_threads_inputs_categories_top3_presentations(bot: 
     for text in ("Gåbuss", "Alfa", "Beta", "Delta"):  # every group's top 3 is in the vote
         assert text in vote, text
     assert "Gamma" not in vote
-    closed = await bot.connector.wait_for(
-        lambda: "Gruppas topp 3" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
-    )
+    closed = await board_showing(bot, 1, "Gruppas topp 3")
     assert not [n for n in walk(closed["body"]) if n.get("verb") == "group.vote"]
 
 
@@ -186,8 +188,7 @@ async def test_group_chat_late_joiner_and_host_move(bot: Bot) -> None:
     late = Person("Sen Innbygger")
     form = await bot.click(late, actions(bot.session_card())["join.open"])
     await bot.click(late, actions(form)["join.confirm"], {"role": "citizen"})
-    await bot.say(HOST, "grupper")
-    listing = await bot.wait_text("Gruppe 1 (")
+    listing = await bot.ask(HOST, "grupper", "Gruppe 1 (")
     placed = next(line for line in listing.splitlines() if "Sen Innbygger" in line)
     # 7 people make groups of 3/2/2; a late joiner goes to a smallest one, the first on a tie
     assert placed.startswith("Gruppe 2 (3)")

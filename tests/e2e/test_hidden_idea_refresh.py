@@ -121,12 +121,7 @@ async def test_the_author_sees_a_hidden_idea_on_a_refresh_and_nobody_is_named(bo
 async def test_a_hide_answers_the_host_at_once_and_the_update_keeps_the_announcement(
     bot: Bot,
 ) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    form = await bot.join_form(AUTHOR)
-    await bot.click(AUTHOR, actions(form)["join.confirm"], {"role": "citizen"})
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST, checked_in=(AUTHOR,))
     posted = idea_message(bot)
     await bot.click(AUTHOR, submit, {"idea": ABUSE})
     await bot.session_shows("Ideer sendt inn: 1")
@@ -158,12 +153,7 @@ async def test_a_hide_answers_the_host_at_once_and_the_update_keeps_the_announce
 
 
 async def test_hiding_outside_the_idea_round_leaves_the_closed_idea_card_alone(bot: Bot) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    form = await bot.join_form(AUTHOR)
-    await bot.click(AUTHOR, actions(form)["join.confirm"], {"role": "citizen"})
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST, checked_in=(AUTHOR,))
     await bot.click(AUTHOR, submit, {"idea": ABUSE})
     posted = idea_message(bot)
     await bot.say(HOST, "neste")  # group work: the idea card closes (one update)

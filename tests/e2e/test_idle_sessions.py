@@ -3,6 +3,7 @@ end one whose hosts are gone — both with the summary, then the retention TTL."
 
 from __future__ import annotations
 
+import pytest
 from redis.asyncio import Redis
 
 from bot.store import keys
@@ -22,12 +23,17 @@ async def sid_of(redis: Redis) -> str:
     return str(metas[0]).split("{")[1].split("}")[0]
 
 
-async def test_an_untouched_session_ends_itself_with_its_summary(
-    bot: Bot, redis: Redis, clock: FakeClock
-) -> None:
+@pytest.fixture
+async def sid(bot: Bot, redis: Redis) -> str:
+    """A session past its check-in, its last host action now; its id."""
     await bot.say(HOST, "start Bedre skolevei")
     await bot.say(HOST, "neste")
-    sid = await sid_of(redis)
+    return await sid_of(redis)
+
+
+async def test_an_untouched_session_ends_itself_with_its_summary(
+    bot: Bot, redis: Redis, clock: FakeClock, sid: str
+) -> None:
     clock.advance(29 * DAY_S)
     await bot.say(HOST, "utsett")  # adjourned, then forgotten: a host action moves it out
     clock.advance(29 * DAY_S)
@@ -41,11 +47,8 @@ async def test_an_untouched_session_ends_itself_with_its_summary(
 
 
 async def test_a_member_ends_a_session_whose_hosts_are_gone_after_confirming(
-    bot: Bot, redis: Redis, clock: FakeClock
+    bot: Bot, redis: Redis, clock: FakeClock, sid: str
 ) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    sid = await sid_of(redis)
     await bot.say(KARI, "avslutt")  # the host was here a moment ago: only hosts end it
     assert any("bare verten" in t.lower() for t in bot.connector.texts())
     clock.advance(DAY_S + 60)

@@ -45,10 +45,7 @@ def small(card: dict[str, Any]) -> bool:
 
 
 async def to_prep(bot: Bot) -> dict[str, Any]:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     for n, text in enumerate(IDEAS):
         await bot.click(VOTERS[n % len(VOTERS)], submit, {"idea": text})
     for _ in range(3):  # groups 1 and 2, presentations: the vote is next
@@ -171,10 +168,7 @@ def _path(url: str) -> str:
 
 
 async def test_many_ideas_keep_the_prep_card_small(bot: Bot) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     topics = ["belysning", "fotgjengerfelt", "sykkelvei", "gåbuss", "fartsdumper"]
     for n in range(60):
         text = f"Bedre {topics[n % 5]} langs skoleveien " + "og mer til " * 80
@@ -189,10 +183,7 @@ async def test_many_ideas_keep_the_prep_card_small(bot: Bot) -> None:
 
 
 async def test_merging_already_during_the_idea_round(bot: Bot) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     for n, text in enumerate(IDEAS[:4]):
         await bot.click(VOTERS[n], submit, {"idea": text})
     await bot.session_shows("Nå: Idémyldring")
@@ -214,7 +205,7 @@ async def test_merging_already_during_the_idea_round(bot: Bot) -> None:
 async def test_a_groups_top_three_merges_like_an_idea(bot: Bot) -> None:
     """A group's top-3 input ("g<input id>") is a candidate like any idea: suggested with
     the idea round's wording of it, merged, and the group's board stays as written."""
-    from tests.e2e.test_groups import PEOPLE, ROLES, boards, forms
+    from tests.e2e.test_groups import PEOPLE, ROLES, board_showing, boards, forms
 
     await bot.say(HOST, "start Bedre skolevei")
     form = await bot.click(PEOPLE[0], actions(bot.session_card())["join.open"])
@@ -237,9 +228,7 @@ async def test_a_groups_top_three_merges_like_an_idea(bot: Bot) -> None:
     member = next(p for p in PEOPLE if p.uid in str(first["msteams"]["entities"]))
     for text in ("Mer lys langs skoleveien om morgenen", "Fartsdumper", "Skolepatrulje"):
         await bot.click(member, forms(bot, 2)[1][1], {"input": text})
-    board = await bot.connector.wait_for(
-        lambda: "Innspill (3)" in all_text(boards(bot)[1][1]) and boards(bot)[1][1]
-    )
+    board = await board_showing(bot, 1, "Innspill (3)")
     plus = [n["data"] for n in walk(board["body"]) if n.get("verb") == "group.vote"]
     for vote in plus:
         if vote["delta"] == 1:

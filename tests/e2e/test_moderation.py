@@ -201,10 +201,7 @@ async def test_screened_words_are_refused_to_the_author_alone_and_nothing_is_sto
     screening = tmp_path / "screening.json"
     screening.write_text(json.dumps({"words": {"nb": ["idioter"]}}), encoding="utf-8")
     bot = await make_bot(SCREENING_FILE=str(screening))
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     before = {k: await redis.hgetall(k) async for k in redis.scan_iter(match="dk:*:ideas")}
     refused = await bot.click(AUTHOR, submit, {"idea": ABUSE})
     assert "godtar ikke ett av ordene" in all_text(refused)
@@ -217,10 +214,7 @@ async def test_screened_words_are_refused_to_the_author_alone_and_nothing_is_sto
 async def test_an_idea_hidden_before_the_vote_and_restored_during_it_can_be_voted_for(
     bot: Bot,
 ) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")  # → the idea round (nobody checked in: no groups)
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)  # nobody checked in: no groups
     await bot.click(AUTHOR, submit, {"idea": "Gåbuss fra Nordnes"})
     await bot.click(OTHERS[0], submit, {"idea": "Flere fotgjengerfelt"})
     listing = await moderation_card(bot)

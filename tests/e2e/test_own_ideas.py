@@ -21,10 +21,7 @@ def own(card: dict[str, Any], verb: str) -> list[dict[str, Any]]:
 
 
 async def test_an_author_edits_and_withdraws_their_own_ideas(bot: Bot, redis: Redis) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     await bot.click(KARI, submit, {"idea": "Gåbus til skolen"})
     card = await bot.click(KARI, submit, {"idea": "Flere fotgjengerfelt"})
     await bot.click(OLA, submit, {"idea": "Lavere fart"})
@@ -69,10 +66,7 @@ async def test_an_author_looks_at_their_own_ideas_and_sees_what_the_host_hid(
     from tests.e2e.test_moderation import HOST as MODERATOR
     from tests.e2e.test_moderation import moderation_card, row_for
 
-    await bot.say(MODERATOR, "start Bedre skolevei")
-    await bot.say(MODERATOR, "neste")
-    await bot.say(MODERATOR, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(MODERATOR)
     await bot.click(KARI, submit, {"idea": "Noe stygt om rektor"})
     await bot.click(OLA, submit, {"idea": "Lavere fart"})
     look = next(n["data"] for n in walk(bot.idea_card()) if n.get("verb") == "idea.look")

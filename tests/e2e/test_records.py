@@ -139,8 +139,7 @@ async def test_actions_summary_export_history_and_delete(
     assert chart["fallback"] == "drop" and chart["data"][0]["y"] == 6
 
     await bot.wait_card("Oppfølging av tiltakene")  # follow-up has begun: the CSV shows it
-    await bot.say(HOST, "eksport")
-    await bot.wait_text("Jeg har sendt deg eksporten i personlig chat.")
+    await bot.ask(HOST, "eksport", "Jeg har sendt deg eksporten i personlig chat.")
     export = await bot.wait_card("Eksport av Digikoken")
     sent_to = [s for s in bot.connector.of("send") if s.card is export][0].conversation_id
     assert sent_to.startswith("a:personal-")
@@ -304,7 +303,6 @@ async def test_without_a_public_address_the_host_is_told_instead_of_a_dead_link(
     nobody in Teams. The host hears why, and no link is sent."""
     await bot.say(HOST, "start Bedre skolevei")
     await bot.session_shows("Nå: Innsjekk")
-    await bot.say(HOST, "eksport")
-    await bot.wait_text("PUBLIC_BASE_URL er ikke satt")
+    await bot.ask(HOST, "eksport", "PUBLIC_BASE_URL er ikke satt")
     assert not [c for c in bot.connector.cards() if "Eksport av Digikoken" in all_text(c)]
     assert not any("/export/" in str(s.body) for s in bot.connector.sent)

@@ -43,10 +43,7 @@ async def test_ideas_survive_a_restart(
     try:
         async with aiohttp.ClientSession() as http:
             teams = Teams(http, connector, place, [app.url])
-            await teams.say(HOST, "start Bedre skolevei")
-            await teams.say(HOST, "neste")
-            await teams.say(HOST, "neste")
-            submit = await teams.idea_submit()
+            submit = await teams.open_idea_round(HOST)
             acknowledged = []
             for i, person in enumerate(PEOPLE):
                 for j in range(3):

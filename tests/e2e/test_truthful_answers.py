@@ -53,10 +53,7 @@ async def test_a_refused_dot_is_never_answered_counted(
 async def test_a_stored_idea_is_answered_received_when_drawing_the_card_fails(
     bot: Bot, redis: Redis, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     monkeypatch.setattr(idea_round, "build", broken)  # anything after the write fails
     click = bot.place.invoke(VOTERS[0], submit, {"idea": "Gåbuss hver morgen"})
     answer = await bot.post(click)

@@ -24,10 +24,7 @@ def vote_buttons(card: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
 
 
 async def to_voting(bot: Bot, ideas: list[str], template_steps: int = 4) -> dict[str, Any]:
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     for n, text in enumerate(ideas):
         await bot.click(VOTERS[n % len(VOTERS)], submit, {"idea": text})
     for _ in range(template_steps):
@@ -145,10 +142,7 @@ async def test_problems_first_second_round_takes_the_top_ones(bot: Bot) -> None:
 
 async def test_hosts_choose_what_is_voted_on_before_the_round_opens(bot: Bot) -> None:
     ideas = ["Behold", "Ta ut", "Også med"]
-    await bot.say(HOST, "start Bedre skolevei")
-    await bot.say(HOST, "neste")
-    await bot.say(HOST, "neste")
-    submit = await bot.idea_submit()
+    submit = await bot.open_idea_round(HOST)
     for n, text in enumerate(ideas):
         await bot.click(VOTERS[n], submit, {"idea": text})
     for _ in range(3):  # groups 1 and 2, presentations: the vote is next

@@ -3,17 +3,16 @@ clock, host controls by text and by card, the setup card, co-hosts — through /
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.web import create_app
-from tests.e2e.conftest import Bot, app_config
+from tests.e2e.conftest import Bot, Replica
 from tests.fakes.activities import Conversation, Person
 from tests.fakes.cards import actions, all_text, inputs
 from tests.fakes.clock import FakeClock
 from tests.harness.connector import Connector
+from tests.harness.teams import STANDARD_AGENDA
 
 HOST = Person("Hanne Vert")
 PER = Person("Per Medvert")
@@ -51,16 +50,7 @@ def timeup_cards(bot: Bot) -> list[dict[str, Any]]:
 async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: FakeClock) -> None:
     await bot.say(HOST, "start Bedre skolevei")
     agenda = all_text(bot.session_card())
-    for phase in (
-        "Innsjekk",
-        "Forventninger",
-        "Idémyldring",
-        "Gruppearbeid 1",
-        "Gruppearbeid 2",
-        "Presentasjoner",
-        "Prioritering",
-        "Tiltak",
-    ):
+    for phase in ("Innsjekk", *STANDARD_AGENDA):
         assert phase in agenda
     await check_in_everyone(bot)
     host = await bot.host_view(HOST)
@@ -97,12 +87,10 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     for person, _ in PEOPLE:
         await bot.click(person, submit, {"idea": f"Idé fra {person.name.split()[1]}"})
     await bot.session_shows("Ideer sendt inn: 6")
-    await bot.say(HOST, "pause")
-    await bot.wait_text("Tiden står på pause.")
+    await bot.ask(HOST, "pause", "Tiden står på pause.")
     await bot.session_shows("Tiden står på pause (10 min igjen).")
     clock.advance(30 * 60)
-    await bot.say(HOST, "fortsett")
-    await bot.wait_text("Tiden går igjen.")
+    await bot.ask(HOST, "fortsett", "Tiden går igjen.")
     card = await bot.session_shows("{{TIME(2026-12-01T10:55:00Z)}}")  # 10:45 + the 10 minutes left
     assert len(timeup_cards(bot)) == 2  # the paused timer never fired
 
@@ -110,36 +98,23 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
     card = await bot.session_shows("Spørsmål 1")
     assert "Noter alle innspill, og sorter dem i kategorier." in all_text(card)
     assert "Kategorier: Barrierer, Suksessfaktorer" in all_text(card)
-    await bot.say(HOST, "neste")
-    await bot.session_shows("Spørsmål 2")
-    await bot.say(HOST, "tilbake")
-    await bot.session_shows("Spørsmål 1")
-    await bot.say(HOST, "NESTE")
-    await bot.session_shows("Spørsmål 2")
-    await bot.say(HOST, "neste")
-    await bot.session_shows("Nå: Presentasjoner")
-    for group in (2, 3):  # six people make three groups: each presents in turn
-        await bot.say(HOST, "neste")
-        await bot.session_shows(f"Gruppe {group} av 3 presenterer nå.")
-    for phase in ("Prioritering", "Tiltak"):
-        await bot.say(HOST, "neste")
-        card = await bot.session_shows(f"Nå: {phase}")
+    for said, shown in (  # the host's command, and what the shared card then shows
+        ("neste", "Spørsmål 2"),
+        ("tilbake", "Spørsmål 1"),
+        ("NESTE", "Spørsmål 2"),
+        ("neste", "Nå: Presentasjoner"),
+        ("neste", "Gruppe 2 av 3 presenterer nå."),  # six people, three groups: each presents
+        ("neste", "Gruppe 3 av 3 presenterer nå."),
+        ("neste", "Nå: Prioritering"),
+        ("neste", "Nå: Tiltak"),
+    ):
+        await bot.say(HOST, said)
+        card = await bot.session_shows(shown)
     assert "Tiden er ute kl." not in all_text(card)  # actions: untimed
     await bot.say(HOST, "neste")
     summary = await bot.wait_card("Oppsummering av Digikok")
     assert "Ideer: 6" in all_text(summary) and "Deltakere: 6" in all_text(summary)
-    announced = {
-        p: count(bot, f"Ny fase: {p}.")
-        for p in (
-            "Forventninger",
-            "Idémyldring",
-            "Gruppearbeid 1",
-            "Gruppearbeid 2",
-            "Presentasjoner",
-            "Prioritering",
-            "Tiltak",
-        )
-    }
+    announced = {p: count(bot, f"Ny fase: {p}.") for p in STANDARD_AGENDA}
     assert announced == {
         "Forventninger": 1,
         "Idémyldring": 1,
@@ -152,23 +127,16 @@ async def test_standard_template_with_timers_and_host_controls(bot: Bot, clock: 
 
 
 async def test_setup_card_workshop_auto_advance_and_two_replicas(
-    bot: Bot,
-    clock: FakeClock,
-    aiohttp_client: Any,
-    redis: Redis,
-    redis_url: str,
-    tmp_path: Path,
+    bot: Bot, clock: FakeClock, redis: Redis, replica: Replica
 ) -> None:
-    second_app = create_app(app_config(redis_url, tmp_path / "b"), clock=clock)
-    await aiohttp_client(second_app)  # a second replica: its own publisher and timer loop
+    await replica("b")  # a second replica: its own publisher and timer loop
 
     await bot.say(HOST, "start")
     setup = await bot.wait_card("Sett opp Digikoken")
     assert "join.open" not in actions(setup)
     refused = await bot.click(KARI, actions(setup)["setup.save"], {"topic": "Kapret"})
     assert "bare verten" in all_text(refused).lower()
-    await bot.say(HOST, "neste")
-    await bot.wait_text("Fyll ut og lagre oppsettet først.")
+    await bot.ask(HOST, "neste", "Fyll ut og lagre oppsettet først.")
 
     errors = await bot.click(
         HOST, actions(setup)["setup.save"], {"topic": " ", "groups": "0", "min_1": "-3"}
@@ -227,8 +195,7 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     clock.advance(10 * 60)
     await bot.session_shows("Nå: Tiltak")
     clock.advance(60 * 60)  # untimed: nothing more happens
-    await bot.say(HOST, "status")
-    await bot.wait_text("fase: Tiltak")
+    await bot.ask(HOST, "status", "fase: Tiltak")
     # each timer fired once although two replicas polled the same queue
     assert (
         count(bot, "Ny fase: Gruppearbeid 1.") == 1 and count(bot, "Ny fase: Gruppearbeid 2.") == 1
@@ -258,28 +225,25 @@ async def test_problems_first_settings_cohost_skip_back_language(
     await bot.post(bot.place.message(HOST, f"medvert <at>{PER.name}</at>", mentions=(PER,)))
     await bot.wait_text("Per Medvert er nå medvert")
     await bot.connector.wait_for(lambda: PER.uid in bot.session_card()["refresh"]["userIds"])
-    await bot.say(KARI, "neste")
-    await bot.wait_text("Det er bare verten som kan gjøre det.")
+    await bot.ask(KARI, "neste", "Det er bare verten som kan gjøre det.")
     await bot.say(PER, "neste")
     await bot.session_shows("Nå: Forventninger")
-    await bot.say(PER, "forleng 3")
-    await bot.wait_text("Dere fikk 3 minutter til.")
+    await bot.ask(PER, "forleng 3", "Dere fikk 3 minutter til.")
     await bot.session_shows("{{TIME(2026-12-01T10:13:00Z)}}")
-    await bot.say(PER, "forleng mange")
-    await bot.wait_text("Skriv antall minutter som et helt tall fra 1 til 120")
+    await bot.ask(PER, "forleng mange", "Skriv antall minutter som et helt tall fra 1 til 120")
     await bot.say(HOST, "hopp over")  # skips the idea round
     card = await bot.session_shows("Nå: Prioritering")
     assert "Du har 3 stemmer og kan gi høyst 2 til én idé." in all_text(card)
     await bot.say(HOST, "tilbake")
     await bot.session_shows("Nå: Idémyldring")
     await bot.idea_submit()
-    await bot.say(HOST, "språk en")
-    await bot.wait_text("The Digikok now uses English.")
+    await bot.ask(HOST, "språk en", "The Digikok now uses English.")
     await bot.session_shows("Now: Idea round")
     roster = await bot.click(HOST, actions(await bot.host_view(HOST))["cohost.open"])
     assert "Checked in (6)" in all_text(roster) and "Kari Innbygger" in all_text(roster)
-    await bot.say(HOST, "innstillinger")
-    await bot.wait_text("Check-in is over, so the settings can no longer be changed.")
+    await bot.ask(
+        HOST, "innstillinger", "Check-in is over, so the settings can no longer be changed."
+    )
     await bot.say(HOST, "end")
     summary = await bot.wait_card("Digikok summary")
     assert "Trygg skolevei" in all_text(summary)
@@ -288,23 +252,16 @@ async def test_problems_first_settings_cohost_skip_back_language(
 
 
 async def test_a_timer_fires_after_a_restart(
-    aiohttp_client: Any,
-    redis: Redis,
-    redis_url: str,
-    tmp_path: Path,
-    connector: Connector,
-    place: Conversation,
-    clock: FakeClock,
+    redis: Redis, connector: Connector, place: Conversation, clock: FakeClock, replica: Replica
 ) -> None:
     """Timers live in Redis: an app that was down when one fell due runs it when it is back."""
-    first = await aiohttp_client(create_app(app_config(redis_url, tmp_path), clock=clock))
+    first = await replica()
     bot = Bot.in_process(first, connector, place)
     await bot.say(HOST, "start Omstart")
     await bot.say(HOST, "neste")
     await first.close()  # the only replica stops; the pitch's timers are in Redis
     clock.advance(11 * 60)
-    second = await aiohttp_client(create_app(app_config(redis_url, tmp_path), clock=clock))
-    bot = Bot.in_process(second, connector, bot.place)
+    bot = Bot.in_process(await replica(), connector, bot.place)
     await bot.wait_card("Tiden er ute for «Forventninger».")
     assert count(bot, "1 min igjen av «Forventninger».") == 1  # late, but once
 

@@ -39,8 +39,7 @@ async def test_odd_minutes_and_group_numbers_get_a_clear_answer(
     plain_bot: Teams, caplog: pytest.LogCaptureFixture
 ) -> None:
     await plain_bot.say(HOST, "start Bedre skolevei")
-    await plain_bot.say(HOST, "forleng ²")
-    await plain_bot.wait_text("helt tall fra 1 til 120")
+    await plain_bot.ask(HOST, "forleng ²", "helt tall fra 1 til 120")
     await plain_bot.post(
         plain_bot.place.message(HOST, "flytt <at>Kari Innbygger</at> ²", mentions=(KARI,))
     )
