@@ -3,6 +3,7 @@ Action.Execute invokes, conversationUpdate. The serviceUrl points at the fake co
 
 from __future__ import annotations
 
+import copy
 import itertools
 import uuid
 from dataclasses import dataclass, field
@@ -128,3 +129,18 @@ class Conversation:
         activity["membersAdded"] = [{"id": BOT_ID}]
         activity["channelData"]["eventType"] = "teamMemberAdded"
         return activity
+
+
+def from_tenant(
+    activity: dict[str, Any], conversation: str | None, channel: str | None
+) -> dict[str, Any]:
+    """A copy of the activity with its two tenant markers set: conversation.tenantId and
+    channelData.tenant.id (None: that marker left out)."""
+    activity = copy.deepcopy(activity)
+    activity["conversation"].pop("tenantId", None)
+    activity["channelData"].pop("tenant", None)
+    if conversation is not None:
+        activity["conversation"]["tenantId"] = conversation
+    if channel is not None:
+        activity["channelData"]["tenant"] = {"id": channel}
+    return activity

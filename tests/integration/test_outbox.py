@@ -271,6 +271,18 @@ def replica(client: Redis, world: World, interval_s: float = 0.05) -> CardRefres
     return refresher
 
 
+async def s1_marked(
+    redis: Redis, world: World, interval_s: float = 0.05
+) -> tuple[CardRefresher, OutboxStore]:
+    """The world's sessions exist, one replica publishes their cards, and card s1 is marked
+    as changed: the replica and the outbox."""
+    await sessions(redis, *world.state)
+    a = replica(redis, world, interval_s)
+    outbox = OutboxStore(redis)
+    await outbox.mark("s1")
+    return a, outbox
+
+
 async def tick_until(
     replicas: list[CardRefresher], check: Callable[[], bool], within: float = 5.0
 ) -> None:
@@ -311,10 +323,7 @@ async def test_a_replica_killed_mid_update_is_covered_by_another(
 
 async def test_a_change_during_a_publish_is_published_after_it(redis: Redis) -> None:
     world = World(state={"s1": 1})
-    await sessions(redis, *world.state)
-    a = replica(redis, world)
-    outbox = OutboxStore(redis)
-    await outbox.mark("s1")
+    a, outbox = await s1_marked(redis, world)
     world.hold.clear()
     await a.tick()
     await wait_until(lambda: world.waiting == 1)
@@ -351,10 +360,7 @@ async def test_a_render_s_text_goes_with_its_card_in_every_update(redis: Redis) 
 
 async def test_a_render_identical_to_the_last_published_card_is_not_sent(redis: Redis) -> None:
     world = World(state={"s1": 1})
-    await sessions(redis, *world.state)
-    a = replica(redis, world)
-    outbox = OutboxStore(redis)
-    await outbox.mark("s1")
+    a, outbox = await s1_marked(redis, world)
     await tick_until([a], lambda: world.shown("s1") == 1)
     await a.drain()
     await outbox.mark("s1")  # marked, but nothing on the card changed
@@ -401,10 +407,7 @@ async def test_a_failing_connector_is_retried_a_bounded_number_of_times(
 ) -> None:
     monkeypatch.setattr(refresher_module, "RETRY_MOST_MS", 100)
     world = World(state={"s1": 1}, fail=SendError(503, "update"))
-    await sessions(redis, *world.state)
-    a = replica(redis, world, interval_s=0.02)
-    outbox = OutboxStore(redis)
-    await outbox.mark("s1")
+    a, outbox = await s1_marked(redis, world, interval_s=0.02)
     await tick_until([a], lambda: world.attempts >= TRIES)
     await a.drain()
     await wait_until(lambda: empty(outbox))  # given up
@@ -420,10 +423,7 @@ async def test_a_failing_connector_is_retried_a_bounded_number_of_times(
 
 async def test_a_permanent_refusal_is_not_retried(redis: Redis) -> None:
     world = World(state={"s1": 1}, fail=SendError(404, "update"))
-    await sessions(redis, *world.state)
-    a = replica(redis, world, interval_s=0.02)
-    outbox = OutboxStore(redis)
-    await outbox.mark("s1")
+    a, outbox = await s1_marked(redis, world, interval_s=0.02)
     await tick_until([a], lambda: world.attempts >= 1)
     await a.drain()
     for _ in range(20):

@@ -67,6 +67,14 @@ def place_for(live: Live, name: str) -> Conversation:
     return Conversation(service_url=live.service_url, channel=f"19:fuzz-{name}@thread.tacv2")
 
 
+def prepared_place(live: Live, data: st.DataObject) -> tuple[str, Conversation]:
+    """A place drawn from PLACES, its session brought to the state the place names."""
+    where = data.draw(st.sampled_from(PLACES), label="place")
+    place = place_for(live, where)
+    live.prepare(place, where)
+    return where, place
+
+
 _DROP = object()
 
 
@@ -219,9 +227,7 @@ def test_mangled_activities_never_fail(live: Live, data: st.DataObject) -> None:
 @settings(SETTINGS, max_examples=150)
 @given(data=st.data())
 def test_card_payloads_get_a_card_and_never_fail(live: Live, data: st.DataObject) -> None:
-    where = data.draw(st.sampled_from(PLACES), label="place")
-    place = place_for(live, where)
-    live.prepare(place, where)
+    where, place = prepared_place(live, data)
     sid, meta = live.session(place)
     offered = live.offered(sid)
     # Every draw has a fixed shape (hypothesis replays examples): what depends on the app's
@@ -276,9 +282,7 @@ def _gist(card: dict[str, Any]) -> str:
 @settings(SETTINGS, max_examples=120)
 @given(data=st.data())
 def test_command_text_never_fails(live: Live, data: st.DataObject) -> None:
-    where = data.draw(st.sampled_from(PLACES), label="place")
-    place = place_for(live, where)
-    live.prepare(place, where)
+    where, place = prepared_place(live, data)
     text = data.draw(commands, label="text")
     person = data.draw(st.sampled_from([HOST, HOST, PEOPLE[0], STRANGER]), label="who")
     activity = place.message(person, "x", mention=data.draw(st.booleans(), label="mention"))

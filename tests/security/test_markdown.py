@@ -12,19 +12,13 @@ from bot.i18n import translator
 from cards import follow_up, notice
 from cards.text import local_time, notice_block, said
 from cards.views import Notice
+from tests.fakes.cards import walk
 
 LINK = "[Logg inn](https://evil.example/login)"
 
 
 def blocks(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        if node.get("type") in ("TextBlock", "TextRun"):
-            yield node
-        for value in node.values():
-            yield from blocks(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from blocks(value)
+    return (n for n in walk(node) if n.get("type") in ("TextBlock", "TextRun"))
 
 
 def assert_plain(card: dict[str, Any]) -> None:

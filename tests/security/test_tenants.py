@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from tests.fakes.activities import TENANT, Person
+from tests.fakes.activities import TENANT, Person, from_tenant
 from tests.fakes.cards import actions, all_text
 from tests.harness.connector import Connector
 from tests.harness.teams import Teams
@@ -28,18 +28,6 @@ async def fenced(
 ) -> Teams:
     allowed = f" {TENANT} , 00000000-aaaa-bbbb-cccc-dddddddddddd"  # spaces are trimmed
     return await make_bot(aiohttp_client, redis_url, tmp_path, connector, ALLOWED_TENANTS=allowed)
-
-
-def from_tenant(activity: dict[str, Any], conversation: str | None, channel: str | None) -> dict:
-    """The activity as if sent from another tenant (None: that marker left out)."""
-    activity = json.loads(json.dumps(activity))
-    activity["conversation"].pop("tenantId", None)
-    activity["channelData"].pop("tenant", None)
-    if conversation is not None:
-        activity["conversation"]["tenantId"] = conversation
-    if channel is not None:
-        activity["channelData"]["tenant"] = {"id": channel}
-    return activity
 
 
 # (conversation.tenantId, channelData.tenant.id): every shape that is not plainly ours

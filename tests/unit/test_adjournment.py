@@ -17,7 +17,7 @@ from bot.domain.adjournment import (
     decide_resume_plan,
 )
 from bot.domain.commands import Verb, parse_command
-from bot.domain.phases import DEFAULT_AGENDA, Phase
+from bot.domain.phases import Phase
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
 from bot.i18n import LANGUAGES, Translator
@@ -26,7 +26,7 @@ from cards import adjournment, session
 from cards.text import Card
 from cards.views import Notice, SessionView
 from tests.oracles import resumed_end_ms, time_left_ms
-from tests.unit.test_cards import assert_valid
+from tests.unit.test_cards import assert_valid, session_view
 
 # Tuesday 2026-12-01 10:00 UTC = 11:00 in Oslo
 NOW = int(datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc).timestamp() * 1000)
@@ -207,30 +207,8 @@ def test_command_words() -> None:
 
 
 def views() -> Iterator[SessionView]:
-    base = SessionView(
-        sid="s1",
-        rev=3,
-        topic="Tema",
-        host_name="Hanne",
-        need="",
-        pitchers="",
-        phase=Phase.IDEAS,
-        part=0,
-        question="",
-        categories=(),
-        votes_per_person=3,
-        votes_per_idea=2,
-        active=False,
-        agenda=DEFAULT_AGENDA,
-        step=2,
-        phase_ends_ms=0,
-        paused_left_ms=0,
-        joined=31,
-        by_role={},
-        idea_count=12,
-        next_phase=Phase.GROUPS,
-        refresh_user_ids=("29:host",),
-        adjourned=True,
+    base = session_view(
+        active=False, adjourned=True, next_phase=Phase.GROUPS, refresh_user_ids=("29:host",)
     )
     yield base
     yield dataclasses.replace(base, resume_ms=NOW + 86_400_000, is_host=True)

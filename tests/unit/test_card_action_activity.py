@@ -10,7 +10,7 @@ from botbuilder.schema import Activity
 
 from bot.teams.adapter import card_action
 from bot.teams.translate import actor_from, tenant_of
-from tests.fakes.activities import Conversation, Person
+from tests.fakes.activities import Conversation, Person, from_tenant
 
 PLACES = [
     Conversation("https://smba.trafficmanager.net/emea/", kind=k)
@@ -58,13 +58,8 @@ def test_the_tenant_is_read_as_the_sdk_reads_it(
     conversation: str | None, channel: str | None
 ) -> None:
     """Both tenant markers, agreeing or not: a card action is admitted or refused alike."""
-    body = PLACES[0].invoke(Person("Kari"), {"action": "vote.cast", "sid": "s", "rev": 2})
-    body["conversation"].pop("tenantId", None)
-    body["channelData"].pop("tenant", None)
-    if conversation is not None:
-        body["conversation"]["tenantId"] = conversation
-    if channel is not None:
-        body["channelData"]["tenant"] = {"id": channel}
+    click = PLACES[0].invoke(Person("Kari"), {"action": "vote.cast", "sid": "s", "rev": 2})
+    body = from_tenant(click, conversation, channel)
     fast = card_action(body)
     assert fast is not None
     assert tenant_of(fast) == tenant_of(Activity().deserialize(body))

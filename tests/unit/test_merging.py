@@ -3,6 +3,8 @@ routed, in three languages), what a host kept apart, which merges stand, the exp
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.domain.session import Session
@@ -14,6 +16,7 @@ from bot.store.merges import Merges, pair
 from cards import vote_prep
 from cards.text import card_bytes
 from tests.fakes.cards import all_text, walk
+from tests.unit.test_card_templates import BASE as IDEA_VIEW
 from tests.unit.test_cards import assert_valid
 
 LONG = "Lang idé med mange ord om skoleveien og lyset om morgenen " * 20
@@ -138,20 +141,10 @@ def test_the_app_starts_without_loading_scikit_learn() -> None:
 def test_an_author_sees_where_their_idea_went() -> None:
     """The idea card's line for an author's own merged idea (IdeaView.my_merged)."""
     from cards import idea_round
-    from cards.views import IdeaView
 
-    view = IdeaView(
-        sid="s1",
-        rev=3,
-        topic="Skolevei",
-        prompt="",
-        max_len=1000,
-        open=True,
-        ends_ms=0,
+    view = replace(
+        IDEA_VIEW,
         my_ideas=("Gatelys langs skolevegen", "Gåbuss"),
-        notice=None,
-        draft="",
-        my_hidden=(),
         my_merged=("Mer lys langs skoleveien", ""),
     )
     text = all_text(idea_round.build(view, translator("nb")))
