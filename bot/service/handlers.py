@@ -204,22 +204,31 @@ class Service:
         return await session_clicks.view_card(self.deps, click, said)
 
     async def render_shared(
-        self, sid: str
+        self, mark: str
     ) -> tuple[ConvRef, str, Card] | tuple[ConvRef, str, Card, str | None] | None:
         """The publisher's render: the base card everybody sees, with no personal parts (and,
-        for the idea card, its message's text: the round's announcement)."""
-        if sid.endswith(moderation.IDEA_MARK):
-            return await moderation.render_idea_card(self.deps, sid)
-        if "|g" in sid:
-            return await breakout.render_board(self.deps, sid)
-        if "|f" in sid:
-            return await breakout.render_form(self.deps, sid)
-        if sid.endswith(setup.CHECKIN_MARK):
-            return await setup.render_checkin_card(self.deps, sid)
-        if rounds.VOTE_MARK in sid:
-            return await rounds.render_card(self.deps, sid)
-        if sid.endswith(follow_up.HOST_MARK):
-            return await follow_up.render_host_card(self.deps, sid)
+        for the idea card, its message's text: the round's announcement). A mark is a
+        session id ("<sid>": its session card) or "<sid>|<card>" for one of its other cards,
+        told apart by what follows the "|": a name, or a letter and numbers."""
+        card = mark[mark.find("|") :] if "|" in mark else ""
+        fixed = {
+            moderation.IDEA_MARK: moderation.render_idea_card,
+            setup.CHECKIN_MARK: setup.render_checkin_card,
+            follow_up.HOST_MARK: follow_up.render_host_card,
+        }
+        numbered = {
+            breakout.BOARD_MARK: breakout.render_board,
+            breakout.FORM_MARK: breakout.render_form,
+            rounds.VOTE_MARK: rounds.render_card,
+        }
+        if card in fixed:
+            return await fixed[card](self.deps, mark)
+        if card[:2] in numbered and card[2:3].isdecimal():
+            return await numbered[card[:2]](self.deps, mark)
+        if card:
+            logger.warning("unknown_card_mark", extra={"mark": mark})
+            return None
+        sid = mark
         session, view = await shared_view(self.deps, sid)
         meta = await self.deps.store.meta(sid)
         if not meta or not meta.get("card_id"):

@@ -41,10 +41,14 @@ def _open_part(session: Session) -> int:
     return max(1, part_of(session) or 2)
 
 
+BOARD_MARK = "|g"  # "<sid>|g<group>[p<question>]": a group's board
+FORM_MARK = "|n"  # "<sid>|n<group>p<question>": a question's input form in a group's thread
+
+
 def board_mark(sid: str, group: int, part: int = 0) -> str:
     """The publisher's mark for a group's board (a plain sid marks the session card): the
     board of the question now open (part 0), or of question `part`."""
-    return f"{sid}|g{group}" + (f"p{part}" if part else "")
+    return f"{sid}{BOARD_MARK}{group}" + (f"p{part}" if part else "")
 
 
 def board_key(group: int, part: int) -> str:
@@ -299,12 +303,12 @@ async def present(deps: Deps, sid: str, group: int, announce: str = "") -> None:
 def form_mark(sid: str, group: int, part: int) -> str:
     """The publisher's mark for a question's input form in a group's thread (redrawn after
     a change of language; the close of a question updates it directly)."""
-    return f"{sid}|f{group}p{part}"
+    return f"{sid}{FORM_MARK}{group}p{part}"
 
 
 async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
     """A board as everybody sees it: `board_mark`'s question, or the one now open."""
-    found = await _marked(deps, mark, "|g")
+    found = await _marked(deps, mark, BOARD_MARK)
     if found is None:
         return None
     session, main, group, part, places = found
@@ -320,7 +324,7 @@ async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | Non
 
 async def render_form(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
     """A question's input form as everybody sees it: open, or closed once it is over."""
-    found = await _marked(deps, mark, "|f")
+    found = await _marked(deps, mark, FORM_MARK)
     if found is None or not found[3]:
         return None
     session, main, group, part, places = found
