@@ -4,9 +4,9 @@ totals hidden until close, the ranking on the card and in the summary, pages, ro
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
-from bot.i18n import CATALOGUES
-from tests.e2e.conftest import Bot
+from tests.e2e.conftest import Bot, BotMaker
 from tests.fakes.activities import Person
 from tests.fakes.cards import actions, all_text, walk
 
@@ -88,7 +88,7 @@ async def test_a_vote_round_end_to_end(bot: Bot) -> None:
     assert "Rangert etter stemmer" in text and "1. Sykkelvei · stemmer: 7" in text
 
 
-IDEAS = CATALOGUES["nb"]["vote.next"].split(" ")[0]  # the catalogue's one spelling
+IDEAS = "Ideer"  # issue 16: "Ideer 21–40", which says what the page shows, not "Neste 21–40"
 
 
 async def test_many_ideas_page_by_twenty_and_stay_small(bot: Bot) -> None:
@@ -112,7 +112,10 @@ async def test_many_ideas_page_by_twenty_and_stay_small(bot: Bot) -> None:
         assert len(json.dumps(shown, ensure_ascii=False).encode()) <= 28 * 1024
 
 
-async def test_problems_first_second_round_takes_the_top_ones(bot: Bot) -> None:
+async def test_problems_first_second_round_takes_the_top_ones(make_bot: BotMaker) -> None:
+    """Round 2 takes exactly the top 10 by a rule the session card states, and the export
+    has both rounds' votes."""
+    bot = await make_bot(PUBLIC_BASE_URL="https://digikok.example.no")
     await bot.say(HOST, "start Trygg skolevei")
     await bot.say(HOST, "innstillinger")
     setup = await bot.wait_card("Sett opp Digikoken")
@@ -128,16 +131,34 @@ async def test_problems_first_second_round_takes_the_top_ones(bot: Bot) -> None:
         await bot.click(VOTERS[n % 6], submit, {"idea": text})
     await bot.say(HOST, "neste")
     card = await bot.wait_card("Prioritering: gi stemmene dine")
+    await bot.session_shows(
+        "De 10 med flest stemmer går videre til runde 2. Står flere likt på grensen, går den "
+        "som kom først inn videre."
+    )
     buttons = vote_buttons(card)
     ids = sorted({i for i, _ in buttons}, key=int)
-    for n, voter in enumerate(VOTERS * 2):  # 12 voters would do; 6 voters × 1 vote each here
-        if n < 6:
-            await bot.click(voter, buttons[(ids[n], 1)])
+    for n, voter in enumerate(VOTERS):  # 6 voters × 1 vote each
+        await bot.click(voter, buttons[(ids[n], 1)])
     for _ in range(4):  # groups 1, groups 2, presentations, voting round 2
         await bot.say(HOST, "neste")
     second = await bot.wait_card("Prioritering, runde 2")
     # the top 10: the six problems that got a vote, then (a tie at 0) the earliest four
     assert {i for i, _ in vote_buttons(second)} == set(ids[:6]) | set(ids[6:10])
+    await bot.session_shows("Her står de 10 med flest stemmer fra runde 1. Sto flere likt")
+    await bot.click(VOTERS[0], vote_buttons(second)[(ids[9], 1)])
+
+    await bot.say(HOST, "avslutt")
+    await bot.wait_card("Oppsummering av Digikok")
+    await bot.say(HOST, "eksport")
+    export = await bot.wait_card("Eksport av Digikoken")
+    csv_url = export["actions"][1]["url"]
+    answer = await bot.client.get(urlparse(csv_url).path + "?" + urlparse(csv_url).query)
+    rows = [r.split(",") for r in (await answer.text()).split("\r\n") if r]
+    head = rows[0]
+    assert head[5:7] == ["votes_round_1", "votes_round_2"]
+    votes = {r[1]: (r[5], r[6]) for r in rows[1:] if r[0] == "idea"}
+    assert votes[ids[0]] == ("1", "0") and votes[ids[9]] == ("0", "1")
+    assert votes[ids[11]] == ("0", "")  # not in round 2
 
 
 async def test_hosts_choose_what_is_voted_on_before_the_round_opens(bot: Bot) -> None:

@@ -184,7 +184,7 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
     card = await bot.session_shows("Spørsmål 1")  # auto-advanced, no prompt
     assert "barrierer og suksessfaktorer" in all_text(card)
     clock.advance(14 * 60)
-    await bot.wait_text("1 min igjen av «Gruppearbeid».")
+    await bot.wait_text("1 min igjen av «Gruppearbeid 1».")  # which question: there are two
     clock.advance(60)
     await bot.session_shows("Spørsmål 2")
     clock.advance(15 * 60)
@@ -201,7 +201,8 @@ async def test_setup_card_workshop_auto_advance_and_two_replicas(
         count(bot, "Ny fase: Gruppearbeid 1.") == 1 and count(bot, "Ny fase: Gruppearbeid 2.") == 1
     )
     assert count(bot, "Ny fase: Presentasjoner.") == 1 and count(bot, "Ny fase: Tiltak.") == 1
-    assert count(bot, "1 min igjen av «Gruppearbeid».") == 2
+    assert count(bot, "1 min igjen av «Gruppearbeid 1».") == 1
+    assert count(bot, "1 min igjen av «Gruppearbeid 2».") == 1
     assert timeup_cards(bot) == []
     assert await redis.zcard("dk:{timers}:running") == 0
 
