@@ -20,6 +20,7 @@ from microsoft_teams.cards import (
 )
 
 from bot.domain.phases import Phase
+from bot.domain.session import ResumePlan
 from bot.i18n import Translator
 from cards.text import Card, execute, finished, line, local_time, plain
 from cards.views import SessionView
@@ -33,9 +34,7 @@ class AdjournmentView:
     rev: int
     topic: str
     phase: Phase
-    resume_ms: int = 0
-    resume_day_only: bool = False
-    resume_note: str = ""
+    resume: ResumePlan = ResumePlan()
     ends_ms: int = 0  # after a resume: the phase's new end (0 = untimed)
     left_ms: int = 0
 
@@ -47,28 +46,28 @@ def when(resume_ms: int, day_only: bool) -> str:
     return day if day_only else f"{day} {local_time(resume_ms)}"
 
 
-def refusal_params(resume_ms: int, day_only: bool) -> tuple[str, dict[str, object]]:
+def refusal_params(resume: ResumePlan) -> tuple[str, dict[str, object]]:
     """The answer to a click while adjourned: the key and its parameters."""
-    if resume_ms:
-        return "adjourn.refused_at", {"when": when(resume_ms, day_only)}
+    if resume.at_ms:
+        return "adjourn.refused_at", {"when": when(resume.at_ms, resume.day_only)}
     return "adjourn.refused", {}
 
 
-def _banner(resume_ms: int, day_only: bool, note: str, t: Translator) -> list[Any]:
-    if resume_ms:
-        title = t("adjourn.banner_at", when=when(resume_ms, day_only))
+def _banner(resume: ResumePlan, t: Translator) -> list[Any]:
+    if resume.at_ms:
+        title = t("adjourn.banner_at", when=when(resume.at_ms, resume.day_only))
     else:
         title = t("adjourn.banner")
     blocks: list[Any] = [line(title, weight="Bolder", size="Medium", color="Warning")]
-    if note:
-        blocks.append(plain(f"«{note}»", spacing="None"))
+    if resume.note:
+        blocks.append(plain(f"«{resume.note}»", spacing="None"))
     return blocks
 
 
 def session_blocks(view: SessionView, t: Translator) -> list[Any]:
     """The phase part of the session card while adjourned (replaces phase and timer)."""
     phase = t(f"phase.{view.phase.value}")
-    blocks = _banner(view.resume_ms, view.resume_day_only, view.resume_note, t)
+    blocks = _banner(view.resume, t)
     blocks.append(line(t("adjourn.continues_in", phase=phase)))
     blocks.append(line(t("adjourn.kept"), is_subtle=True, spacing="None"))
     if view.idea_count:
@@ -106,7 +105,7 @@ def host_actions(view: SessionView, t: Translator) -> list[ExecuteAction]:
 def adjourned(view: AdjournmentView, t: Translator, status: str = "") -> Card:
     """Posted when adjourned; with a status line, the answer to `status` meanwhile."""
     body: list[Any] = [plain(view.topic, bold=True)]
-    body += _banner(view.resume_ms, view.resume_day_only, view.resume_note, t)
+    body += _banner(view.resume, t)
     body.append(line(t("adjourn.continues_in", phase=t(f"phase.{view.phase.value}"))))
     body.append(line(t("adjourn.kept"), is_subtle=True))
     if status:

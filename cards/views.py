@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.domain.action_items import ActionItem
 from bot.domain.participants import Role
 from bot.domain.phases import AgendaItem, Phase
+from bot.domain.session import ResumePlan
 from bot.domain.settings import Settings
 from bot.domain.voting import DEFAULT_TOP_K
 
@@ -50,9 +51,7 @@ class SessionView:
     presenting: int = 0
     top_k: int = DEFAULT_TOP_K  # ideas going on to a second vote round, if there is one
     adjourned: bool = False  # continues another day (active is False meanwhile)
-    resume_ms: int = 0  # when it continues, if the host said (0 = not said)
-    resume_day_only: bool = False
-    resume_note: str = ""  # the host's words when they were not a date (user text)
+    resume: ResumePlan = ResumePlan()  # when it continues, if the host said (note: user text)
     adjourned_left_ms: int = 0
     # Personal parts: only in an Action.Execute answer for one user.
     is_host: bool = False

@@ -23,26 +23,16 @@ an adjourned session.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.refusal import Refusal
-from bot.domain.session import ACTIVE, ADJOURNED
+from bot.domain.session import ACTIVE, ADJOURNED, ResumePlan
 
 MIN_LEFT_MS = 60_000
 NOTE_MAX = 100
 DEFAULT_ZONE = "Europe/Oslo"  # when Teams tells us neither the zone nor the offset
 MAX_DAYS_AHEAD = 366
-
-
-@dataclass(frozen=True, slots=True)
-class ResumePlan:
-    """When the host says the Digikok continues: a moment, a day, a note, or nothing."""
-
-    at_ms: int = 0  # 0 = no date given
-    day_only: bool = False  # a date without a time of day
-    note: str = ""  # free text when it was not a date ("after the winter holiday")
 
 
 def check_adjourn(status: str, phase: str) -> Refusal | None:

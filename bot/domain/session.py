@@ -40,6 +40,15 @@ def _int(meta: Mapping[str, str], key: str, default: int = 0) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class ResumePlan:
+    """When the host says the Digikok continues: a moment, a day, a note, or nothing."""
+
+    at_ms: int = 0  # 0 = no date given
+    day_only: bool = False  # a date without a time of day
+    note: str = ""  # free text when it was not a date ("after the winter holiday")
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     sid: str
     settings: Settings
@@ -58,9 +67,7 @@ class Session:
     cohost_uids: tuple[str, ...] = ()
     presenting: int = 0  # in the presentations phase: the group presenting now (1..N)
     adjourned_left_ms: int = 0  # while adjourned: what the phase had left
-    resume_ms: int = 0  # while adjourned: when the host said it continues (0 = not said)
-    resume_day_only: bool = False
-    resume_note: str = ""  # while adjourned: the host's words when they were not a date
+    resume: ResumePlan = ResumePlan()  # while adjourned: when the host said it continues
     host_seen_ms: int = 0  # the last host action (HOST_UPDATE, RETIME): 0 = none yet
 
     @property
@@ -141,8 +148,10 @@ class Session:
             cohost_uids=cohosts,
             presenting=_int(meta, "presenting"),
             adjourned_left_ms=_int(meta, "adjourned_left_ms"),
-            resume_ms=_int(meta, "resume_ms"),
-            resume_day_only=meta.get("resume_day_only") == "1",
-            resume_note=meta.get("resume_note", ""),
+            resume=ResumePlan(
+                _int(meta, "resume_ms"),
+                meta.get("resume_day_only") == "1",
+                meta.get("resume_note", ""),
+            ),
             host_seen_ms=_int(meta, "host_seen_ms"),
         )

@@ -64,7 +64,7 @@ def test_session_reads_the_adjourned_state_from_meta() -> None:
     }
     s = Session.from_meta("s1", meta)
     assert s.adjourned and s.live and not s.active
-    assert (s.resume_ms, s.resume_day_only, s.resume_note) == (
+    assert (s.resume.at_ms, s.resume.day_only, s.resume.note) == (
         NOW + 86_400_000,
         True,
         "etter ferien",
@@ -211,11 +211,11 @@ def views() -> Iterator[SessionView]:
         active=False, adjourned=True, next_phase=Phase.GROUPS, refresh_user_ids=("29:host",)
     )
     yield base
-    yield dataclasses.replace(base, resume_ms=NOW + 86_400_000, is_host=True)
+    yield dataclasses.replace(base, resume=ResumePlan(NOW + 86_400_000), is_host=True)
     yield dataclasses.replace(
-        base, resume_note="**etter** <at>ferien</at>", notice=Notice("adjourn.done")
+        base, resume=ResumePlan(note="**etter** <at>ferien</at>"), notice=Notice("adjourn.done")
     )
-    yield dataclasses.replace(base, resume_ms=NOW, resume_day_only=True, phase=Phase.VOTING)
+    yield dataclasses.replace(base, resume=ResumePlan(NOW, True), phase=Phase.VOTING)
     yield dataclasses.replace(base, active=True, adjourned=False, is_host=True)  # the form
 
 
@@ -225,7 +225,8 @@ def all_cards() -> Iterator[tuple[str, Any]]:
         for n, view in enumerate(views()):
             yield f"session-{lang}-{n}", session.build(view, t)
         for resume_ms, note in ((0, ""), (NOW, ""), (0, "x" * NOTE_MAX)):
-            v = adjournment.AdjournmentView("s1", 3, "Tema", Phase.GROUPS, resume_ms, False, note)
+            plan = ResumePlan(resume_ms, False, note)
+            v = adjournment.AdjournmentView("s1", 3, "Tema", Phase.GROUPS, plan)
             yield f"adjourned-{lang}-{resume_ms}-{bool(note)}", adjournment.adjourned(v, t, "x")
         for ends in (0, NOW):
             v = adjournment.AdjournmentView("s1", 3, "Tema", Phase.IDEAS, ends_ms=ends, left_ms=1)
@@ -241,7 +242,7 @@ def test_adjournment_cards_are_valid(name: str, built: Card) -> None:
 
 def test_the_adjourned_card_says_when_in_each_readers_time() -> None:
     t = Translator("en")
-    view = next(v for v in views() if v.resume_ms and v.is_host)
+    view = next(v for v in views() if v.resume.at_ms and v.is_host)
     data = session.build(view, t)
     text = str(data)
     assert "Adjourned — continues {{DATE(2026-12-02T10:00:00Z, SHORT)}} {{TIME(" in text
@@ -249,7 +250,7 @@ def test_the_adjourned_card_says_when_in_each_readers_time() -> None:
     assert "refresh" in data  # hosts still get their view, with Resume
     participant = session.build(dataclasses.replace(view, is_host=False), t)
     assert "actions" not in participant  # no check-in while adjourned
-    noted = next(v for v in views() if v.resume_note)
+    noted = next(v for v in views() if v.resume.note)
     body = str(session.build(noted, t)["body"])
     assert "'text': '«**etter** <at>ferien</at>»'" in body  # a TextRun: typed, not Markdown
     form = next(v for v in views() if v.active)

@@ -57,21 +57,14 @@ OPEN_WHILE_ADJOURNED: frozenset[str] = frozenset(
 
 def refusal(session: Session) -> Notice:
     """What a click or a command meets while the session is adjourned."""
-    key, params = cards.refusal_params(session.resume_ms, session.resume_day_only)
+    key, params = cards.refusal_params(session.resume)
     return Notice(key, params, good=False)
 
 
 def _view(session: Session, **extra: int) -> cards.AdjournmentView:
-    return cards.AdjournmentView(
-        sid=session.sid,
-        rev=session.rev,
-        topic=session.topic,
-        phase=session.phase,
-        resume_ms=session.resume_ms,
-        resume_day_only=session.resume_day_only,
-        resume_note=session.resume_note,
-        **extra,
-    )
+    """The session as the adjourned and resumed messages tell it (`extra`: ends_ms, left_ms)."""
+    s = session
+    return cards.AdjournmentView(s.sid, s.rev, s.topic, s.phase, s.resume, **extra)
 
 
 async def adjourn(deps: Deps, session: Session, steer: Steer, rev: int, when: ResumePlan) -> Notice:
