@@ -23,13 +23,13 @@ from prometheus_client import CollectorRegistry
 
 from bot import export_route, metrics_server, privacy
 from bot.config import Config
+from bot.domain.links import reachable
 from bot.logs import correlation_id, new_correlation_id
 from bot.metrics import Metrics
 from bot.outbox.refresher import CardRefresher
 from bot.service.deps import Deps, Rules
 from bot.service.handlers import Service
 from bot.service.ports import Clock, SystemClock
-from bot.service.records.history import reachable
 from bot.service.session.effects import EffectRunner
 from bot.service.session.timer_jobs import TimerRunner
 from bot.store.bundle import Stores

@@ -19,10 +19,10 @@ from microsoft_teams.cards import (
     TimeInput,
 )
 
-from bot.domain.phases import Phase
+from bot.domain.phases import AgendaItem, Phase
 from bot.domain.session import ResumePlan
 from bot.i18n import Translator
-from cards.text import Card, execute, finished, line, local_time, plain
+from cards.text import Card, execute, finished, item_name, line, local_time, plain
 from cards.views import SessionView
 
 
@@ -39,23 +39,23 @@ class AdjournmentView:
     left_ms: int = 0
 
 
-def when(resume_ms: int, day_only: bool) -> str:
+def when(resume: ResumePlan) -> str:
     """A moment the client localises: {{DATE(…, SHORT)}} and, unless a day only, {{TIME(…)}}."""
-    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(resume_ms / 1000))
+    iso = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(resume.at_ms / 1000))
     day = "{{DATE(" + iso + ", SHORT)}}"
-    return day if day_only else f"{day} {local_time(resume_ms)}"
+    return day if resume.day_only else f"{day} {local_time(resume.at_ms)}"
 
 
 def refusal_params(resume: ResumePlan) -> tuple[str, dict[str, object]]:
     """The answer to a click while adjourned: the key and its parameters."""
     if resume.at_ms:
-        return "adjourn.refused_at", {"when": when(resume.at_ms, resume.day_only)}
+        return "adjourn.refused_at", {"when": when(resume)}
     return "adjourn.refused", {}
 
 
 def _banner(resume: ResumePlan, t: Translator) -> list[Any]:
     if resume.at_ms:
-        title = t("adjourn.banner_at", when=when(resume.at_ms, resume.day_only))
+        title = t("adjourn.banner_at", when=when(resume))
     else:
         title = t("adjourn.banner")
     blocks: list[Any] = [line(title, weight="Bolder", size="Medium", color="Warning")]
@@ -66,7 +66,7 @@ def _banner(resume: ResumePlan, t: Translator) -> list[Any]:
 
 def session_blocks(view: SessionView, t: Translator) -> list[Any]:
     """The phase part of the session card while adjourned (replaces phase and timer)."""
-    phase = t(f"phase.{view.phase.value}")
+    phase = item_name(t, AgendaItem(view.phase, 0, view.part))
     blocks = _banner(view.resume, t)
     blocks.append(line(t("adjourn.continues_in", phase=phase)))
     blocks.append(line(t("adjourn.kept"), is_subtle=True, spacing="None"))

@@ -19,7 +19,7 @@ from microsoft_teams.cards import (
 )
 
 from bot.domain.participants import ROLES
-from bot.domain.phases import JOINABLE, Phase
+from bot.domain.phases import JOINABLE, AgendaItem, Phase
 from bot.i18n import Translator
 from cards import adjournment
 from cards.text import Card, execute, finished, item_name, line, local_time, notice_block, plain
@@ -135,7 +135,7 @@ def _phase(view: SessionView, t: Translator) -> list[Any]:
         return adjournment.session_blocks(view, t)
     if not view.active:
         return [line(t("session.ended_banner"), weight="Bolder", color="Accent")]
-    name = t(f"phase.{view.phase.value}")
+    name = item_name(t, AgendaItem(view.phase, 0, view.part))
     blocks: list[Any] = [
         line(t("phase.now", phase=name), weight="Bolder", size="Medium", color="Accent"),
         line(t(f"phase.{view.phase.value}.howto")),
@@ -149,7 +149,7 @@ def _host_actions(view: SessionView, t: Translator) -> list[Any]:
             title, verb, view.sid, view.rev, mode="secondary" if secondary else None, **extra
         )
 
-    target = t(f"phase.{view.next_phase.value}") if view.next_phase else t("phase.summary")
+    target = item_name(t, view.next_item) if view.next_item else t("phase.summary")
     label = t("host.all_done" if everyone_done(view) else "host.next", phase=target)
     actions: list[Any] = [act("phase.next", label, secondary=False)]
     if view.phase is Phase.CHECKIN:
@@ -158,7 +158,8 @@ def _host_actions(view: SessionView, t: Translator) -> list[Any]:
         actions.append(act("action.open", t("action.open"), secondary=False))
     if view.phase not in (Phase.SETUP, Phase.CHECKIN, Phase.PITCH) or view.idea_count:
         actions.append(act("moderate.open", t("moderation.open")))
-    if (view.next_phase is Phase.VOTING and view.phase is not Phase.VOTING) or (
+    next_phase = view.next_item.phase if view.next_item else None
+    if (next_phase is Phase.VOTING and view.phase is not Phase.VOTING) or (
         view.phase is Phase.IDEAS  # similar ideas can be merged already (issue 18)
     ):
         actions.append(act("vote.prepare", t("prep.open"), secondary=False))

@@ -134,7 +134,11 @@ def _groups(view: SummaryView, t: Translator, budget: int) -> list[Any]:
         return []
     body: list[Any] = [
         line(
-            t("summary.groups", n=len(view.groups), inputs=view.inputs),
+            t(
+                _one_or_many("summary.groups", len(view.groups)),
+                n=len(view.groups),
+                inputs=view.inputs,
+            ),
             weight="Bolder",
             spacing="Medium",
         )
@@ -143,9 +147,8 @@ def _groups(view: SummaryView, t: Translator, budget: int) -> list[Any]:
     for shown_groups, (number, categories, top) in enumerate(view.groups):
         head = line(t("summary.group", g=number), weight="Bolder", spacing="Medium")
         if _cost(head) + MORE_BYTES * 2 > budget:  # no room for this group: say how many
-            body.append(
-                line(t("summary.groups_more", n=len(view.groups) - shown_groups), is_subtle=True)
-            )
+            left = len(view.groups) - shown_groups
+            body.append(line(t(_one_or_many("summary.groups_more", left), n=left), is_subtle=True))
             break
         body.append(head)
         budget -= _cost(head)
@@ -173,6 +176,11 @@ def _cut(body: list[Any], blocks: list[Any], budget: int, t: Translator) -> int:
     more = line(t("list.more", n=len(blocks) - max(1, len(shown))), is_subtle=True)
     body.append(more)
     return left + MORE_BYTES - _cost(more)
+
+
+def _one_or_many(key: str, n: int) -> str:
+    """The catalogue key for a count: "<key>_one" says one without a plural ("én gruppe")."""
+    return f"{key}_one" if n == 1 else key
 
 
 def _cost(block: Any) -> int:

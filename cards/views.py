@@ -41,7 +41,7 @@ class SessionView:
     joined: int
     by_role: dict[Role, int]
     idea_count: int
-    next_phase: Phase | None  # what "Next" leads to; None = the session ends
+    next_item: AgendaItem | None  # what "Next" leads to; None = the session ends
     refresh_user_ids: tuple[str, ...]  # hosts: Teams fetches their host view
     votes_cast: int = 0  # dots cast in the running vote round (never where they went)
     voters: int = 0

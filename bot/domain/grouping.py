@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from bot.domain.participants import ROLES, Role
 from bot.domain.refusal import Refusal
 
-PEOPLE_PER_GROUP = 3  # a suggested group has at least this many: question 2 is a group vote
-
 
 @dataclass(frozen=True, slots=True)
 class Member:
@@ -51,25 +49,11 @@ def department_key(department: str) -> str:
     return " ".join(department.split()).casefold()
 
 
-def too_few(members_count: int, n: int) -> Refusal | None:
-    """Fewer people than groups would leave a room empty. The suggestion keeps at least
-    PEOPLE_PER_GROUP in each group (one group below that), so it is always below n."""
-    if members_count <= 0:
-        return Refusal.of("groups.nobody")
-    if members_count < n:
-        suggest = max(1, members_count // PEOPLE_PER_GROUP)
-        return Refusal.of("groups.too_few", have=members_count, want=n, suggest=suggest)
-    return None
-
-
 def group_count(members_count: int, wanted: int) -> int:
     """How many groups to make: the host's number when every group gets at least two, else
-    fewer. A group of one makes its inputs attributable (SPEC §5: anonymity is real), so it
-    is made only when there is one person in all. With fewer people than groups the
-    suggestion of `too_few` holds (at least PEOPLE_PER_GROUP in each)."""
-    refused = too_few(members_count, wanted)
-    if refused is not None:
-        return int(refused.params.get("suggest", 1))
+    as many as give everyone company. A group of one makes its inputs attributable (SPEC §5:
+    anonymity is real), so it is made only when there is one person in all; and fewer
+    people never get more groups."""
     return max(1, min(wanted, members_count // 2))
 
 
@@ -88,7 +72,7 @@ def make_groups(
     deal, so each spreads evenly. A repair then evens out departments that span roles.
 
     `leave_out` holds tags not to place (hosts who run the session instead of joining a
-    group). Check `too_few` first: with fewer people than groups, some groups are empty.
+    group). Use `group_count` first: with fewer people than groups, some groups are empty.
     `random.Random` seeds with abs(seed), so seed and -seed deal alike."""
     if n < 1:
         raise ValueError("n must be at least 1")

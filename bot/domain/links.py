@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from urllib.parse import urlsplit
 
 FORMATS = ("md", "csv")
 EXPIRES_DIGITS = 12  # epoch seconds until the year 33658; int() of 4,301 digits raises
@@ -36,3 +37,13 @@ def check(key: bytes, sid: str, fmt: str, expires: str, sig: str, now_s: int) ->
     if len(sig) != SIG_CHARS or not sig.isascii():
         return False
     return hmac.compare_digest(signature(key, sid, fmt, int(expires)), sig)
+
+
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+
+def reachable(base_url: str) -> bool:
+    """Whether export links on base_url can open outside this machine. Without
+    PUBLIC_BASE_URL the links would point at http://localhost:<port>."""
+    host = (urlsplit(base_url).hostname or "").casefold()
+    return bool(host) and host not in LOOPBACK and not host.endswith(".localhost")

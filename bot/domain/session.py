@@ -102,6 +102,12 @@ class Session:
         return self.agenda[self.step]
 
     @property
+    def current_item(self) -> AgendaItem:
+        """What the session is at, to name it: its agenda item, or the bare phase outside
+        the agenda (setup, ended)."""
+        return self.item or AgendaItem(self.phase, 0)
+
+    @property
     def paused(self) -> bool:
         return self.paused_left_ms > 0
 

@@ -148,6 +148,25 @@ ROUTES: Mapping[str, Route] = MappingProxyType(
 )
 
 
+Render = Callable[[Deps, str], Awaitable[Any]]
+# The publisher's marks besides a session's own card ("<sid>"): "<sid>" + one of these
+# names, or + one of these letters and numbers (a group, a question, a round).
+CARD_MARKS: Mapping[str, Render] = MappingProxyType(
+    {
+        moderation.IDEA_MARK: moderation.render_idea_card,
+        setup.CHECKIN_MARK: setup.render_checkin_card,
+        follow_up.HOST_MARK: follow_up.render_host_card,
+    }
+)
+NUMBERED_MARKS: Mapping[str, Render] = MappingProxyType(
+    {
+        breakout.BOARD_MARK: breakout.render_board,
+        breakout.FORM_MARK: breakout.render_form,
+        rounds.VOTE_MARK: rounds.render_card,
+    }
+)
+
+
 class Service:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -210,22 +229,12 @@ class Service:
         for the idea card, its message's text: the round's announcement). A mark is a
         session id ("<sid>": its session card) or "<sid>|<card>" for one of its other cards,
         told apart by what follows the "|": a name, or a letter and numbers."""
-        card = mark[mark.find("|") :] if "|" in mark else ""
-        fixed = {
-            moderation.IDEA_MARK: moderation.render_idea_card,
-            setup.CHECKIN_MARK: setup.render_checkin_card,
-            follow_up.HOST_MARK: follow_up.render_host_card,
-        }
-        numbered = {
-            breakout.BOARD_MARK: breakout.render_board,
-            breakout.FORM_MARK: breakout.render_form,
-            rounds.VOTE_MARK: rounds.render_card,
-        }
-        if card in fixed:
-            return await fixed[card](self.deps, mark)
-        if card[:2] in numbered and card[2:3].isdecimal():
-            return await numbered[card[:2]](self.deps, mark)
-        if card:
+        kind = mark[mark.find("|") :] if "|" in mark else ""
+        if kind in CARD_MARKS:
+            return await CARD_MARKS[kind](self.deps, mark)
+        if kind[:2] in NUMBERED_MARKS and kind[2:3].isdecimal():
+            return await NUMBERED_MARKS[kind[:2]](self.deps, mark)
+        if kind:
             logger.warning("unknown_card_mark", extra={"mark": mark})
             return None
         sid = mark

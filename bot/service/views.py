@@ -91,7 +91,7 @@ def session_view(
         by_role=by_role,
         idea_count=snap.idea_count,
         ready=int(snap.meta.get("ready_ideas", 0)) if session.phase is Phase.IDEAS else 0,
-        next_phase=after.phase if (after := following(session)) else None,
+        next_item=following(session),
         refresh_user_ids=session.host_uids,
         adjourned=session.adjourned,
         resume=session.resume,

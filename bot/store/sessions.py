@@ -13,7 +13,7 @@ from typing import Mapping, Sequence, TypeVar
 
 from redis.asyncio import Redis
 
-from bot.domain.session import Session
+from bot.domain.session import ResumePlan, Session
 from bot.store import keys, scripts
 from bot.store import meta as schema
 from bot.store.answers import Moved, Refused, Retimed, moved, retimed
@@ -273,9 +273,7 @@ class SessionStore(SessionRepo, IdeaStore, ConversationStore):
         actor_tag: str,
         expected_rev: int,
         now_ms: int,
-        resume_ms: int,
-        day_only: bool,
-        note: str,
+        when: ResumePlan,
     ) -> Moved | Refused:
         """Continue another day: Moved (again=True for a redelivery), or why not.
         Its card and the shared card's update are recorded as effects (kicked here)."""
@@ -285,9 +283,9 @@ class SessionStore(SessionRepo, IdeaStore, ConversationStore):
             actor=actor_tag,
             rev=expected_rev,
             now=now_ms,
-            resume=resume_ms,
-            day_only="1" if day_only else "0",
-            note=note,
+            resume=when.at_ms,
+            day_only="1" if when.day_only else "0",
+            note=when.note,
         )
         return await self._kicked(sid, moved(answer))
 

@@ -7,6 +7,7 @@ import asyncio
 
 from redis.asyncio import Redis
 
+from bot.domain.session import ResumePlan
 from bot.store import keys
 from bot.store.answers import Moved, Refused
 from bot.store.sessions import SessionStore
@@ -20,7 +21,7 @@ async def test_many_presses_adjourn_once_and_resume_once(redis: Redis) -> None:
     await new_session(store)
     await redis.hset(keys.meta("s1"), mapping={"phase_ends_ms": NOW + 300_000, "tver": 4})
     answers = await asyncio.gather(
-        *[store.adjourn("s1", f"a{i}", "host", 1, NOW, 0, False, "") for i in range(20)]
+        *[store.adjourn("s1", f"a{i}", "host", 1, NOW, ResumePlan()) for i in range(20)]
     )
     assert answers.count(Moved(1, 5)) == 1
     assert set(answers) - {Moved(1, 5)} == {Refused("adjourned")}
@@ -43,9 +44,9 @@ async def test_many_presses_adjourn_once_and_resume_once(redis: Redis) -> None:
 async def test_redelivered_presses_get_their_first_answer(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    first = await store.adjourn("s1", "same", "host", 1, NOW, NOW + 86_400_000, True, "")
+    first = await store.adjourn("s1", "same", "host", 1, NOW, ResumePlan(NOW + 86_400_000, True))
     assert first == Moved(1, 1)
-    assert await store.adjourn("s1", "same", "host", 1, NOW, 0, False, "") == Moved(1, 1, True)
+    assert await store.adjourn("s1", "same", "host", 1, NOW, ResumePlan()) == Moved(1, 1, True)
     resumed = await store.resume_adjourned("s1", "same-r", "host", NOW + 1, 60_000)
     assert resumed == Moved(1, 2)
     assert await redis.hget(keys.meta("s1"), "phase_ends_ms") == "0"  # untimed: stays so
@@ -56,9 +57,9 @@ async def test_redelivered_presses_get_their_first_answer(redis: Redis) -> None:
 async def test_while_adjourned_nothing_but_the_end_writes(redis: Redis) -> None:
     store = SessionStore(redis)
     await new_session(store)
-    assert await store.adjourn("s1", "a1", "nobody", 1, NOW, 0, False, "") == Refused("not_host")
-    assert await store.adjourn("s1", "a1", "host", 7, NOW, 0, False, "") == Refused("stale")
-    assert isinstance(await store.adjourn("s1", "a1", "host", 1, NOW, 0, False, ""), Moved)
+    assert await store.adjourn("s1", "a1", "nobody", 1, NOW, ResumePlan()) == Refused("not_host")
+    assert await store.adjourn("s1", "a1", "host", 7, NOW, ResumePlan()) == Refused("stale")
+    assert isinstance(await store.adjourn("s1", "a1", "host", 1, NOW, ResumePlan()), Moved)
     before = {k: await redis.dump(k) for k in keys.session_keys("s1")}
     assert await submit(store, "s1", "i1", "author", "idé", 1, NOW, 50) == "ended"
     ended = Refused("ended")
@@ -74,5 +75,5 @@ async def test_while_adjourned_nothing_but_the_end_writes(redis: Redis) -> None:
     assert isinstance(moved, Moved)
     assert await redis.hget(keys.meta("s1"), "status") == "ended"
     assert 590 <= await redis.ttl(keys.meta("s1")) <= 600  # retention from the final end
-    assert await store.adjourn("s1", "a2", "host", 2, NOW, 0, False, "") == ended
+    assert await store.adjourn("s1", "a2", "host", 2, NOW, ResumePlan()) == ended
     assert await store.resume_adjourned("s1", "r2", "host", NOW, 60_000) == ended

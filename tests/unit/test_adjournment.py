@@ -17,7 +17,7 @@ from bot.domain.adjournment import (
     decide_resume_plan,
 )
 from bot.domain.commands import Verb, parse_command
-from bot.domain.phases import Phase
+from bot.domain.phases import AgendaItem, Phase
 from bot.domain.refusal import Refusal
 from bot.domain.session import Session
 from bot.i18n import LANGUAGES, Translator
@@ -208,7 +208,10 @@ def test_command_words() -> None:
 
 def views() -> Iterator[SessionView]:
     base = session_view(
-        active=False, adjourned=True, next_phase=Phase.GROUPS, refresh_user_ids=("29:host",)
+        active=False,
+        adjourned=True,
+        next_item=AgendaItem(Phase.GROUPS, 15, 1),
+        refresh_user_ids=("29:host",),
     )
     yield base
     yield dataclasses.replace(base, resume=ResumePlan(NOW + 86_400_000), is_host=True)

@@ -98,8 +98,8 @@ async def _assign(deps: Deps, session: Session) -> list[str]:
     if n < wanted:  # what was done, not a suggestion: the groups are made already
         key = "groups.fewer_one" if n == 1 else "groups.fewer"
         said.append(t(key, have=len(members), made=n, want=wanted))
-    if (small := small_groups(made)) is not None:
-        said.append(t(small.key, **small.params))
+    if (small := small_groups(made)) is not None:  # with one group, nobody can be moved
+        said.append(t(small.key if len(made) > 1 else "groups.small_one", **small.params))
     return said
 
 

@@ -7,9 +7,8 @@ data is kept (RETENTION_DAYS after it ended).
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
-from bot.domain.links import export_path
+from bot.domain.links import export_path, reachable
 from bot.domain.session import Session
 from bot.i18n import translator
 from bot.service.deps import Deps
@@ -45,16 +44,6 @@ async def export_(deps: Deps, typed: Typed) -> None:
     await deps.sender.send(personal, card=card)
     await deps.sender.send(actor.conv, text=t("export.sent"))
     logger.info("export_linked", extra={"sid": session.sid})
-
-
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
-
-
-def reachable(base_url: str) -> bool:
-    """Whether export links on base_url can open outside this machine. Without
-    PUBLIC_BASE_URL the links would point at http://localhost:<port>."""
-    host = (urlsplit(base_url).hostname or "").casefold()
-    return bool(host) and host not in LOOPBACK and not host.endswith(".localhost")
 
 
 async def history(deps: Deps, typed: Typed) -> None:

@@ -15,13 +15,12 @@ import logging
 
 from bot.domain.adjournment import (
     MIN_LEFT_MS,
-    ResumePlan,
     check_adjourn,
     decide_resume_form,
     decide_resume_plan,
 )
 from bot.domain.refusal import Refusal
-from bot.domain.session import ACTIVE, Session
+from bot.domain.session import ACTIVE, ResumePlan, Session
 from bot.domain.tags import Purpose, tag
 from bot.i18n import Translator, translator
 from bot.service.deps import Deps
@@ -72,9 +71,7 @@ async def adjourn(deps: Deps, session: Session, steer: Steer, rev: int, when: Re
     if refused is not None:
         return Notice(refused.key, refused.params, good=False)
     now = deps.clock.now_ms()
-    result = await deps.store.adjourn(
-        session.sid, steer.activity_id, steer.tag, rev, now, when.at_ms, when.day_only, when.note
-    )
+    result = await deps.store.adjourn(session.sid, steer.activity_id, steer.tag, rev, now, when)
     if not succeeded(result):
         return refusal_notice(result, "adjourn")
     await touch(deps, session.sid)  # an adjourned session too ends itself when abandoned

@@ -12,7 +12,7 @@ from typing import Awaitable, Callable
 from bot.domain.grouping import Member
 from bot.domain.grouping import place_late_joiner as where
 from bot.domain.participants import Role, decide_check_in
-from bot.domain.phases import JOINABLE, AgendaItem, Phase
+from bot.domain.phases import JOINABLE, Phase
 from bot.domain.refusal import Refusal
 from bot.domain.timers import decide_extension
 from bot.service.deps import Deps
@@ -44,8 +44,7 @@ async def answer(deps: Deps, click: Click, notice: Notice) -> Card:
     """A host's press on a one-off card (time-up prompt) gets a one-line answer there."""
     if click.data.get("card") == "timeup":
         if notice.good:  # the time-up card in its done state: "Moved on to …", no buttons
-            item = click.session.item or AgendaItem(click.session.phase, 0)
-            view = TimeUpView(click.sid, click.rev, item, None)
+            view = TimeUpView(click.sid, click.rev, click.session.current_item, None)
             return timeup.answered(view, notice, click.t)
         return notice_card.message(click.t, notice.key, notice.good, **notice.params)
     return await view_card(deps, click, notice)

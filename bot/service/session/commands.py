@@ -24,6 +24,7 @@ from bot.service.turn import Steer, Steering, Typed, refused_key, succeeded
 from bot.service.views import member_tag, setup_view, shared_view
 from bot.templates import DEFAULT_TEMPLATE, localise, settings_from
 from cards import notice, setup
+from cards.text import item_name
 from cards.views import Notice
 
 logger = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ async def status(deps: Deps, typed: Typed) -> None:
         t,
         "status.line",
         topic=session.topic,
-        phase=t(f"phase.{session.phase.value}"),
+        phase=item_name(t, session.current_item),
         joined=view.joined,
         ideas=view.idea_count,
     )

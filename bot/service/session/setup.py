@@ -146,11 +146,11 @@ async def rerender_live(deps: Deps, sid: str) -> None:
     count, _ = await deps.groups.placement(sid)
     places = await deps.groups.places(sid)
     for group in range(1, count + 1):
-        for part in PARTS:
-            if board_key(group, part) in places:
-                marks.append(board_mark(sid, group, part))
-            if places.get(f"{group}:form:{part}"):
-                marks.append(form_mark(sid, group, part))
+        if board_key(group, 2) in places:  # a board per question
+            marks += [board_mark(sid, group, part) for part in PARTS]
+        else:  # question 1's, or one board for both (sessions begun before): the open one
+            marks.append(board_mark(sid, group))
+        marks += [form_mark(sid, group, p) for p in PARTS if places.get(f"{group}:form:{p}")]
     marks += [vote_mark(sid, r) for r in (1, 2) if meta.get(f"vote_card_id:{r}")]
     for mark in marks:
         await deps.outbox.mark(mark)

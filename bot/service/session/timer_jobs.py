@@ -12,7 +12,7 @@ import asyncio
 import logging
 
 from bot.domain.follow_up import FollowJob
-from bot.domain.phases import AgendaItem, Phase
+from bot.domain.phases import Phase
 from bot.domain.session import Session
 from bot.domain.timers import TimerJob, TimerKind, is_idle_timer
 from bot.i18n import translator
@@ -58,7 +58,7 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
     if not session.active or session.tver != job.tver or session.phase is Phase.SETUP:
         return  # superseded by extend/pause/next/back/end: this timer has nothing to do
     t = translator(session.locale)
-    phase = item_name(t, session.item or AgendaItem(session.phase, 0))
+    phase = item_name(t, session.current_item)
     lag = deps.clock.now_ms() - due_ms(session, job.kind)
     metrics.timer_ran(job.kind.value, lag)
     if job.kind is TimerKind.REMINDER:
@@ -74,8 +74,7 @@ async def run_timer(deps: Deps, timer_id: str, metrics: Metrics) -> None:
         steer = steering.Steer("", f"timer:{timer_id}", expected_tver=job.tver)
         await steering.go_next(deps, session, steer, session.rev)
     else:
-        item = session.item or AgendaItem(session.phase, 0)
-        view = TimeUpView(job.sid, session.rev, item, following(session))
+        view = TimeUpView(job.sid, session.rev, session.current_item, following(session))
         card = timeup.build(view, t)
         await send_once(deps, job.sid, timer_id, conv_ref(meta), card=card)
 
