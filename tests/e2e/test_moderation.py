@@ -185,10 +185,10 @@ async def test_readiness_counts_thirty_concurrent_people_exactly(bot: Bot) -> No
     form = await bot.click(late, actions(bot.session_card())["join.open"])
     await bot.click(late, actions(form)["join.confirm"], {"role": "student"})
     await bot.session_shows("25 av 31 har sendt inn ideer")
-    assert next_label(await bot.host_view(HOST)) == "Neste: Gruppearbeid"
+    assert next_label(await bot.host_view(HOST)) == "Neste: Gruppearbeid 1"
     await asyncio.gather(*(bot.click(p, submit, {"idea": "Siste"}) for p in OTHERS[24:]))
     await bot.session_shows("31 av 31 har sendt inn ideer")
-    assert next_label(await bot.host_view(HOST)) == "Alle er ferdige: videre til Gruppearbeid"
+    assert next_label(await bot.host_view(HOST)) == "Alle er ferdige: videre til Gruppearbeid 1"
     await bot.wait_text("Alle som har sjekket inn, har sendt inn en idé.")
     await bot.click(OTHERS[0], submit, {"idea": "Etternøler"})
     told = [t for t in bot.connector.texts() if t.startswith("Alle som har sjekket inn")]
