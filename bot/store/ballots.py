@@ -43,15 +43,7 @@ class BallotStore:
     ) -> str:
         """A checked-in voter (member tag in the roster) who uses every dot is "ready".
         'ok:<left>' or a refusal code: `Cast.of` reads it."""
-        box = DotBox(
-            keys.tally(sid, round_),
-            keys.ballots(sid, round_),
-            keys.roster(sid),
-            "voting",
-            allowance,
-            cap,
-            ready_at=allowance,
-        )
+        box = DotBox.plenary(sid, round_, allowance, cap)
         return await box.cast(self._cast, sid, activity_id, voter, idea_id, rev, delta, member_tag)
 
     async def click(
@@ -145,6 +137,18 @@ class DotBox:
     cap: int  # dots per person on one idea
     ready_at: int  # dots placed that make a person "ready"
     must_be: str = ""  # the value `counted` must hold for the member ('' = any)
+
+    @classmethod
+    def plenary(cls, sid: str, round_: int, allowance: int, cap: int) -> DotBox:
+        """A vote round's dots: a checked-in voter who uses every dot is "ready"."""
+        tally, ballots = keys.tally(sid, round_), keys.ballots(sid, round_)
+        return cls(tally, ballots, keys.roster(sid), "voting", allowance, cap, allowance)
+
+    @classmethod
+    def group(cls, sid: str, group: int, allowance: int) -> DotBox:
+        """A group's top-3 vote: only its members, and one dot makes a member "ready"."""
+        tally, ballots = keys.group_tally(sid, group), keys.group_ballots(sid, group)
+        return cls(tally, ballots, keys.groups(sid), "groups", allowance, allowance, 1, str(group))
 
     async def cast(
         self,

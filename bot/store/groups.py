@@ -111,16 +111,7 @@ class GroupStore:
     ) -> str:
         """The group's top-3 vote: CAST_VOTE on the group's own tally, in the groups phase.
         A member of this group with a dot placed counts as having voted ('#ready')."""
-        box = DotBox(
-            keys.group_tally(sid, group),
-            keys.group_ballots(sid, group),
-            keys.groups(sid),
-            "groups",
-            allowance,
-            allowance,
-            ready_at=1,
-            must_be=str(group),
-        )
+        box = DotBox.group(sid, group, allowance)
         return await box.cast(self._cast, sid, activity_id, voter, input_id, rev, delta, member_tag)
 
     async def inputs(
