@@ -19,7 +19,7 @@ from bot.service.voting import rounds
 SID = "c5382d74d1fe4962"
 MARKS: dict[str, Render] = {
     moderation.idea_mark(SID): moderation.render_idea_card,
-    f"{SID}{setup.CHECKIN_MARK}": setup.render_checkin_card,
+    setup.checkin_mark(SID): setup.render_checkin_card,
     follow_up.host_mark(SID): follow_up.render_host_card,
     breakout.board_mark(SID, 2): breakout.render_board,
     breakout.board_mark(SID, 12, 1): breakout.render_board,

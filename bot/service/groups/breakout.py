@@ -51,10 +51,21 @@ def board_mark(sid: str, group: int, part: int = 0) -> str:
     return f"{sid}{BOARD_MARK}{group}" + (f"p{part}" if part else "")
 
 
+def form_mark(sid: str, group: int, part: int) -> str:
+    """The publisher's mark for a question's input form in a group's thread (redrawn after
+    a change of language; the close of a question updates it directly)."""
+    return f"{sid}{FORM_MARK}{group}p{part}"
+
+
 def board_key(group: int, part: int) -> str:
     """Where a question's board is kept: "<g>:board" for question 1 (and for sessions that
     began with one board for both), "<g>:board:2" for question 2."""
     return f"{group}:board" if part <= 1 else f"{group}:board:{part}"
+
+
+def form_key(group: int, part: int) -> str:
+    """Where a question's input form in a group's thread is kept."""
+    return f"{group}:form:{part}"
 
 
 PARTS = (1, 2)
@@ -216,7 +227,7 @@ async def start_part(deps: Deps, sid: str, announce: str = "") -> None:
         form_id = await deps.sender.send(
             group_ref(main, places, group), card=group_cards.form(view, t)
         )
-        await deps.groups.set_place(sid, f"{group}:form:{part}", form_id)
+        await deps.groups.set_place(sid, form_key(group, part), form_id)
         await deps.groups.set_place(sid, f"{group}:closed:{part}", "")
     for other in PARTS:
         if other != part:
@@ -233,7 +244,7 @@ async def close_part(deps: Deps, sid: str, part: int) -> None:
     main = conv_ref(meta)
     t = translator(session.locale)
     for group in range(1, count + 1):
-        form_id = places.get(f"{group}:form:{part}")
+        form_id = places.get(form_key(group, part))
         if not form_id or places.get(f"{group}:closed:{part}"):
             continue
         await deps.groups.set_place(sid, f"{group}:closed:{part}", "1")
@@ -300,24 +311,19 @@ async def present(deps: Deps, sid: str, group: int, announce: str = "") -> None:
     await deps.sender.send(conv_ref(meta), card=card, text=announce or None)
 
 
-def form_mark(sid: str, group: int, part: int) -> str:
-    """The publisher's mark for a question's input form in a group's thread (redrawn after
-    a change of language; the close of a question updates it directly)."""
-    return f"{sid}{FORM_MARK}{group}p{part}"
-
-
 async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
     """A board as everybody sees it: `board_mark`'s question, or the one now open."""
     found = await _marked(deps, mark, BOARD_MARK)
     if found is None:
         return None
     session, main, group, part, places = found
-    card_id = places.get(board_key(group, part or _open_part(session)))
+    shown = part or _open_part(session)
+    card_id = places.get(board_key(group, shown))
     if not card_id and not part:  # one board for both questions (sessions begun before)
         card_id = places.get(board_key(group, 1))
     if not card_id:
         return None
-    view = await board_view(deps, session, group, part=part or _open_part(session))
+    view = await board_view(deps, session, group, part=shown)
     card = group_cards.board(view, translator(session.locale))
     return group_ref(main, places, group), card_id, card
 
@@ -325,10 +331,10 @@ async def render_board(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | Non
 async def render_form(deps: Deps, mark: str) -> tuple[ConvRef, str, Card] | None:
     """A question's input form as everybody sees it: open, or closed once it is over."""
     found = await _marked(deps, mark, FORM_MARK)
-    if found is None or not found[3]:
+    if found is None:
         return None
     session, main, group, part, places = found
-    form_id = places.get(f"{group}:form:{part}")
+    form_id = places.get(form_key(group, part)) if part else None
     if not form_id:
         return None
     view = await board_view(deps, session, group, part=part)

@@ -14,7 +14,7 @@ from bot.domain.session import Session, settings_meta
 from bot.domain.settings import decide_settings
 from bot.i18n import translator
 from bot.service.deps import Deps
-from bot.service.groups.breakout import PARTS, board_key, board_mark, form_mark
+from bot.service.groups.breakout import PARTS, board_key, board_mark, form_key, form_mark
 from bot.service.ideas.moderation import idea_mark
 from bot.service.ports import Card, ConvRef
 from bot.service.turn import Click, first_time, refused_key, succeeded
@@ -106,6 +106,10 @@ async def save(deps: Deps, click: Click) -> Card:
 CHECKIN_MARK = "|checkin"  # an outbox mark "<sid>|checkin": the check-in card, redrawn
 
 
+def checkin_mark(sid: str) -> str:
+    return f"{sid}{CHECKIN_MARK}"
+
+
 async def post_session_card(deps: Deps, sid: str) -> None:
     """The session card goes to where the session lives; later updates replace it in place."""
     session, view = await shared_view(deps, sid)
@@ -140,7 +144,7 @@ async def rerender_live(deps: Deps, sid: str) -> None:
     meta = await deps.store.meta(sid)
     marks = [sid]
     if meta.get(CHECKIN_CARD):
-        marks.append(f"{sid}{CHECKIN_MARK}")
+        marks.append(checkin_mark(sid))
     if meta.get("idea_card_id"):
         marks.append(idea_mark(sid))
     count, _ = await deps.groups.placement(sid)
@@ -150,7 +154,7 @@ async def rerender_live(deps: Deps, sid: str) -> None:
             marks += [board_mark(sid, group, part) for part in PARTS]
         else:  # question 1's, or one board for both (sessions begun before): the open one
             marks.append(board_mark(sid, group))
-        marks += [form_mark(sid, group, p) for p in PARTS if places.get(f"{group}:form:{p}")]
+        marks += [form_mark(sid, group, p) for p in PARTS if places.get(form_key(group, p))]
     marks += [vote_mark(sid, r) for r in (1, 2) if meta.get(f"vote_card_id:{r}")]
     for mark in marks:
         await deps.outbox.mark(mark)
