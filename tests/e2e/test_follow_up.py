@@ -103,10 +103,7 @@ def host_card(bot: Bot) -> dict[str, Any] | None:
         for s in bot.connector.of("send")
         if s.card and "Oppfølging av tiltakene" in all_text(s.card)
     ]
-    if not posted:
-        return None
-    updates = [s for s in bot.connector.of("update") if s.activity_id == posted[0].activity_id]
-    return (updates[-1] if updates else posted[0]).card
+    return bot.connector.as_shown_now(posted[0]) if posted else None
 
 
 def in_chat(bot: Bot) -> Bot:

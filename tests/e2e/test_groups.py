@@ -226,11 +226,7 @@ def thread_cards(bot: Bot, conversation: str) -> list[Any]:
     """Every card posted in one group's thread after it opened, in order, as it reads now
     (an update replaces the card it updates)."""
     posted = [s for s in bot.connector.of("send") if s.conversation_id == conversation]
-    now = []
-    for sent in posted:
-        updates = [u for u in bot.connector.of("update") if u.activity_id == sent.activity_id]
-        now.append((updates[-1] if updates else sent).card)
-    return now
+    return [bot.connector.as_shown_now(sent) for sent in posted]
 
 
 async def test_each_question_has_its_own_card_and_the_one_before_stays_readable(

@@ -24,9 +24,7 @@ def checkin_card(bot: Bot) -> dict[str, Any]:
         for s in bot.connector.of("send")
         if s.card and "join.confirm" in actions(s.card) and "join.open" not in actions(s.card)
     ]
-    first = posted[0]
-    updates = [s for s in bot.connector.of("update") if s.activity_id == first.activity_id]
-    return (updates[-1] if updates else first).card
+    return bot.connector.as_shown_now(posted[0])
 
 
 async def test_a_change_of_language_carries_the_template_texts_and_the_cards(bot: Bot) -> None:
@@ -90,12 +88,6 @@ async def test_commands_inside_a_session_answer_in_its_language(bot: Bot) -> Non
     await bot.wait_card("Ingen avslutta Digikokar her enno.")
 
 
-def now_as_shown(bot: Bot, posted: Any) -> dict[str, Any]:
-    """A posted card as everyone sees it now: its last update, or the post itself."""
-    updates = [s for s in bot.connector.of("update") if s.activity_id == posted.activity_id]
-    return (updates[-1] if updates else posted).card or {}
-
-
 async def test_a_change_of_language_redraws_the_idea_card(bot: Bot) -> None:
     await bot.open_idea_round(HOST)
     posted = next(
@@ -104,7 +96,7 @@ async def test_a_change_of_language_redraws_the_idea_card(bot: Bot) -> None:
     assert posted.card["lang"] == "nb"
     await bot.say(HOST, "language en")
     card = await bot.connector.wait_for(
-        lambda: (c := now_as_shown(bot, posted))["lang"] == "en" and c
+        lambda: (c := bot.connector.as_shown_now(posted))["lang"] == "en" and c
     )
     assert "idea.submit" in actions(card)  # still open: a redraw, not a close
     await bot.connector.wait_for(lambda: checkin_card(bot)["lang"] == "en")
@@ -123,8 +115,8 @@ async def test_a_change_of_language_redraws_both_questions_boards_and_forms(bot:
     ]
     assert len({s.activity_id for s in posted}) == 12  # 3 groups × 2 questions × board, form
     for card in posted:
-        await bot.connector.wait_for(lambda c=card: now_as_shown(bot, c)["lang"] == "en")
-    question_1 = [now_as_shown(bot, s) for s in posted if "spørsmål 1" in all_text(s.card)]
+        await bot.connector.wait_for(lambda c=card: bot.connector.as_shown_now(c)["lang"] == "en")
+    question_1 = [bot.connector.as_shown_now(s) for s in posted if "spørsmål 1" in all_text(s.card)]
     assert len(question_1) == 6
     for card in question_1:  # redrawn in English, and still closed
         assert all_text(card).startswith("Group ") and not actions(card)

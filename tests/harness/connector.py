@@ -220,6 +220,11 @@ class Connector:
     def of(self, kind: str) -> list[Sent]:
         return [s for s in self.sent if s.kind == kind]
 
+    def as_shown_now(self, posted: Sent) -> dict[str, Any]:
+        """A posted card as people see it now: its last update, or the post itself."""
+        updates = [s for s in self.of("update") if s.activity_id == posted.activity_id]
+        return (updates[-1] if updates else posted).card or {}
+
     def cards(self, kind: str | None = None) -> list[dict[str, Any]]:
         return [s.card for s in self.sent if s.card and (kind is None or s.kind == kind)]
 

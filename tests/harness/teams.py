@@ -216,8 +216,7 @@ class Teams:
         """The shared session card as everyone sees it now: its last update, or the post."""
         posted = [s for s in self.sent_here() if s.card and "join.open" in actions(s.card)]
         assert posted, "no session card was posted"
-        updates = [s for s in self.sent_here("update") if s.activity_id == posted[0].activity_id]
-        return (updates[-1] if updates else posted[0]).card or {}
+        return self.connector.as_shown_now(posted[0])
 
     def session_text(self) -> str:
         """The session card's text now; empty while none was posted here."""
